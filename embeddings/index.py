@@ -1,0 +1,300 @@
+"""The passage index: FAISS vectors with the passage metadata beside them, in one directory.
+
+Layout of an index directory::
+
+    CURRENT              name of the live build (replaced atomically)
+    build-<stamp>/       manifest.json, passages.jsonl, vectors.faiss, centroids.npz
+
+A new build is written to its own directory and only then named in ``CURRENT``, so a crash mid-write
+leaves the previous index loadable. Passage embeddings are cached (SQLite, keyed by model and text
+hash), so re-indexing after editing one post only embeds that post's changed passages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from embeddings.config import Settings
+from embeddings.encoder import embedding_dim, model_id
+from embeddings.passages import Passage, split_post
+from embeddings.posts import Problem, load_posts
+
+if TYPE_CHECKING:
+    import faiss
+    from sentence_transformers import SentenceTransformer
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+EXACT_INDEX_MAX = 200_000
+"""Up to this many passages the index is exact (flat inner product); above it, HNSW (approximate)."""
+HNSW_M = 32
+HNSW_EF_SEARCH = 96
+BATCH_SIZE = 32
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be used as it is (missing, corrupt, other model, outdated); the message says why."""
+
+
+class NothingIndexed(Exception):
+    """No post in the docs directory could be read."""
+
+
+@dataclass
+class Index:
+    """Passages, their vectors, and per-language mean vectors (for centring dense scores)."""
+
+    passages: list[Passage]
+    vectors: faiss.Index
+    centroids: dict[str, np.ndarray]
+    manifest: dict[str, Any]
+
+    @property
+    def model(self) -> str:
+        return str(self.manifest["model"])
+
+    @property
+    def dim(self) -> int:
+        return int(self.manifest["dim"])
+
+
+@dataclass
+class BuildReport:
+    """What an ``index`` run did."""
+
+    posts: int = 0
+    passages: int = 0
+    embedded: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+    rebuilt: bool = True
+    reason: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def normalize(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+def make_faiss_index(vectors: np.ndarray) -> faiss.Index:
+    """Exact inner product for small corpora, HNSW beyond :data:`EXACT_INDEX_MAX` passages."""
+    import faiss
+
+    dim = vectors.shape[1]
+    if len(vectors) <= EXACT_INDEX_MAX:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    index.add(vectors)
+    return index
+
+
+def language_centroids(passages: list[Passage], vectors: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean passage vector per language: ``q · mean`` is the mean similarity of ``q`` to that language."""
+    langs = np.array([p.lang for p in passages])
+    return {lang: vectors[langs == lang].mean(axis=0) for lang in sorted(set(langs.tolist()))}
+
+
+class EmbeddingCache:
+    """Passage vectors keyed by (model, text hash), shared by every index on this machine."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = self._open(path)
+        except sqlite3.DatabaseError as exc:
+            logger.warning("embedding cache %s unreadable (%s); starting a new one", path, exc)
+            path.unlink(missing_ok=True)
+            self._db = self._open(path)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        return db
+
+    @staticmethod
+    def key(model: str, text: str) -> str:
+        return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()
+
+    def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = self._db.execute(
+                f"SELECT key, vector FROM embeddings WHERE key IN ({','.join('?' * len(chunk))})", chunk
+            )
+            found.update((key, np.frombuffer(blob, dtype=np.float32)) for key, blob in rows)
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO embeddings VALUES (?, ?)",
+                ((key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in items),
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def embed_passages(
+    passages: list[Passage],
+    model: SentenceTransformer,
+    name: str,
+    cache: EmbeddingCache,
+    progress: bool = True,
+) -> tuple[np.ndarray, int]:
+    """Vectors for ``passages`` (normalised), embedding only texts the cache lacks; also the count embedded.
+
+    ``name`` identifies the model in the cache keys.
+    """
+    from tqdm import tqdm
+
+    keys = [EmbeddingCache.key(name, p.embedding_text) for p in passages]
+    cached = cache.get_many(keys)
+    missing = [i for i, key in enumerate(keys) if key not in cached]
+    with tqdm(total=len(missing), desc="embedding passages", unit="passage", disable=not progress or not missing) as bar:
+        for start in range(0, len(missing), BATCH_SIZE):
+            batch = missing[start : start + BATCH_SIZE]
+            vectors = model.encode_document(
+                [passages[i].embedding_text for i in batch], convert_to_numpy=True, show_progress_bar=False
+            )
+            new = {keys[i]: vec for i, vec in zip(batch, normalize(vectors), strict=True)}
+            cache.put_many(new.items())
+            cached.update(new)
+            bar.update(len(batch))
+    return normalize(np.stack([cached[key] for key in keys])), len(missing)
+
+
+def _current_build(index_dir: Path) -> Path:
+    pointer = index_dir / "CURRENT"
+    if not pointer.is_file():
+        raise IndexUnavailable(f"no index at {index_dir}")
+    build = index_dir / pointer.read_text().strip()
+    if not build.is_dir():
+        raise IndexUnavailable(f"index build {build.name} named in CURRENT is missing")
+    return build
+
+
+def load_index(index_dir: Path, expected_model: str | None = None) -> Index:
+    """Load the live index; raise :class:`IndexUnavailable` saying why it cannot be used."""
+    import faiss
+
+    build = _current_build(index_dir)
+    try:
+        manifest = json.loads((build / "manifest.json").read_text())
+        if manifest.get("format") != FORMAT_VERSION:
+            raise IndexUnavailable(f"index format {manifest.get('format')} is not {FORMAT_VERSION}")
+        if expected_model is not None and manifest.get("model") != expected_model:
+            raise IndexUnavailable(f"index was built with {manifest.get('model')}, not {expected_model}")
+        with (build / "passages.jsonl").open(encoding="utf-8") as fh:
+            passages = [Passage.from_dict(json.loads(line)) for line in fh]
+        vectors = faiss.read_index(str(build / "vectors.faiss"))
+        with np.load(build / "centroids.npz") as data:
+            centroids = {lang: data[lang] for lang in data.files}
+    except IndexUnavailable:
+        raise
+    except Exception as exc:  # any unreadable part means the index is corrupt
+        raise IndexUnavailable(f"index at {index_dir} is corrupt ({type(exc).__name__}: {exc})") from None
+    if vectors.ntotal != len(passages) or vectors.d != manifest.get("dim") or not passages:
+        raise IndexUnavailable(f"index at {index_dir} is corrupt ({vectors.ntotal} vectors, {len(passages)} passages)")
+    return Index(passages, vectors, centroids, manifest)
+
+
+def _write(index_dir: Path, passages: list[Passage], vectors: np.ndarray, manifest: dict[str, Any]) -> None:
+    """Write a new build beside the old one, then switch ``CURRENT`` to it in one atomic rename."""
+    import faiss
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    tmp = index_dir / f".{name}.tmp"
+    tmp.mkdir()
+    with (tmp / "passages.jsonl").open("w", encoding="utf-8") as fh:
+        for passage in passages:
+            fh.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
+    faiss.write_index(make_faiss_index(vectors), str(tmp / "vectors.faiss"))
+    np.savez(tmp / "centroids.npz", **language_centroids(passages, vectors))
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+    for path in tmp.iterdir():
+        with path.open("rb") as fh:
+            os.fsync(fh.fileno())
+    tmp.rename(index_dir / name)
+    pointer = index_dir / ".CURRENT.tmp"
+    pointer.write_text(name)
+    os.replace(pointer, index_dir / "CURRENT")
+    for old in index_dir.iterdir():
+        if old.name not in {name, "CURRENT"} and (old.name.startswith("build-") or old.name.endswith(".tmp")):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def build_index(
+    settings: Settings, model: SentenceTransformer, progress: bool = True, force: bool = False
+) -> BuildReport:
+    """(Re)build the index for ``settings.docs_dir`` if its posts or the model changed."""
+    started = time.perf_counter()
+    posts, problems = load_posts(settings.docs_dir, settings.base_url)
+    report = BuildReport(posts=len(posts), problems=problems)
+    if not posts:
+        raise NothingIndexed(f"no post could be indexed under {settings.docs_dir}")
+    name = model_id(settings.model_name)
+    hashes = {post.id: post.content_hash for post in posts}
+    try:
+        current = load_index(settings.index_dir, expected_model=name)
+        if not force and current.manifest.get("posts") == hashes:
+            report.passages, report.reused, report.rebuilt = len(current.passages), len(current.passages), False
+            report.reason = "up to date"
+            report.seconds = time.perf_counter() - started
+            return report
+        report.reason = "posts changed" if not force else "forced"
+    except IndexUnavailable as exc:
+        report.reason = str(exc)
+    logger.info("building index at %s: %s", settings.index_dir, report.reason)
+    passages = [passage for post in posts for passage in split_post(post)]
+    cache = EmbeddingCache(settings.embedding_cache)
+    try:
+        vectors, report.embedded = embed_passages(passages, model, name, cache, progress)
+    finally:
+        cache.close()
+    manifest = {
+        "format": FORMAT_VERSION,
+        "model": name,
+        "dim": int(vectors.shape[1]) if len(vectors) else embedding_dim(model),
+        "docs_dir": str(settings.docs_dir.resolve()),
+        "base_url": settings.base_url,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "posts": hashes,
+        "post_meta": {post.id: {"title": post.title, "date": post.date, "url": post.url,
+                                 "description": post.description, "lang": post.lang} for post in posts},
+        "problems": [str(problem) for problem in problems],
+    }
+    _write(settings.index_dir, passages, vectors, manifest)
+    report.passages = len(passages)
+    report.reused = len(passages) - report.embedded
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def ensure_index(settings: Settings, model: SentenceTransformer, progress: bool = False) -> Index:
+    """Load the index, building or rebuilding it first when it is missing, corrupt, stale or for another model."""
+    report = build_index(settings, model, progress=progress)
+    if report.rebuilt:
+        logger.info("index rebuilt (%s): %d passages, %d embedded", report.reason, report.passages, report.embedded)
+    return load_index(settings.index_dir, expected_model=model_id(settings.model_name))

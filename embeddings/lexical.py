@@ -1,0 +1,77 @@
+"""Lexical side of retrieval: BM25 over words (and Chinese words from jieba).
+
+Names, companies, talk titles and video ids are spelled the same in every language, so BM25 finds
+them across languages where the dense encoder blurs them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+
+import numpy as np
+
+from embeddings.markdown import CJK_CHAR
+
+_WORD = re.compile(r"[^\W_]+(?:[-'.][^\W_]+)*", re.UNICODE)
+_CJK_RUN = re.compile(f"(?:{CJK_CHAR.pattern})+")
+
+# Function words of the languages we index: they carry no topic and only add noise to BM25.
+STOPWORDS = frozenset(
+    ["a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can", "did", "do", "does", "for", "from", "had", "has", "have", "how", "i", "in", "into", "is", "it", "its", "me", "of", "on", "or", "our", "show", "so", "that", "the", "their", "there", "they", "this", "to", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with", "you", "your", "al", "algo", "alguna", "alguno", "como", "con", "cual", "cuál", "de", "del", "donde", "dónde", "el", "ella", "en", "era", "es", "esta", "este", "fue", "hay", "la", "las", "lo", "los", "mas", "más", "para", "pero", "por", "que", "qué", "quien", "quién", "se", "sobre", "su", "sus", "un", "una", "y", "hubo", "puedo", "ver", "的", "了", "和", "是", "在", "谁", "什么", "哪些", "哪里", "吗", "呢", "我", "我们", "有", "与", "及", "上", "中", "为", "这", "那", "个", "如何", "怎么", "关于"]
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so ``sesión`` and ``sesion`` meet."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> object:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """Words for BM25: folded Latin/Cyrillic words, jieba words for Chinese runs, no stopwords."""
+    tokens: list[str] = []
+    pos = 0
+    for match in _CJK_RUN.finditer(text):
+        tokens += _words(text[pos : match.start()])
+        tokens += [w for w in _jieba().lcut_for_search(match.group(0)) if _is_word(w)]  # type: ignore[attr-defined]
+        pos = match.end()
+    tokens += _words(text[pos:])
+    return tokens
+
+
+def _is_word(token: str) -> bool:
+    return token not in STOPWORDS and any(ch.isalnum() for ch in token)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in (fold(m.group(0)) for m in _WORD.finditer(text)) if w not in STOPWORDS and len(w) > 1]
+
+
+class BM25Index:
+    """BM25 (bm25s) over passage texts; ``scores`` returns a score for every passage."""
+
+    def __init__(self, texts: list[str]) -> None:
+        import bm25s
+
+        self._bm25 = bm25s.BM25()
+        corpus = [tokenize(text) for text in texts]
+        self._bm25.index(corpus, show_progress=False)
+        self.size = len(texts)
+
+    def scores(self, query: str) -> np.ndarray:
+        tokens = tokenize(query)
+        if not tokens:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)

@@ -1,0 +1,113 @@
+"""Search: a question in, ranked passages (hits) out.
+
+``Retriever`` is the small interface the answer stage depends on. ``DenseRetriever`` ranks by the
+encoder alone; ``HybridRetriever`` fuses it with BM25 by reciprocal rank.
+
+Dense scores are centred per passage language: multilingual encoders give passages in the query's
+own language a roughly constant bonus, which would bury the right paragraph when it exists only in
+another language. Subtracting the query's mean similarity to each language (``q · centroid``, exact
+and O(1) per language) removes that bonus.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from embeddings.index import Index, normalize
+from embeddings.lexical import BM25Index
+from embeddings.passages import Passage
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+CANDIDATES = 100
+"""How many passages each channel proposes before fusion."""
+RRF_K = 60
+"""Reciprocal-rank-fusion constant: larger flattens the difference between ranks."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage and why it ranked where it did (per-channel scores and ranks, for ``eval --explain``)."""
+
+    passage: Passage
+    score: float
+    channels: dict[str, float] = field(default_factory=dict)
+
+
+class Retriever(Protocol):
+    """Anything that ranks passages for a question."""
+
+    index: Index
+
+    def search(self, query: str, k: int = 10) -> list[Hit]: ...
+
+
+class DenseRetriever:
+    """Encoder similarity, centred per passage language."""
+
+    def __init__(self, index: Index, model: SentenceTransformer) -> None:
+        self.index = index
+        self.model = model
+        langs = sorted(index.centroids)
+        self._centroids = np.stack([index.centroids[lang] for lang in langs])
+        lang_pos = {lang: i for i, lang in enumerate(langs)}
+        self._lang_of = np.array([lang_pos[p.lang] for p in index.passages])
+
+    def encode(self, query: str) -> np.ndarray:
+        return normalize(self.model.encode_query([query], convert_to_numpy=True, show_progress_bar=False))[0]
+
+    def scores(self, query_vector: np.ndarray, k: int = CANDIDATES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate ids with raw cosine and centred scores, best centred first."""
+        k = min(k, len(self.index.passages))
+        raw, ids = self.index.vectors.search(query_vector[None, :].astype(np.float32), k)
+        ids, raw = ids[0], raw[0]
+        keep = ids >= 0
+        ids, raw = ids[keep], raw[keep]
+        centred = raw - (self._centroids @ query_vector)[self._lang_of[ids]]
+        order = np.argsort(-centred, kind="stable")
+        return ids[order], raw[order], centred[order]
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        ids, raw, centred = self.scores(self.encode(query), max(k, CANDIDATES))
+        return [
+            Hit(self.index.passages[i], float(c), {"dense": float(c), "cosine": float(r)})
+            for i, r, c in zip(ids[:k], raw[:k], centred[:k], strict=True)
+        ]
+
+
+class HybridRetriever:
+    """Dense (centred) and BM25 rankings fused by weighted reciprocal rank."""
+
+    def __init__(
+        self,
+        index: Index,
+        model: SentenceTransformer,
+        dense_weight: float = 1.0,
+        lexical_weight: float = 1.0,
+    ) -> None:
+        self.index = index
+        self.dense = DenseRetriever(index, model)
+        self.bm25 = BM25Index([p.embedding_text for p in index.passages])
+        self.dense_weight = dense_weight
+        self.lexical_weight = lexical_weight
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        ids, raw, centred = self.dense.scores(self.dense.encode(query), CANDIDATES)
+        lexical = self.bm25.scores(query)
+        lex_ids = np.argsort(-lexical, kind="stable")[:CANDIDATES]
+        lex_ids = lex_ids[lexical[lex_ids] > 0]
+
+        fused: dict[int, float] = {}
+        channels: dict[int, dict[str, float]] = {}
+        for rank, (i, r, c) in enumerate(zip(ids.tolist(), raw.tolist(), centred.tolist(), strict=True)):
+            fused[i] = fused.get(i, 0.0) + self.dense_weight / (RRF_K + rank + 1)
+            channels.setdefault(i, {}).update(dense=c, cosine=r, dense_rank=rank + 1)
+        for rank, i in enumerate(lex_ids.tolist()):
+            fused[i] = fused.get(i, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
+            channels.setdefault(i, {}).update(bm25=float(lexical[i]), bm25_rank=rank + 1)
+        best = sorted(fused, key=lambda i: -fused[i])[:k]
+        return [Hit(self.index.passages[i], fused[i], channels[i]) for i in best]
