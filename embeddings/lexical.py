@@ -20,7 +20,12 @@ _CJK_RUN = re.compile(f"(?:{CJK_CHAR.pattern})+")
 
 # Function words of the languages we index: they carry no topic and only add noise to BM25.
 STOPWORDS = frozenset(
-    ["a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can", "did", "do", "does", "for", "from", "had", "has", "have", "how", "i", "in", "into", "is", "it", "its", "me", "of", "on", "or", "our", "show", "so", "that", "the", "their", "there", "they", "this", "to", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with", "you", "your", "al", "algo", "alguna", "alguno", "como", "con", "cual", "cuál", "de", "del", "donde", "dónde", "el", "ella", "en", "era", "es", "esta", "este", "fue", "hay", "la", "las", "lo", "los", "mas", "más", "para", "pero", "por", "que", "qué", "quien", "quién", "se", "sobre", "su", "sus", "un", "una", "y", "hubo", "puedo", "ver", "的", "了", "和", "是", "在", "谁", "什么", "哪些", "哪里", "吗", "呢", "我", "我们", "有", "与", "及", "上", "中", "为", "这", "那", "个", "如何", "怎么", "关于"]
+    """a about after all also an and any are as at be been but by can did do does for from had has have
+    how i in into is it its me of on or our show so that the their there they this to was we were what
+    when where which who whom why will with you your
+    al algo alguna alguno como con cual cuál de del donde dónde el ella en era es esta este fue hay la
+    las lo los mas más para pero por que qué quien quién se sobre su sus un una y hubo puedo ver
+    的 了 和 是 在 谁 什么 哪些 哪里 吗 呢 我 我们 有 与 及 上 中 为 这 那 个 如何 怎么 关于""".split()
 )
 
 
