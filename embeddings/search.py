@@ -80,7 +80,7 @@ class DenseRetriever:
 
 
 class HybridRetriever:
-    """Dense (centred) and BM25 rankings fused by weighted reciprocal rank."""
+    """Dense (centred) and BM25 rankings fused by weighted reciprocal rank, plus a post-level match."""
 
     def __init__(
         self,
@@ -88,12 +88,25 @@ class HybridRetriever:
         model: SentenceTransformer,
         dense_weight: float = 1.0,
         lexical_weight: float = 1.0,
+        post_weight: float = 1.0,
     ) -> None:
         self.index = index
         self.dense = DenseRetriever(index, model)
         self.bm25 = BM25Index([p.embedding_text for p in index.passages])
         self.dense_weight = dense_weight
         self.lexical_weight = lexical_weight
+        self.post_weight = post_weight
+        # Post "cards" (title, description, year, slug) let a question's event, city or year pick the post.
+        posts = sorted({p.post_id for p in index.passages})
+        meta = index.manifest.get("post_meta", {})
+        cards = [
+            " ".join([meta.get(pid, {}).get("title", ""), meta.get(pid, {}).get("description", ""),
+                      pid.split("/")[1], pid.split("/")[2].replace("-", " ")])
+            for pid in posts
+        ]
+        self.post_bm25 = BM25Index(cards)
+        post_pos = {pid: i for i, pid in enumerate(posts)}
+        self._post_of = np.array([post_pos[p.post_id] for p in index.passages])
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         ids, raw, centred = self.dense.scores(self.dense.encode(query), CANDIDATES)
@@ -109,5 +122,13 @@ class HybridRetriever:
         for rank, i in enumerate(lex_ids.tolist()):
             fused[i] = fused.get(i, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
             channels.setdefault(i, {}).update(bm25=float(lexical[i]), bm25_rank=rank + 1)
+        post_scores = self.post_bm25.scores(query)
+        if post_scores.max() > 0:
+            # The best-matching post's passages get up to one rank-1 vote; a uniform bonus changes nothing.
+            relative = post_scores / post_scores.max()
+            for i in fused:
+                bonus = float(relative[self._post_of[i]])
+                fused[i] += self.post_weight * bonus / (RRF_K + 1)
+                channels[i]["post"] = bonus
         best = sorted(fused, key=lambda i: -fused[i])[:k]
         return [Hit(self.index.passages[i], fused[i], channels[i]) for i in best]

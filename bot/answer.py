@@ -1,0 +1,185 @@
+"""From hits to an answer: cited snippets, the recordings they mention, or an honest "I don't know".
+
+Answers are extractive, so the choices made here are what the user reads: the most relevant
+sentences of each passage (not whole paragraphs), each paragraph once even when it exists in several
+languages (in the asker's language where possible), and no answer at all when the evidence is weak.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from bot.language import detect_language
+from embeddings.config import Settings
+from embeddings.index import Index
+from embeddings.lexical import tokenize
+from embeddings.markdown import Link
+from embeddings.passages import Passage, sentence_bounds
+from embeddings.search import Hit, Retriever
+from embeddings.translations import translation_clusters
+
+logger = logging.getLogger(__name__)
+
+MAX_SNIPPETS = 3
+SNIPPET_CHARS = 300
+MAX_LINKS = 8
+RANKED = 10
+"""Length of the de-duplicated ranked list (what ``eval`` scores)."""
+
+
+@dataclass
+class Snippet:
+    """The quoted part of one passage and where it comes from."""
+
+    text: str
+    title: str
+    section: str
+    date: str
+    lang: str
+    url: str
+    score: float
+    links: list[Link] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    """What the bot replies: snippets and links, or ``abstained`` with none."""
+
+    question: str
+    lang: str
+    abstained: bool
+    snippets: list[Snippet] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for item in [data, *data["snippets"]]:
+            item["links"] = [{"url": ln["url"], "text": ln["text"], "kind": ln["kind"]} for ln in item["links"]]
+        return data
+
+
+@dataclass(frozen=True)
+class Abstention:
+    """When to say "I don't know": the best hit must be close enough to the question.
+
+    ``min_cosine`` bounds the encoder's raw similarity of the best passage; a lexical match of the
+    question's rarer words (``min_bm25``) can vouch for a passage the encoder scores lower, down to
+    ``floor_cosine``. Fitted on the development questions plus tests/questions_extra.jsonl.
+    """
+
+    min_cosine: float = 0.82
+    floor_cosine: float = 0.785
+    min_bm25: float = 1.0
+
+    def abstain(self, hits: list[Hit]) -> bool:
+        if not hits:
+            return True
+        best_cosine = max(hit.channels.get("cosine", 0.0) for hit in hits[:MAX_SNIPPETS])
+        best_bm25 = max(hit.channels.get("bm25", 0.0) for hit in hits[:MAX_SNIPPETS])
+        if best_cosine >= self.min_cosine:
+            return False
+        return not (best_bm25 >= self.min_bm25 and best_cosine >= self.floor_cosine)
+
+
+def _best_sentences(passage: Passage, query_tokens: set[str]) -> tuple[str, list[Link]]:
+    """The passage's most relevant sentences (about SNIPPET_CHARS), and the links they contain."""
+    bounds = sentence_bounds(passage.text)
+
+    def links_in(start: int, end: int) -> list[Link]:
+        return [ln for ln, (a, _) in zip(passage.links, passage.link_spans, strict=True) if start <= a < end]
+
+    def score(i: int) -> float:
+        start, end = bounds[i]
+        words = set(tokenize(passage.text[start:end]))
+        has_media = any(ln.kind != "link" for ln in links_in(start, end))
+        return len(words & query_tokens) + 0.5 * has_media - 0.01 * i
+
+    if not bounds:
+        return passage.text[:SNIPPET_CHARS], list(passage.links)
+    best = max(range(len(bounds)), key=score)
+    chosen = [best]
+    # Widen with neighbours while the snippet stays short: context helps a one-line sentence.
+    for neighbour in (best + 1, best - 1):
+        if 0 <= neighbour < len(bounds):
+            start = bounds[min(*chosen, neighbour)][0]
+            end = bounds[max(*chosen, neighbour)][1]
+            if end - start <= SNIPPET_CHARS:
+                chosen.append(neighbour)
+    start, end = bounds[min(chosen)][0], bounds[max(chosen)][1]
+    text = passage.text[start:end].strip()
+    if len(text) > SNIPPET_CHARS:
+        cut = text.rfind(" ", 0, SNIPPET_CHARS)
+        text = text[: cut if cut > SNIPPET_CHARS // 2 else SNIPPET_CHARS].rstrip(" ,;:") + "…"
+    return text, links_in(start, end)
+
+
+class Answerer:
+    """Question in, :class:`Answer` out: retrieval, translation de-duplication, abstention, snippets."""
+
+    def __init__(self, retriever: Retriever, abstention: Abstention | None = None) -> None:
+        self.retriever = retriever
+        self.index: Index = retriever.index
+        self.abstention = abstention or Abstention()
+        vectors = self.index.vectors.reconstruct_n(0, self.index.vectors.ntotal)
+        self._cluster = translation_clusters(self.index.passages, np.asarray(vectors))
+        self._members: dict[int, list[int]] = {}
+        for row, cluster in enumerate(self._cluster):
+            self._members.setdefault(cluster, []).append(row)
+        self._row = {passage.id: row for row, passage in enumerate(self.index.passages)}
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, progress: bool = False) -> Answerer:
+        """Load the encoder and the index (building it if needed) and wire the default retriever."""
+        from embeddings.encoder import load_model
+        from embeddings.index import ensure_index
+        from embeddings.search import HybridRetriever
+
+        settings = settings or Settings.from_env()
+        model = load_model(settings.model_name)
+        index = ensure_index(settings, model, progress=progress)
+        return cls(HybridRetriever(index, model))
+
+    def rank(self, question: str, lang: str) -> list[Hit]:
+        """Hits with each paragraph once, shown in the asker's language when a translation exists."""
+        ranked: list[Hit] = []
+        seen: set[int] = set()
+        for hit in self.retriever.search(question, k=RANKED * 3):
+            cluster = self._cluster[self._row[hit.passage.id]]
+            if cluster in seen:
+                continue
+            seen.add(cluster)
+            own = [r for r in self._members[cluster] if self.index.passages[r].lang == lang]
+            if own and hit.passage.lang != lang:
+                hit = Hit(self.index.passages[own[0]], hit.score, {**hit.channels, "translated_from": 1.0})
+            ranked.append(hit)
+            if len(ranked) == RANKED:
+                break
+        return ranked
+
+    def answer(self, question: str, hits: list[Hit], lang: str) -> Answer:
+        """Compose the reply from ranked hits (already de-duplicated)."""
+        if self.abstention.abstain(hits):
+            return Answer(question=question, lang=lang, abstained=True)
+        query_tokens = set(tokenize(question))
+        snippets: list[Snippet] = []
+        focused: list[Link] = []
+        others: list[Link] = []
+        for hit in hits[:MAX_SNIPPETS]:
+            p = hit.passage
+            text, links = _best_sentences(p, query_tokens)
+            snippets.append(Snippet(text, p.title, p.section, p.date, p.lang, p.url, round(hit.score, 4), links))
+            focused += [ln for ln in links if ln.kind != "link"]
+            others += [ln for ln in p.links if ln.kind != "link"]
+        shown: dict[str, Link] = {}
+        for link in focused + others:
+            shown.setdefault(link.url, link)
+        return Answer(question, lang, False, snippets, list(shown.values())[:MAX_LINKS])
+
+    def ask(self, question: str, lang: str | None = None) -> Answer:
+        question = question.strip()
+        lang = lang or detect_language(question)
+        return self.answer(question, self.rank(question, lang), lang)

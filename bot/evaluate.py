@@ -1,0 +1,117 @@
+"""Retrieval and answer quality over a question set (the metrics of ``../shared/README.md``).
+
+A question set is JSON lines: ``id``, ``lang``, ``question``, ``relevant`` (strings; a passage is
+relevant when its text or one of its links contains any of them, case-insensitively), ``links`` (URLs
+a good reply shows) and optional ``abstain: true`` (the posts do not answer it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.answer import Answer, Answerer
+from embeddings.markdown import display_url
+from embeddings.passages import Passage
+from embeddings.search import Hit
+
+KS = (1, 3, 5)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    lang: str
+    question: str
+    relevant: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    abstain: bool = False
+
+
+def load_questions(path: Path) -> list[Question]:
+    questions = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            questions.append(
+                Question(row["id"], row.get("lang", ""), row["question"], tuple(row.get("relevant", [])),
+                         tuple(row.get("links", [])), bool(row.get("abstain", False)))
+            )
+        except (json.JSONDecodeError, KeyError) as exc:
+            raise ValueError(f"{path}:{number}: not a question ({exc})") from None
+    return questions
+
+
+def is_relevant(passage: Passage, relevant: tuple[str, ...]) -> bool:
+    """Does the passage's text, or one of its links as written in markdown, contain a relevant string?"""
+    haystacks = [passage.text.lower()] + [f"[{ln.text}]({ln.url})".lower() for ln in passage.links]
+    return any(needle.lower() in hay for needle in relevant for hay in haystacks)
+
+
+@dataclass
+class Outcome:
+    """One question's result: the rank of the first relevant passage (None: not in the list)."""
+
+    question: Question
+    answer: Answer
+    hits: list[Hit]
+    rank: int | None
+    link_hit: bool | None
+
+
+def _shows(answer: Answer, url: str) -> bool:
+    wanted = display_url(url).rstrip("/").lower()
+    shown = [ln.url for ln in answer.links] + [ln.url for s in answer.snippets for ln in s.links]
+    return any(display_url(u).rstrip("/").lower() == wanted for u in shown)
+
+
+@dataclass
+class QuestionSetEvaluator:
+    """Runs every question through the answerer as the bot would and scores the outcome."""
+
+    questions: list[Question]
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def run(self, answerer: Answerer) -> dict[str, Any]:
+        self.outcomes = []
+        for q in self.questions:
+            hits = answerer.rank(q.question, q.lang or "en")
+            answer = answerer.answer(q.question, hits, q.lang or "en")
+            rank = None
+            if not answer.abstained:
+                rank = next((i + 1 for i, h in enumerate(hits) if is_relevant(h.passage, q.relevant)), None)
+            link_hit = any(_shows(answer, url) for url in q.links) if q.links else None
+            self.outcomes.append(Outcome(q, answer, hits, rank, link_hit))
+        report = self.metrics(self.outcomes)
+        by_lang: dict[str, list[Outcome]] = defaultdict(list)
+        for outcome in self.outcomes:
+            by_lang[outcome.question.lang].append(outcome)
+        report["by_lang"] = {lang: self.metrics(items) for lang, items in sorted(by_lang.items())}
+        report["misses"] = [
+            o.question.id for o in self.outcomes
+            if (o.question.abstain and not o.answer.abstained) or (not o.question.abstain and o.rank != 1)
+        ]
+        return report
+
+    @staticmethod
+    def metrics(outcomes: list[Outcome]) -> dict[str, Any]:
+        answerable = [o for o in outcomes if not o.question.abstain]
+        abstain = [o for o in outcomes if o.question.abstain]
+        with_links = [o for o in outcomes if o.link_hit is not None]
+
+        def share(count: float, total: int) -> float | None:
+            return round(count / total, 4) if total else None
+
+        report: dict[str, Any] = {"n": len(outcomes), "answerable": len(answerable)}
+        for k in KS:
+            report[f"recall@{k}"] = share(sum(o.rank is not None and o.rank <= k for o in answerable), len(answerable))
+        report["mrr@10"] = share(sum(1 / o.rank for o in answerable if o.rank and o.rank <= 10), len(answerable))
+        report["link_hit"] = share(sum(bool(o.link_hit) for o in with_links), len(with_links))
+        report["abstain_recall"] = share(sum(o.answer.abstained for o in abstain), len(abstain))
+        report["false_abstain_rate"] = share(sum(o.answer.abstained for o in answerable), len(answerable))
+        return report

@@ -1,0 +1,51 @@
+"""Which language a question is in: picks the reply's UI strings and the preferred passage language."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+UI_LANGUAGES = ("en", "es", "zh")
+DEFAULT_LANGUAGE = "en"
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
+
+
+@lru_cache(maxsize=1)
+def _detector() -> Any:
+    """lingua ships its language models in the wheel; restricted to languages the posts come in."""
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [Language.ENGLISH, Language.SPANISH, Language.PORTUGUESE, Language.UKRAINIAN,
+                 Language.RUSSIAN, Language.FRENCH, Language.GERMAN, Language.ITALIAN]
+    return LanguageDetectorBuilder.from_languages(*languages).with_minimum_relative_distance(0.05).build()
+
+
+def warm_up() -> None:
+    """Load the detector's models now rather than on the first question."""
+    detect_language("warm up the detector")
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of ``text``; scripts decide first (Han → zh), lingua decides among Latin languages.
+
+    Short or ambiguous text (``ambient mesh``) falls back to English, the posts' main language.
+    """
+    if _HAN.search(text) and len(_HAN.findall(text)) * 2 >= len(_LATIN_WORD.findall(text)):
+        return "zh"
+    if _CYRILLIC.search(text):
+        return "ru" if re.search(r"[ыэъё]", text.lower()) else "uk"
+    if re.search(r"[¿¡ñ]", text):
+        return "es"
+    language = _detector().detect_language_of(text)
+    if language is None:
+        return DEFAULT_LANGUAGE
+    return str(language.iso_code_639_1.name).lower()
+
+
+def ui_language(lang: str) -> str:
+    """The language of the bot's own strings: the asker's if we have it, else English."""
+    return lang if lang in UI_LANGUAGES else DEFAULT_LANGUAGE
