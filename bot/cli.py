@@ -104,7 +104,8 @@ def _explain(evaluator) -> None:
         found = next((i + 1 for i, h in enumerate(outcome.hits) if is_relevant(h.passage, q.relevant)), None)
         print(f"\n{q.id} [{q.lang}] {q.question}", file=sys.stderr)
         state = "abstained" if outcome.answer.abstained else "answered"
-        print(f"  {state}; expected {'abstain' if q.abstain else q.relevant}; relevant at rank {found}", file=sys.stderr)
+        expected = "abstain" if q.abstain else q.relevant
+        print(f"  {state}; expected {expected}; relevant at rank {found}", file=sys.stderr)
         for i, hit in enumerate(outcome.hits[:5], 1):
             chans = " ".join(f"{k}={v:.3f}" for k, v in hit.channels.items())
             mark = "*" if is_relevant(hit.passage, q.relevant) else " "
