@@ -1,0 +1,114 @@
+"""The Slack app: one factory, explicit configuration with environment fallbacks.
+
+``create_app`` is the only place a Bolt ``App`` is built, so HTTP mode, Socket Mode and the tests
+run the same listeners with the same Web API client (retries on rate limits and connection errors,
+optional ``SLACK_API_URL`` for a local mock).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+
+from bot.answer import Answerer
+from bot.dedupe import Dedupe
+from bot.delivery import Responder
+from bot.listeners import register
+
+DEFAULT_PORT = 3000
+RATE_LIMIT_RETRIES = 2
+CONNECTION_RETRIES = 2
+_TOKEN = re.compile(r"\bxox[a-z]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+")
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    """Slack credentials and transport settings (``SLACK_*`` and ``PORT`` when not given)."""
+
+    bot_token: str | None
+    signing_secret: str | None
+    app_token: str | None = None
+    port: int = DEFAULT_PORT
+    api_url: str | None = None
+
+    @classmethod
+    def from_env(
+        cls,
+        bot_token: str | None = None,
+        signing_secret: str | None = None,
+        app_token: str | None = None,
+        port: int | None = None,
+        api_url: str | None = None,
+    ) -> SlackConfig:
+        env = os.environ
+        return cls(
+            bot_token=bot_token or env.get("SLACK_BOT_TOKEN") or None,
+            signing_secret=signing_secret or env.get("SLACK_SIGNING_SECRET") or None,
+            app_token=app_token or env.get("SLACK_APP_TOKEN") or None,
+            port=port or int(env.get("PORT") or DEFAULT_PORT),
+            api_url=api_url or env.get("SLACK_API_URL") or None,
+        )
+
+    @property
+    def socket_mode(self) -> bool:
+        """Socket Mode when an app-level token is configured, HTTP otherwise."""
+        return bool(self.app_token)
+
+
+class RedactTokens(logging.Filter):
+    """Blank out anything shaped like a Slack token, whatever logged it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _TOKEN.search(message):
+            record.msg, record.args = _TOKEN.sub("xox?-(redacted)", message), None
+        return True
+
+
+def create_web_client(token: str | None, api_url: str | None = None) -> WebClient:
+    """A WebClient that waits out 429s (``Retry-After``) and retries dropped connections."""
+    kwargs = {"base_url": api_url.rstrip("/") + "/"} if api_url else {}
+    return WebClient(
+        token=token,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        ],
+        **kwargs,
+    )
+
+
+def create_app(
+    answerer: Answerer,
+    *,
+    token: str | None = None,
+    signing_secret: str | None = None,
+    api_url: str | None = None,
+    dedupe: Dedupe | None = None,
+    client: WebClient | None = None,
+    token_verification_enabled: bool = True,
+) -> App:
+    """The Bolt app with every listener registered.
+
+    ``token``, ``signing_secret`` and ``api_url`` fall back to ``SLACK_BOT_TOKEN``,
+    ``SLACK_SIGNING_SECRET`` and ``SLACK_API_URL``; ``dedupe`` to the shared SQLite store
+    (:meth:`Dedupe.from_env`). Listeners run after the ack (``process_before_response=False``), so
+    retrieval never delays Slack's 3-second deadline.
+    """
+    config = SlackConfig.from_env(bot_token=token, signing_secret=signing_secret, api_url=api_url)
+    client = client or create_web_client(config.bot_token, config.api_url)
+    app = App(
+        client=client,
+        signing_secret=config.signing_secret or "",
+        process_before_response=False,
+        token_verification_enabled=token_verification_enabled,
+        name="istio-events-bot",
+    )
+    register(app, Responder(answerer, dedupe or Dedupe.from_env()))
+    return app

@@ -1,0 +1,134 @@
+"""The bot's own words in English, Spanish and Chinese.
+
+Everything the bot says that does not come from a post lives here, keyed by UI language, so a reply
+never mixes languages and a new language is one more dictionary.
+"""
+
+from __future__ import annotations
+
+from bot.language import DEFAULT_LANGUAGE, ui_language
+
+COMMAND = "/istio-events"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "lead": "Here is what the Istio event recaps say:",
+        "lead_question": "You asked: {question}",
+        "videos": "Videos",
+        "sources": "Sources",
+        "share": "Share in channel",
+        "shared_by": "Shared by <@{user}>",
+        "dont_know": (
+            "I don't know: the Istio event recaps I have do not answer that. "
+            "Try `{command} events` to see the events I know about, or `{command} help`."
+        ),
+        "error": "Sorry, something went wrong while answering. Please try again in a moment.",
+        "help": (
+            "*Ask me about Istio community events* (IstioCon, Istio Day, KubeCon): mention me in a channel, "
+            "send me a direct message, or use the slash command. I answer in English, Spanish or Chinese "
+            "with quotes from the event recap posts and links to the recordings.\n"
+            "• `{command} <question>`: ask a question\n"
+            "• `{command} events`: the events I know about\n"
+            "• `{command} videos [topic or event]`: talk recordings\n"
+            "• `{command} help`: this message"
+        ),
+        "events_title": "Events I know about",
+        "no_events": "I have no event recaps loaded yet.",
+        "videos_title": "Talk recordings",
+        "videos_topic_title": "Talk recordings about “{topic}”",
+        "no_videos": "I found no recordings about “{topic}”. Try `{command} videos` for all of them.",
+        "more": "…and {count} more.",
+        "lang_en": "English",
+        "lang_es": "Spanish",
+        "lang_zh": "Chinese",
+    },
+    "es": {
+        "lead": "Esto es lo que dicen los resúmenes de eventos de Istio:",
+        "lead_question": "Preguntaste: {question}",
+        "videos": "Vídeos",
+        "sources": "Fuentes",
+        "share": "Compartir en el canal",
+        "shared_by": "Compartido por <@{user}>",
+        "dont_know": (
+            "No lo sé: los resúmenes de eventos de Istio que tengo no responden a eso. "
+            "Prueba `{command} events` para ver los eventos que conozco, o `{command} help`."
+        ),
+        "error": "Lo siento, algo salió mal al responder. Vuelve a intentarlo en un momento.",
+        "help": (
+            "*Pregúntame sobre los eventos de la comunidad de Istio* (IstioCon, Istio Day, KubeCon): "
+            "menciónome en un canal, envíame un mensaje directo o usa el comando. Respondo en español, "
+            "inglés o chino con citas de los resúmenes de los eventos y enlaces a las grabaciones.\n"
+            "• `{command} <pregunta>`: hacer una pregunta\n"
+            "• `{command} events`: los eventos que conozco\n"
+            "• `{command} videos [tema o evento]`: grabaciones de las charlas\n"
+            "• `{command} help`: este mensaje"
+        ),
+        "events_title": "Eventos que conozco",
+        "no_events": "Todavía no tengo resúmenes de eventos cargados.",
+        "videos_title": "Grabaciones de las charlas",
+        "videos_topic_title": "Grabaciones sobre «{topic}»",
+        "no_videos": "No encontré grabaciones sobre «{topic}». Prueba `{command} videos` para verlas todas.",
+        "more": "…y {count} más.",
+        "lang_en": "inglés",
+        "lang_es": "español",
+        "lang_zh": "chino",
+    },
+    "zh": {
+        "lead": "以下是 Istio 活动回顾文章中的相关内容：",
+        "lead_question": "你的问题：{question}",
+        "videos": "视频",
+        "sources": "来源",
+        "share": "分享到频道",
+        "shared_by": "由 <@{user}> 分享",
+        "dont_know": (
+            "我不知道：我所掌握的 Istio 活动回顾文章没有回答这个问题。"
+            "可以试试 `{command} events` 查看我了解的活动，或 `{command} help`。"
+        ),
+        "error": "抱歉，回答时出了点问题，请稍后再试。",
+        "help": (
+            "*向我提问 Istio 社区活动*（IstioCon、Istio Day、KubeCon）：在频道中提及我、给我发私信，"
+            "或使用斜杠命令。我会用中文、英文或西班牙文回答，引用活动回顾文章并附上演讲录像链接。\n"
+            "• `{command} <问题>`：提问\n"
+            "• `{command} events`：我了解的活动\n"
+            "• `{command} videos [主题或活动]`：演讲录像\n"
+            "• `{command} help`：显示本帮助"
+        ),
+        "events_title": "我了解的活动",
+        "no_events": "尚未加载任何活动回顾文章。",
+        "videos_title": "演讲录像",
+        "videos_topic_title": "关于“{topic}”的演讲录像",
+        "no_videos": "没有找到关于“{topic}”的录像。试试 `{command} videos` 查看全部。",
+        "more": "……还有 {count} 个。",
+        "lang_en": "英文",
+        "lang_es": "西班牙文",
+        "lang_zh": "中文",
+    },
+}
+
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    # word typed after the command -> (subcommand, UI language it implies)
+    "help": ("help", "en"),
+    "ayuda": ("help", "es"),
+    "帮助": ("help", "zh"),
+    "events": ("events", "en"),
+    "eventos": ("events", "es"),
+    "活动": ("events", "zh"),
+    "videos": ("videos", "en"),
+    "vídeos": ("videos", "es"),
+    "视频": ("videos", "zh"),
+}
+"""Subcommands and their translations; the word used also picks the reply's language."""
+
+
+def t(lang: str, key: str, **values: str | int) -> str:
+    """The UI string ``key`` in ``lang`` (English when the language or the key is missing)."""
+    table = STRINGS.get(ui_language(lang), STRINGS[DEFAULT_LANGUAGE])
+    template = table.get(key, STRINGS[DEFAULT_LANGUAGE][key])
+    return template.format(command=COMMAND, **values)
+
+
+def language_name(ui_lang: str, code: str) -> str:
+    """A post language's name in the UI language; other languages are shown by their code."""
+    key = f"lang_{code}"
+    table = STRINGS.get(ui_language(ui_lang), STRINGS[DEFAULT_LANGUAGE])
+    return table.get(key, code)

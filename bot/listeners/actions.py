@@ -1,0 +1,52 @@
+"""The "Share in channel" button: post the ephemeral reply again, for everyone, then drop the original.
+
+Ephemeral messages are not sent back with the click, so the button's value carries the command
+(kind, argument, language) and the reply is rebuilt from it: the answer pipeline is deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.blocks import SHARE_ACTION_ID
+from bot.delivery import log_ids, post_message
+from bot.listeners.commands import build
+
+logger = logging.getLogger(__name__)
+
+
+def handle_share(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    ids = log_ids(body)
+    try:
+        value = json.loads(action.get("value") or "{}")
+        kind, arg, lang = str(value["k"]), str(value.get("a", "")), str(value.get("l", "en"))
+    except (ValueError, KeyError, TypeError):
+        logger.warning("share button with an unreadable value %s", ids)
+        return
+    user = (body.get("user") or {}).get("id", "")
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    message = build(context["responder"], kind, arg, lang, ids, share=False, shared_by=user)
+    posted = bool(channel) and post_message(client, channel, message, ids)
+    if not posted:
+        # Not a member of the channel (or a DM with someone else): response_url can still post there.
+        try:
+            respond(response_type="in_channel", replace_original=False, **message.post_kwargs())
+        except Exception:
+            logger.error("could not share the reply %s", ids, exc_info=True)
+            return
+    try:
+        respond(delete_original=True)
+    except Exception:
+        logger.info("could not delete the ephemeral original %s", ids, exc_info=True)
+
+
+def register(app: App) -> None:
+    app.action(SHARE_ACTION_ID)(handle_share)

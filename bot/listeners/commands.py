@@ -1,0 +1,92 @@
+"""``/istio-events``: ``help``, ``events``, ``videos [topic or event]``, or any question.
+
+The command is acknowledged before anything else (Slack allows 3 seconds); the answer follows as
+an ephemeral message through ``response_url``, with a "Share in channel" button whose value is what
+:mod:`bot.listeners.actions` needs to post the same reply for everyone.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import catalog
+from bot.blocks import Message, answer_message, error_message, events_message, help_message, videos_message
+from bot.delivery import Responder, log_ids
+from bot.i18n import SUBCOMMANDS
+from bot.language import detect_language, ui_language
+
+logger = logging.getLogger(__name__)
+
+
+def parse(text: str) -> tuple[str, str, str]:
+    """``(subcommand, argument, UI language)``; text that starts with no subcommand word is a question."""
+    text = " ".join(text.split())
+    if not text:
+        return "help", "", "en"
+    word, _, rest = text.partition(" ")
+    known = SUBCOMMANDS.get(word.casefold())
+    if known is None:
+        return "ask", text, ui_language(detect_language(text))
+    sub, word_lang = known
+    lang = word_lang if word_lang != "en" or not rest else ui_language(detect_language(rest))
+    return sub, rest, lang
+
+
+def build(responder: Responder, kind: str, arg: str, lang: str, ids: dict[str, Any], **options: Any) -> Message:
+    """The reply for a parsed command; ``options`` go to the message builder (share value, shared_by)."""
+    share = options.pop("share", True)
+    value = {"k": kind, "a": arg, "l": lang}
+    if kind == "help":
+        return help_message(lang)
+    index = responder.answerer.index
+    try:
+        if kind == "events":
+            return events_message(
+                catalog.events(index, lang), lang, share=value if share else None, shared_by=options.get("shared_by")
+            )
+        if kind == "videos":
+            found = catalog.videos(index, lang, arg, responder.answerer.retriever)
+            return videos_message(
+                found, lang, arg, share=value if share else None, shared_by=options.get("shared_by")
+            )
+    except Exception:
+        logger.exception("listing %s failed %s", kind, ids)
+        return error_message(lang)
+    answer, ui_lang = responder.safe_ask(arg, ids, lang=lang)
+    if answer is None:
+        return error_message(ui_lang)
+    return answer_message(answer, echo_question=True, share=value if share else None, **options)
+
+
+def send_ephemeral(respond: Respond, client: WebClient, command: dict[str, Any], message: Message, ids: dict) -> None:
+    """Through ``response_url`` (works in any conversation); plain text if refused; postEphemeral last."""
+    for kwargs in (message.post_kwargs(), message.plain_kwargs()):
+        try:
+            response = respond(response_type="ephemeral", **kwargs)
+            if response.status_code == 200:
+                return
+            logger.warning("response_url refused the reply (%s %s) %s", response.status_code, response.body, ids)
+        except Exception:
+            logger.warning("response_url failed %s", ids, exc_info=True)
+    try:
+        client.chat_postEphemeral(channel=command["channel_id"], user=command["user_id"], **message.plain_kwargs())
+    except Exception:
+        logger.error("could not deliver the command's reply %s", ids, exc_info=True)
+
+
+def handle_command(
+    ack: Ack, body: dict[str, Any], command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    ids = log_ids(body)
+    kind, arg, lang = parse(command.get("text") or "")
+    message = build(context["responder"], kind, arg, lang, ids)
+    send_ephemeral(respond, client, command, message, ids)
+
+
+def register(app: App) -> None:
+    app.command("/istio-events")(handle_command)

@@ -1,0 +1,142 @@
+"""``istio-events-bot serve``: Socket Mode with ``SLACK_APP_TOKEN``, else HTTP on ``$PORT``.
+
+HTTP mode is a Starlette app under uvicorn (a production ASGI server): ``POST /slack/events`` goes to
+Bolt through its Starlette adapter (signature checked by Bolt), ``GET /healthz`` says whether the
+model and index are loaded. The server binds at once, so platforms that wait for the port see it
+quickly, but Slack events get 503 until the index is loaded; Slack retries them later.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.answer import Answerer
+from bot.app import RedactTokens, SlackConfig, create_app
+from embeddings.config import Settings
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+@dataclass
+class AppSlot:
+    """The Bolt app once it exists: empty while the model and index load."""
+
+    app: App | None = None
+    passages: int = 0
+    failed: str | None = None
+    ready: threading.Event = field(default_factory=threading.Event)
+
+    def fill(self, app: App, passages: int) -> None:
+        self.app, self.passages = app, passages
+        self.ready.set()
+
+
+def create_asgi_app(slot: AppSlot) -> Starlette:
+    """The HTTP endpoints around a (possibly not yet loaded) Bolt app."""
+
+    async def slack_events(request: Request) -> Response:
+        app = slot.app
+        if app is None:
+            return JSONResponse({"error": "starting"}, status_code=503, headers={"Retry-After": "5"})
+        body = await request.body()
+        # Bolt's dispatch is synchronous (signature check, ack, listener hand-off): keep it off the loop.
+        bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+        return to_starlette_response(bolt_response)
+
+    async def healthz(request: Request) -> Response:
+        if slot.app is None:
+            return JSONResponse({"status": "failed" if slot.failed else "loading"}, status_code=503)
+        return JSONResponse({"status": "ok", "passages": slot.passages})
+
+    return Starlette(
+        routes=[
+            Route(EVENTS_PATH, slack_events, methods=["POST"]),
+            Route(HEALTH_PATH, healthz, methods=["GET"]),
+        ]
+    )
+
+
+def load_app(
+    settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer]
+) -> tuple[App, Answerer]:
+    """Load the model and index, then build the Slack app around them."""
+    answerer = answerer_factory(settings)
+    logger.info("index loaded: %d passages", len(answerer.index.passages))
+    app = create_app(answerer, token=config.bot_token, signing_secret=config.signing_secret, api_url=config.api_url)
+    return app, answerer
+
+
+def _redact_logs() -> None:
+    redact = RedactTokens()
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+def serve(
+    settings: Settings,
+    config: SlackConfig | None = None,
+    answerer_factory: Callable[[Settings], Answerer] = Answerer.from_settings,
+    host: str = "0.0.0.0",
+) -> None:
+    """Run the bot until interrupted; the model and index load once, before any event is handled."""
+    _redact_logs()
+    config = config or SlackConfig.from_env()
+    if not config.bot_token:
+        raise SystemExit("SLACK_BOT_TOKEN is not set (see .env.example)")
+    if config.socket_mode:
+        serve_socket_mode(settings, config, answerer_factory)
+    else:
+        if not config.signing_secret:
+            raise SystemExit("SLACK_SIGNING_SECRET is not set; HTTP mode cannot verify requests")
+        serve_http(settings, config, answerer_factory, host)
+
+
+def serve_socket_mode(
+    settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer]
+) -> None:
+    """Load first, then open the WebSocket: nothing is received before the index is ready."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    app, _ = load_app(settings, config, answerer_factory)
+    logger.info("starting in Socket Mode")
+    SocketModeHandler(app, config.app_token).start()
+
+
+def serve_http(
+    settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer], host: str
+) -> None:
+    """uvicorn on ``config.port``; the index loads in a thread while ``/healthz`` answers 503."""
+    import uvicorn
+
+    slot = AppSlot()
+    server = uvicorn.Server(uvicorn.Config(create_asgi_app(slot), host=host, port=config.port, log_level="info"))
+
+    def load() -> None:
+        try:
+            app, answerer = load_app(settings, config, answerer_factory)
+            slot.fill(app, len(answerer.index.passages))
+        except Exception as exc:
+            slot.failed = type(exc).__name__
+            logger.exception("could not load the index; stopping")
+            server.should_exit = True
+
+    threading.Thread(target=load, name="load-index", daemon=True).start()
+    logger.info("HTTP mode on %s:%d%s", host, config.port, EVENTS_PATH)
+    server.run()
+    if slot.failed:
+        raise SystemExit(1)
+
