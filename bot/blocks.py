@@ -47,12 +47,11 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def defang(text: str) -> str:
-    """User text made inert: no channel-wide pings, no user or group mentions, no markup.
+def neutralize(text: str) -> str:
+    """User text with no mention left in it, still unescaped (for button values and re-asking).
 
     ``<!channel>``, ``<!here>``, ``<!everyone>``, ``<!subteam^…>``, ``<@U…>`` and ``<#C…>`` become
-    plain words, ``@channel`` / ``@here`` / ``@everyone`` get a zero-width space after the ``@``,
-    and what is left is escaped.
+    plain words, and ``@channel`` / ``@here`` / ``@everyone`` get a zero-width space after the ``@``.
     """
 
     def plain(match: re.Match[str]) -> str:
@@ -61,8 +60,13 @@ def defang(text: str) -> str:
         name = label or (body.split("^")[0] if match.group("kind") == "!" else body)
         return "@" + _ZWSP + name.lstrip("@")
 
-    text = escape(_SPECIAL.sub(plain, text))
+    text = _SPECIAL.sub(plain, text)
     return _BROADCAST_WORDS.sub(lambda m: "@" + _ZWSP + m.group(1), text)
+
+
+def defang(text: str) -> str:
+    """User text made inert for echoing: :func:`neutralize`, then :func:`escape`."""
+    return escape(neutralize(text))
 
 
 def link(url: str, label: str) -> str:

@@ -14,7 +14,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import catalog
-from bot.blocks import Message, answer_message, error_message, events_message, help_message, videos_message
+from bot.blocks import Message, answer_message, error_message, events_message, help_message, neutralize, videos_message
 from bot.delivery import Responder, log_ids
 from bot.i18n import SUBCOMMANDS
 from bot.language import detect_language, ui_language
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 def parse(text: str) -> tuple[str, str, str]:
     """``(subcommand, argument, UI language)``; text that starts with no subcommand word is a question."""
-    text = " ".join(text.split())
+    text = neutralize(" ".join(text.split()))
     if not text:
         return "help", "", "en"
     word, _, rest = text.partition(" ")

@@ -1,0 +1,251 @@
+"""The pieces under the scenarios: dedupe store, Block Kit limits and escaping, catalog, transport wiring."""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import uvicorn
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_harness import BOT_TOKEN, SIGNING_SECRET
+from slack_mock import MockSlack
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.socket_mode.request import SocketModeRequest
+
+from bot import catalog, server
+from bot.answer import Answer, Answerer, Snippet
+from bot.app import RedactTokens, SlackConfig, create_app
+from bot.blocks import MAX_BLOCKS, MAX_CONTEXT_ELEMENTS, MAX_SECTION_CHARS, answer_message, defang, videos_message
+from bot.dedupe import Dedupe
+from embeddings.config import Settings
+from embeddings.markdown import Link
+
+# -- dedupe ---------------------------------------------------------------------------------------
+
+
+def test_dedupe_claims_once_and_forgets_after_the_ttl() -> None:
+    store = Dedupe(":memory:", ttl=0.2)
+    assert store.claim("C1", "1.0") is True
+    assert store.claim("C1", "1.0") is False
+    assert store.claim("C2", "1.0") is True  # another channel, another message
+    time.sleep(0.3)
+    assert store.claim("C1", "1.0") is True
+
+
+def test_dedupe_is_bounded() -> None:
+    store = Dedupe(":memory:", max_entries=5)
+    for i in range(20):
+        assert store.claim("C", f"{i}.0")
+    assert store._db.execute("SELECT COUNT(*) FROM seen").fetchone()[0] == 5
+    assert store.claim("C", "19.0") is False  # the newest are the ones kept
+
+
+def _claim_all(path: str, keys: int) -> int:
+    store = Dedupe(path)
+    won = sum(store.claim("C", f"{i}.0") for i in range(keys))
+    store.close()
+    return won
+
+
+def test_dedupe_file_is_shared_by_worker_processes(tmp_path: Path) -> None:
+    path = str(tmp_path / "dedupe.sqlite")
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        won = pool.starmap(_claim_all, [(path, 40)] * 4)
+    assert sum(won) == 40  # every message answered by exactly one worker
+
+
+def test_dedupe_remembers_followed_threads(tmp_path: Path) -> None:
+    path = tmp_path / "d.sqlite"
+    Dedupe(path).follow_thread("C1", "5.0")
+    other_worker = Dedupe(path)
+    assert other_worker.follows_thread("C1", "5.0")
+    assert not other_worker.follows_thread("C1", "6.0")
+
+
+# -- blocks ---------------------------------------------------------------------------------------
+
+
+def _huge_answer() -> Answer:
+    links = [Link(f"https://youtu.be/v{i:08d}", f"talk <{i}> & more " * 20, "video", f"v{i:08d}") for i in range(60)]
+    snippets = [
+        Snippet("<b>bold</b> & " + "word " * 1200, f"Post {i} <x>", "Section | A", "2024-01-01", "en",
+                f"https://istio.io/latest/blog/2024/post-{i}/", 1.0, links[:2])
+        for i in range(40)
+    ]
+    return Answer("q", "en", False, snippets, links)
+
+
+def test_answer_blocks_respect_slack_limits_and_escape_post_text() -> None:
+    message = answer_message(_huge_answer(), echo_question=True, share={"k": "ask", "a": "q", "l": "en"})
+    blocks = message.block_dicts()
+    assert len(blocks) <= MAX_BLOCKS
+    for block in blocks:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= MAX_SECTION_CHARS
+        if block["type"] == "context":
+            assert len(block["elements"]) <= MAX_CONTEXT_ELEMENTS
+    dumped = json.dumps(blocks)
+    assert "<b>" not in dumped and "&lt;b&gt;bold&lt;/b&gt; &amp;" in dumped
+    assert "Post 0 &lt;x&gt;" in dumped
+    assert blocks[-1]["type"] == "actions"  # the share button survives the cut
+    assert len(message.post_kwargs()["text"]) <= 4000
+
+
+def test_defang_neutralises_every_kind_of_mass_mention() -> None:
+    text = defang("<!channel> <!here|here> <!everyone> @channel @HERE <@U123> <@W9|bob> <!subteam^S1|@devs> a<b")
+    for raw in ("<!", "<@", "@channel", "@HERE", "@everyone", "a<b"):
+        assert raw not in text
+    assert "a&lt;b" in text and "bob" in text
+
+
+def test_videos_message_with_nothing_found_echoes_the_topic_safely() -> None:
+    message = videos_message([], "es", topic="<!here> kiali")
+    assert "<!here>" not in message.text and "kiali" in message.text and "grabaciones" in message.text
+
+
+# -- catalog --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("description", "place"),
+    [
+        ("A quick recap of Istio at KubeCon Europe, at the RAI in Amsterdam.", "RAI in Amsterdam"),
+        ("A quick recap of Istio at KubeCon + CloudNativeCon + Open Source Summit China in Shanghai.", "Shanghai"),
+        ("Un breve resumen de Istio en KubeCon Europe, en Excel London.", "Excel London"),
+        ("Celebra Istio en KubeCon + CloudNativeCon North America 2024.", ""),
+        ("快速回顾在阿姆斯特丹 RAI 的 KubeCon 欧洲站中的 Istio。", "阿姆斯特丹 RAI"),
+        ("The call for session proposals is now open.", ""),
+    ],
+)
+def test_place_comes_from_the_description(description: str, place: str) -> None:
+    assert catalog.place_of(description) == place
+
+
+def _fake_index() -> SimpleNamespace:
+    """Two language versions of a made-up event plus a second event: nothing here is in docs/."""
+    meta = {
+        "en/2031/meshcon": {"title": "MeshCon 2031", "date": "2031-05-01", "url": "https://x/blog/2031/meshcon/",
+                            "description": "A recap, at the Dome in Lisbon.", "lang": "en"},
+        "es/2031/meshcon": {"title": "MeshCon 2031 (es)", "date": "2031-05-01",
+                            "url": "https://x/es/blog/2031/meshcon/", "description": "", "lang": "es"},
+        "en/2030/ringday": {"title": "Ring Day 2030", "date": "2030-02-01", "url": "https://x/blog/2030/ringday/",
+                            "description": "Notes.", "lang": "en"},
+    }
+    video = Link("https://youtu.be/AAAA", "Sidecars for cats", "video", "AAAA")
+    video_es = Link("https://youtu.be/AAAA", "Sidecars para gatos", "video", "AAAA")
+    other = Link("https://youtu.be/BBBB", "Rings of trust", "video", "BBBB")
+    passages = [
+        SimpleNamespace(post_id="en/2031/meshcon", lang="en", year="2031", slug="meshcon", links=(video,)),
+        SimpleNamespace(post_id="es/2031/meshcon", lang="es", year="2031", slug="meshcon", links=(video_es,)),
+        SimpleNamespace(post_id="en/2030/ringday", lang="en", year="2030", slug="ringday", links=(other,)),
+    ]
+    return SimpleNamespace(manifest={"post_meta": meta}, passages=passages)
+
+
+def test_events_and_videos_are_derived_from_the_index() -> None:
+    index = _fake_index()
+    events = catalog.events(index, "es")
+    assert [(e.name, e.place) for e in events] == [("MeshCon 2031 (es)", "Dome in Lisbon"), ("Ring Day 2030", "")]
+    videos = catalog.videos(index, "es")
+    assert [(v.title, v.event_name) for v in videos] == [
+        ("Sidecars para gatos", "MeshCon 2031 (es)"), ("Rings of trust", "Ring Day 2030")
+    ]
+    assert [v.video_id for v in catalog.videos(index, "en", "cats")] == ["AAAA"]  # by talk title
+    assert [v.video_id for v in catalog.videos(index, "en", "ring day")] == ["BBBB"]  # by event name
+
+
+# -- app and transports ---------------------------------------------------------------------------
+
+
+def test_web_client_retries_rate_limits_and_connection_errors(mock_slack: MockSlack, warm_answerer: Answerer) -> None:
+    app = create_app(warm_answerer, token=BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=mock_slack.api_url,
+                     dedupe=Dedupe())
+    kinds = {type(handler) for handler in app.client.retry_handlers}
+    assert {RateLimitErrorRetryHandler, ConnectionErrorRetryHandler} <= kinds
+    assert app.client.base_url == mock_slack.api_url
+
+
+def test_config_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "8123",
+                        "SLACK_API_URL": "http://127.0.0.1:9/api/"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    config = SlackConfig.from_env()
+    assert (config.port, config.socket_mode, config.api_url) == (8123, False, "http://127.0.0.1:9/api/")
+    assert SlackConfig.from_env(app_token="xapp-1").socket_mode
+
+
+def test_serve_uses_socket_mode_with_an_app_token(
+    monkeypatch: pytest.MonkeyPatch, mock_slack: MockSlack, warm_answerer: Answerer
+) -> None:
+    """Wiring only: the WebSocket connection is replaced, the handler and app are real."""
+    order: list[str] = []
+    started: list[SocketModeHandler] = []
+
+    def factory(settings: Settings) -> Answerer:
+        order.append("loaded")
+        return warm_answerer
+
+    def fake_start(self: SocketModeHandler) -> None:
+        order.append("connected")
+        started.append(self)
+
+    monkeypatch.setattr(SocketModeHandler, "start", fake_start)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self: pytest.fail("HTTP server started in Socket Mode"))
+    config = SlackConfig(bot_token=BOT_TOKEN, signing_secret=None, app_token="xapp-1-test", api_url=mock_slack.api_url)
+    server.serve(Settings.from_env(), config=config, answerer_factory=factory)
+    assert order == ["loaded", "connected"]  # the index is ready before the socket opens
+    [handler] = started
+    assert handler.app_token == "xapp-1-test"
+
+    mock_slack.reset()
+    sent: list = []
+    monkeypatch.setattr(handler.client, "send_socket_mode_response", sent.append)
+    envelope = {
+        "envelope_id": "env-1",
+        "type": "events_api",
+        "accepts_response_payload": False,
+        "payload": {
+            "type": "event_callback", "team_id": "T0000001", "event_id": "EvSOCK1",
+            "event": {"type": "app_mention", "user": "U0000ANA", "channel": "C0000SOC", "ts": "1700000000.000001",
+                      "text": "<@UBOT0001> Where can I watch the security posture of Ambient Mesh talk?"},
+        },
+    }
+    handler.handle(handler.client, SocketModeRequest.from_dict(envelope))
+    assert [response.envelope_id for response in sent] == ["env-1"]  # acknowledged over the socket
+    [post] = mock_slack.wait_for("chat.postMessage")
+    assert post.body["thread_ts"] == "1700000000.000001"
+    assert "https://youtu.be/QnfrbbY_Hy4" in json.dumps(post.body["blocks"])
+    mock_slack.settle(quiet=0.2)
+
+
+def test_serve_uses_http_on_port_without_an_app_token(
+    monkeypatch: pytest.MonkeyPatch, mock_slack: MockSlack, warm_answerer: Answerer
+) -> None:
+    ran: list[uvicorn.Server] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self: ran.append(self))
+    monkeypatch.setenv("PORT", "8765")
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    config = SlackConfig.from_env(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=mock_slack.api_url)
+    server.serve(Settings.from_env(), config=config, answerer_factory=lambda settings: warm_answerer)
+    [http] = ran
+    assert http.config.port == 8765
+    assert {route.path for route in http.config.app.routes} == {"/slack/events", "/healthz"}
+
+
+def test_serve_refuses_to_start_without_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(SystemExit):
+        server.serve(Settings.from_env(), config=SlackConfig(bot_token=None, signing_secret="s"))
+    with pytest.raises(SystemExit):
+        server.serve(Settings.from_env(), config=SlackConfig(bot_token="xoxb-1", signing_secret=None))
+
+
+def test_tokens_never_reach_the_logs(caplog: pytest.LogCaptureFixture) -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "token %s and %s", ("xoxb-123-abc", "xapp-1-A-b"), None)
+    RedactTokens().filter(record)
+    assert "xoxb-123" not in record.getMessage() and "xapp-1" not in record.getMessage()
