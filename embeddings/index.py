@@ -185,6 +185,16 @@ def embed_passages(
     return normalize(np.stack([cached[key] for key in keys])), len(missing)
 
 
+def ingest_fingerprint() -> str:
+    """Hash of the code that turns posts into passages: changing it must rebuild indexes (cheaply, from cache)."""
+    from embeddings import markdown, passages, posts
+
+    digest = hashlib.sha256()
+    for module in (markdown, posts, passages):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _current_build(index_dir: Path) -> Path:
     pointer = index_dir / "CURRENT"
     if not pointer.is_file():
@@ -259,12 +269,15 @@ def build_index(
     hashes = {post.id: post.content_hash for post in posts}
     try:
         current = load_index(settings.index_dir, expected_model=name)
-        if not force and current.manifest.get("posts") == hashes:
+        fingerprint = ingest_fingerprint()
+        if not force and current.manifest.get("posts") == hashes and current.manifest.get("ingest") == fingerprint:
             report.passages, report.reused, report.rebuilt = len(current.passages), len(current.passages), False
             report.reason = "up to date"
             report.seconds = time.perf_counter() - started
             return report
-        report.reason = "posts changed" if not force else "forced"
+        report.reason = "forced" if force else (
+            "posts changed" if current.manifest.get("posts") != hashes else "passage splitting changed"
+        )
     except IndexUnavailable as exc:
         report.reason = str(exc)
     logger.info("building index at %s: %s", settings.index_dir, report.reason)
@@ -282,6 +295,7 @@ def build_index(
         "base_url": settings.base_url,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "posts": hashes,
+        "ingest": ingest_fingerprint(),
         "post_meta": {post.id: {"title": post.title, "date": post.date, "url": post.url,
                                  "description": post.description, "lang": post.lang} for post in posts},
         "problems": [str(problem) for problem in problems],

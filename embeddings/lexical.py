@@ -70,6 +70,7 @@ class BM25Index:
     def __init__(self, texts: list[str]) -> None:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self._bm25 = bm25s.BM25()
         corpus = [tokenize(text) for text in texts]
         self._bm25.index(corpus, show_progress=False)

@@ -19,6 +19,8 @@ MIN_WEIGHT = 160
 MAX_WEIGHT = 650
 """Paragraphs heavier than this are split at sentence ends into pieces of about TARGET_WEIGHT."""
 TARGET_WEIGHT = 420
+LIST_PIECE_WEIGHT = 260
+"""Lists (session line-ups) are cut finer, a few items per passage, each piece keeping the list's lead-in."""
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)|(?<=[。！？；])\s*|\n")
 
@@ -45,6 +47,8 @@ class Passage:
     link_spans: tuple[tuple[int, int], ...] = ()
     year: str = ""
     slug: str = ""
+    context: str = ""
+    """Text that situates the passage (a list's lead-in line) without being quoted: embedded, not shown."""
 
     @property
     def group(self) -> tuple[str, str]:
@@ -55,7 +59,7 @@ class Passage:
     def embedding_text(self) -> str:
         """Title and section go with the text: they name the event, which the paragraph often omits."""
         head = f"{self.title} — {self.section}" if self.section else self.title
-        return f"{head}\n{self.text}"
+        return "\n".join(part for part in (head, self.context, self.text) if part)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +76,7 @@ class Passage:
             "link_spans": [list(span) for span in self.link_spans],
             "year": self.year,
             "slug": self.slug,
+            "context": self.context,
         }
 
     @classmethod
@@ -91,6 +96,8 @@ class _Unit:
     text: str
     links: list[Link]
     spans: list[tuple[int, int]]
+    is_list: bool = False
+    context: str = ""
 
     def extend(self, other: _Unit, sep: str = "\n") -> None:
         shift = len(self.text) + len(sep)
@@ -107,6 +114,8 @@ class _Unit:
             piece.strip(),
             [link for link, _ in keep],
             [(max(a - start - lead, 0), min(b, end) - start - lead) for _, (a, b) in keep],
+            self.is_list,
+            self.context,
         )
 
 
@@ -123,8 +132,27 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
+def _split_list(unit: _Unit) -> list[_Unit]:
+    """A few list items per piece; every piece after the first carries the lead-in line as context."""
+    bounds = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", unit.text)]
+    first = unit.text[: bounds[0][1]].strip() if bounds else ""
+    lead_in = first if first.endswith((":", "：")) else ""
+    pieces: list[tuple[int, int]] = []
+    for start, end in bounds:
+        if pieces and weight(unit.text[pieces[-1][0] : end]) <= LIST_PIECE_WEIGHT:
+            pieces[-1] = (pieces[-1][0], end)
+        else:
+            pieces.append((start, end))
+    out = [unit.cut(a, b) for a, b in pieces]
+    for piece in out[1:]:
+        piece.context = lead_in.strip()
+    return out
+
+
 def _split(unit: _Unit) -> list[_Unit]:
     """Split a heavy unit into pieces of whole sentences, each about TARGET_WEIGHT."""
+    if unit.is_list and weight(unit.text) > LIST_PIECE_WEIGHT * 1.5:
+        return _split_list(unit)
     if weight(unit.text) <= MAX_WEIGHT:
         return [unit]
     pieces: list[tuple[int, int]] = []
@@ -154,7 +182,7 @@ def _units(post: Post) -> list[_Unit]:
         if block.kind == "heading":
             section = block.text
             continue
-        unit = _Unit(section, block.text, list(block.links), list(block.link_spans))
+        unit = _Unit(section, block.text, list(block.links), list(block.link_spans), block.kind == "list")
         if block.kind == "caption" and units and units[-1].section == section:
             units[-1].extend(unit, sep=" \n")
         else:
@@ -203,6 +231,7 @@ def split_post(post: Post) -> list[Passage]:
             link_spans=tuple(piece.spans),
             year=post.year,
             slug=post.slug,
+            context=piece.context,
         )
         for position, piece in enumerate(pieces)
         if piece.text
