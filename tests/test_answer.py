@@ -1,0 +1,193 @@
+"""Answers: short cited snippets, the recordings they mention, translations once, and honest abstention."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.answer import MAX_LINKS, MAX_SNIPPETS, SNIPPET_CHARS, Answer, Answerer
+from bot.cli import render_answer
+from embeddings.index import Index
+from embeddings.passages import Passage
+
+QUESTIONS = [
+    ("en", "How did Bloomberg secure their financial information with Istio?"),
+    ("en", "Where can I watch the talk about the security posture of Ambient Mesh?"),
+    ("en", "Which ecosystem announcements were made at KubeCon Europe 2023?"),
+    ("es", "¿Qué se presentó en IstioCon China 2023?"),
+    ("es", "¿Quién habló de Istio multi-cluster en el Istio Day de Londres?"),
+    ("zh", "彭博社如何使用 Istio 保护他们的财务信息？"),
+    ("zh", "2023 年欧洲 Istio Day 有哪些闪电演讲？"),
+]
+
+OFF_TOPIC = [
+    ("en", "What will the weather be like in Amsterdam tomorrow?"),
+    ("en", "How do I bake sourdough bread at home?"),
+    ("en", "Who won the football World Cup in 2022?"),
+    ("es", "¿Qué tiempo hará mañana en Madrid?"),
+    ("es", "¿Cómo se prepara una paella valenciana?"),
+    ("es", "¿Quién ganó la liga de fútbol española el año pasado?"),
+    ("zh", "明天北京的天气怎么样？"),
+    ("zh", "怎么做红烧肉？"),
+    ("zh", "谁赢得了2022年世界杯足球赛？"),
+]
+
+
+@pytest.fixture(scope="module")
+def answers(answerer: Answerer) -> list[Answer]:
+    return [answerer.ask(question) for _, question in QUESTIONS]
+
+
+def _source(index: Index, text: str, url: str) -> Passage | None:
+    """The passage of post ``url`` that the snippet ``text`` was cut from."""
+    body = text.removesuffix("…")
+    return next((p for p in index.passages if p.url == url and body in p.text), None)
+
+
+def _group(url: str) -> tuple[str, str]:
+    match = re.search(r"/blog/(\d{4})/([^/]+)/$", url)
+    assert match, url
+    return match.group(1), match.group(2)
+
+
+def test_questions_are_answered_in_their_language(answers: list[Answer]) -> None:
+    for (lang, _), answer in zip(QUESTIONS, answers, strict=True):
+        assert answer.lang == lang
+        assert not answer.abstained, answer.question
+        assert 1 <= len(answer.snippets) <= MAX_SNIPPETS
+        assert len(answer.links) <= MAX_LINKS
+
+
+def test_snippets_are_short_extracts_with_citations(answers: list[Answer], docs_index: Index) -> None:
+    """Each snippet is at most ~300 characters (plus an ellipsis when cut), cut from the cited passage."""
+    for answer in answers:
+        for snippet in answer.snippets:
+            assert len(snippet.text) <= SNIPPET_CHARS + 1, snippet.text
+            if len(snippet.text) > SNIPPET_CHARS:
+                assert snippet.text.endswith("…")
+            source = _source(docs_index, snippet.text, snippet.url)
+            assert source is not None, (snippet.url, snippet.text)
+            assert (snippet.title, snippet.date, snippet.lang, snippet.section) == (
+                source.title, source.date, source.lang, source.section,
+            )
+            assert snippet.url.startswith("https://istio.io/latest/") and snippet.url.endswith("/")
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d", snippet.date)
+            # The snippet's links are links of its passage whose text lies inside the snippet.
+            for link in snippet.links:
+                assert link in source.links
+                assert link.text in snippet.text
+
+
+def test_long_paragraph_is_quoted_in_part(answerer: Answerer, docs_index: Index) -> None:
+    """The snippet is the relevant sentences, not the whole long paragraph."""
+    answer = answerer.ask("Who talked about using Istio for controls compliance?")
+    top = answer.snippets[0]
+    source = _source(docs_index, top.text, top.url)
+    assert source is not None and len(source.text) > SNIPPET_CHARS
+    assert len(top.text) < len(source.text)
+    assert "Controls Compliance" in top.text or "控制合规性" in top.text or "cumplimiento" in top.text.lower()
+
+
+def test_long_sentence_is_cut_with_ellipsis(answerer: Answerer) -> None:
+    """A single sentence longer than the limit is cut at a word boundary and marked with …."""
+    answer = answerer.ask("Which talks about Istio ambient mesh at KubeCon Europe 2025 can I watch?")
+    assert not answer.abstained
+    for snippet in answer.snippets:
+        assert len(snippet.text) <= SNIPPET_CHARS + 1
+        if snippet.text.endswith("…"):
+            assert not snippet.text[:-1].endswith(" ")
+
+
+def test_video_links_are_shown_with_their_titles(answerer: Answerer) -> None:
+    answer = answerer.ask("Where can I watch the talk about the security posture of Ambient Mesh?")
+    videos = {link.url: link for link in answer.links if link.kind == "video"}
+    assert "https://youtu.be/QnfrbbY_Hy4" in videos
+    assert videos["https://youtu.be/QnfrbbY_Hy4"].text == "the security posture of Ambient Mesh"
+    assert all(link.kind in {"video", "session"} for link in answer.links)
+    assert len({link.url for link in answer.links}) == len(answer.links)
+    rendered = render_answer(answer)
+    assert "https://youtu.be/QnfrbbY_Hy4" in rendered and "the security posture of Ambient Mesh" in rendered
+    assert answer.snippets[0].url in rendered and answer.snippets[0].title in rendered
+
+
+def test_links_drop_the_si_tracking_parameter(answerer: Answerer) -> None:
+    answer = answerer.ask("¿Quién habló de Istio multi-cluster en el Istio Day de Londres?")
+    assert "https://youtu.be/WpEkfVGWmd8" in {link.url for link in answer.links}
+    assert all("si=" not in link.url for link in answer.links)
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "How did Bloomberg protect its financial data with Istio?"),
+        ("es", "¿Cómo protegió Bloomberg sus datos financieros con Istio?"),
+        ("zh", "彭博社如何使用 Istio 保护他们的财务信息？"),
+    ],
+)
+def test_translations_prefer_the_askers_language(answerer: Answerer, lang: str, question: str) -> None:
+    """The 2023 paragraph exists in en/es/zh: the asker gets their own language's version first."""
+    answer = answerer.ask(question)
+    assert answer.lang == lang
+    top = answer.snippets[0]
+    assert top.lang == lang
+    assert "https://youtu.be/f6jMix46ZD8" in {link.url for link in answer.links}
+
+
+SHOWN_ONCE = [*QUESTIONS, ("en", "Which end user talks were given at Istio Day Europe 2023?")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"), SHOWN_ONCE, ids=[f"{lang}-{i}" for i, (lang, _) in enumerate(SHOWN_ONCE)]
+)
+def test_translations_are_shown_once(answerer: Answerer, lang: str, question: str) -> None:
+    """Two snippets from language versions of one post never quote the same recording: that would be
+    the same paragraph twice. Likewise the ranked list never holds one passage twice."""
+    answer = answerer.ask(question)
+    seen: dict[str, tuple[str, str]] = {}
+    for snippet in answer.snippets:
+        for link in snippet.links:
+            if link.kind != "video":
+                continue
+            key = (snippet.lang, snippet.url)
+            if link.url in seen and seen[link.url][0] != snippet.lang:
+                assert _group(seen[link.url][1]) != _group(snippet.url), (link.url, seen[link.url], key)
+            seen.setdefault(link.url, key)
+    hits = answerer.rank(question, lang)
+    assert len({h.passage.id for h in hits}) == len(hits)
+
+
+def test_issue_example_snippet_carries_the_keynote_recording(answerer: Answerer) -> None:
+    """Done-when of the issue: a snippet whose links include https://youtu.be/v10UpNQIoT0."""
+    answer = answerer.ask("Who gave the opening keynote at Istio Day Europe 2025?")
+    assert not answer.abstained
+    assert "https://youtu.be/v10UpNQIoT0" in {link.url for link in answer.links}
+    assert any(s.url.endswith("/es/blog/2025/istio-at-kubecon-eu/") for s in answer.snippets)
+    snippet_links = {link.url for s in answer.snippets for link in s.links}
+    assert "https://youtu.be/v10UpNQIoT0" in snippet_links, [s.text for s in answer.snippets]
+
+
+@pytest.mark.parametrize(("lang", "question"), OFF_TOPIC, ids=[f"{lang}-{i}" for i, (lang, _) in enumerate(OFF_TOPIC)])
+def test_abstains_on_off_topic_questions(answerer: Answerer, lang: str, question: str) -> None:
+    """Weather, cooking, sports: the posts say nothing, so the bot says it does not know and cites nothing."""
+    answer = answerer.ask(question)
+    assert answer.lang == lang
+    assert answer.abstained, [s.text[:80] for s in answer.snippets]
+    assert answer.snippets == [] and answer.links == []
+
+
+def test_abstention_reply_is_a_hint_in_the_askers_language(answerer: Answerer) -> None:
+    english = render_answer(answerer.ask("How do I bake sourdough bread at home?"))
+    spanish = render_answer(answerer.ask("¿Cómo se prepara una paella valenciana?"))
+    assert english.startswith("I don't know") and "events" in english
+    assert spanish.startswith("No lo sé")
+
+
+def test_answer_to_dict_schema(answerer: Answerer) -> None:
+    data = answerer.ask("Who gave the opening keynote at Istio Day Europe 2023?").to_dict()
+    assert set(data) == {"question", "lang", "abstained", "snippets", "links"}
+    for snippet in data["snippets"]:
+        assert set(snippet) == {"text", "title", "section", "date", "lang", "url", "score", "links"}
+        for link in snippet["links"]:
+            assert set(link) == {"url", "text", "kind"}
+    assert {"url": "https://youtu.be/h9EgMrJ0ahs", "text": "opening keynote", "kind": "video"} in data["links"]
