@@ -58,10 +58,11 @@ class Dedupe:
 
     @classmethod
     def from_env(cls, path: str | Path | None = None) -> Dedupe:
-        """``DEDUPE_DB`` (default ``.cache/slack-dedupe.sqlite``) and ``DEDUPE_TTL`` seconds."""
+        """``DEDUPE_DB`` (default ``slack-dedupe.sqlite`` in ``CACHE_DIR``) and ``DEDUPE_TTL`` seconds."""
         from embeddings.config import PROJECT_ROOT
 
-        chosen = path or os.environ.get("DEDUPE_DB") or PROJECT_ROOT / ".cache" / "slack-dedupe.sqlite"
+        cache = Path(os.environ.get("CACHE_DIR") or PROJECT_ROOT / ".cache").expanduser()
+        chosen = path or os.environ.get("DEDUPE_DB") or cache / "slack-dedupe.sqlite"
         return cls(chosen, ttl=float(os.environ.get("DEDUPE_TTL") or DEFAULT_TTL))
 
     def _claim_key(self, key: str, ttl: float) -> bool:

@@ -181,9 +181,10 @@ def test_config_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_serve_uses_socket_mode_with_an_app_token(
-    monkeypatch: pytest.MonkeyPatch, mock_slack: MockSlack, warm_answerer: Answerer
+    monkeypatch: pytest.MonkeyPatch, mock_slack: MockSlack, warm_answerer: Answerer, tmp_path: Path
 ) -> None:
     """Wiring only: the WebSocket connection is replaced, the handler and app are real."""
+    monkeypatch.setenv("DEDUPE_DB", str(tmp_path / "dedupe.sqlite"))
     order: list[str] = []
     started: list[SocketModeHandler] = []
 
@@ -225,8 +226,9 @@ def test_serve_uses_socket_mode_with_an_app_token(
 
 
 def test_serve_uses_http_on_port_without_an_app_token(
-    monkeypatch: pytest.MonkeyPatch, mock_slack: MockSlack, warm_answerer: Answerer
+    monkeypatch: pytest.MonkeyPatch, mock_slack: MockSlack, warm_answerer: Answerer, tmp_path: Path
 ) -> None:
+    monkeypatch.setenv("DEDUPE_DB", str(tmp_path / "dedupe.sqlite"))
     ran: list[uvicorn.Server] = []
     monkeypatch.setattr(uvicorn.Server, "run", lambda self: ran.append(self))
     monkeypatch.setenv("PORT", "8765")
