@@ -22,7 +22,7 @@ CJK_CHAR = re.compile(f"[{_CJK}]")
 
 _SHORTCODE = re.compile(r"\{\{[<%]\s*(/?)\s*([\w./-]+)(.*?)[>%]\}\}", re.DOTALL)
 _SHORTCODE_ARG = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{#[^}]*\})?\s*#*\s*$")  # drops Hugo's {#anchor}
 _LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d+[.)])\s+")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)

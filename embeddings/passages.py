@@ -155,10 +155,23 @@ def _split(unit: _Unit) -> list[_Unit]:
         return _split_list(unit)
     if weight(unit.text) <= MAX_WEIGHT:
         return [unit]
+    pieces = _sentence_pieces(unit.text)
+    # A short tail (often an image caption) belongs with the piece before it.
+    if (
+        len(pieces) > 1
+        and weight(unit.text[pieces[-1][0] : pieces[-1][1]]) < MIN_WEIGHT
+        and weight(unit.text[pieces[-2][0] : pieces[-1][1]]) <= MAX_WEIGHT
+    ):
+        pieces[-2:] = [(pieces[-2][0], pieces[-1][1])]
+    return [unit.cut(a, b) for a, b in pieces]
+
+
+def _sentence_pieces(text: str) -> list[tuple[int, int]]:
+    """Ranges of whole sentences of about TARGET_WEIGHT; an over-long sentence is cut at spaces."""
     pieces: list[tuple[int, int]] = []
-    for start, end in sentence_bounds(unit.text):
-        sentence = unit.text[start:end]
-        if pieces and weight(unit.text[pieces[-1][0] : end]) <= TARGET_WEIGHT:
+    for start, end in sentence_bounds(text):
+        sentence = text[start:end]
+        if pieces and weight(text[pieces[-1][0] : end]) <= TARGET_WEIGHT:
             pieces[-1] = (pieces[-1][0], end)
         elif weight(sentence) > MAX_WEIGHT:
             # One very long sentence: cut it at spaces (or anywhere, for CJK) into bounded pieces.
@@ -166,13 +179,13 @@ def _split(unit: _Unit) -> list[_Unit]:
             cut = start
             while cut < end:
                 stop = min(cut + step, end)
-                space = unit.text.rfind(" ", cut + step // 2, stop) if stop < end else -1
+                space = text.rfind(" ", cut + step // 2, stop) if stop < end else -1
                 stop = space if space > cut else stop
                 pieces.append((cut, stop))
                 cut = stop
         else:
             pieces.append((start, end))
-    return [unit.cut(a, b) for a, b in pieces]
+    return pieces
 
 
 def _units(post: Post) -> list[_Unit]:
@@ -190,6 +203,10 @@ def _units(post: Post) -> list[_Unit]:
     return units
 
 
+def _fits(unit: _Unit, other: _Unit) -> bool:
+    return weight(unit.text) + weight(other.text) <= MAX_WEIGHT
+
+
 def _merge_tiny(units: list[_Unit]) -> list[_Unit]:
     merged: list[_Unit] = []
     pending: _Unit | None = None
@@ -198,6 +215,8 @@ def _merge_tiny(units: list[_Unit]) -> list[_Unit]:
             if pending.section == unit.section:
                 pending.extend(unit)
                 unit = pending
+            elif merged and merged[-1].section == pending.section and _fits(merged[-1], pending):
+                merged[-1].extend(pending)  # the last paragraph of its section: merge it backwards
             else:
                 merged.append(pending)
             pending = None
@@ -206,7 +225,7 @@ def _merge_tiny(units: list[_Unit]) -> list[_Unit]:
         else:
             merged.append(unit)
     if pending is not None:
-        if merged and merged[-1].section == pending.section and weight(merged[-1].text) < MAX_WEIGHT:
+        if merged and merged[-1].section == pending.section and _fits(merged[-1], pending):
             merged[-1].extend(pending)
         else:
             merged.append(pending)

@@ -11,6 +11,7 @@ and O(1) per language) removes that bonus.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -23,9 +24,10 @@ from embeddings.passages import Passage
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 CANDIDATES = 100
 """How many passages each channel proposes before fusion."""
-RRF_K = 60
+RRF_K = 20
 """Reciprocal-rank-fusion constant: larger flattens the difference between ranks."""
 
 
@@ -87,7 +89,7 @@ class HybridRetriever:
         index: Index,
         model: SentenceTransformer,
         dense_weight: float = 1.0,
-        lexical_weight: float = 1.0,
+        lexical_weight: float = 2.0,
         post_weight: float = 1.0,
     ) -> None:
         self.index = index
@@ -105,8 +107,23 @@ class HybridRetriever:
             for pid in posts
         ]
         self.post_bm25 = BM25Index(cards)
+        self._post_years = [set(YEAR.findall(card)) for card in cards]
         post_pos = {pid: i for i, pid in enumerate(posts)}
         self._post_of = np.array([post_pos[p.post_id] for p in index.passages])
+
+    def post_match(self, query: str) -> np.ndarray:
+        """How well each post's title, description and year match the question, from 0 to 1.
+
+        A year named in the question is decisive evidence in any language: posts of other years keep
+        only half their lexical match.
+        """
+        scores = self.post_bm25.scores(query)
+        relative = scores / scores.max() if scores.max() > 0 else scores
+        years = set(YEAR.findall(query))
+        if years and any(years & post_years for post_years in self._post_years):
+            same_year = np.array([bool(years & post_years) for post_years in self._post_years], dtype=np.float32)
+            relative = 0.5 * same_year + 0.5 * relative * np.where(same_year > 0, 1.0, 0.5)
+        return relative
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         ids, raw, centred = self.dense.scores(self.dense.encode(query), CANDIDATES)
@@ -122,10 +139,9 @@ class HybridRetriever:
         for rank, i in enumerate(lex_ids.tolist()):
             fused[i] = fused.get(i, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
             channels.setdefault(i, {}).update(bm25=float(lexical[i]), bm25_rank=rank + 1)
-        post_scores = self.post_bm25.scores(query)
-        if post_scores.max() > 0:
+        relative = self.post_match(query)
+        if relative.max() > 0:
             # The best-matching post's passages get up to one rank-1 vote; a uniform bonus changes nothing.
-            relative = post_scores / post_scores.max()
             for i in fused:
                 bonus = float(relative[self._post_of[i]])
                 fused[i] += self.post_weight * bonus / (RRF_K + 1)

@@ -18,7 +18,8 @@ from embeddings.passages import Passage
 def _shared_links(a: Passage, b: Passage) -> float:
     left = {link.url for link in a.links if link.kind != "link"}
     right = {link.url for link in b.links if link.kind != "link"}
-    return len(left & right) / len(left | right) if left and right else 0.0
+    # Overlap coefficient: one long paragraph may be two passages in another language.
+    return len(left & right) / min(len(left), len(right)) if left and right else 0.0
 
 
 def translation_clusters(passages: list[Passage], vectors: np.ndarray) -> list[int]:
