@@ -7,8 +7,10 @@ them across languages where the dense encoder blurs them.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 import numpy as np
@@ -56,6 +58,24 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+# A name-like word: capitalised (Bloomberg, GoTo), an acronym (SAP), or with a digit (503, 2023, Kiali2).
+_NAME = re.compile(r"(?<![\w])[^\W\d_]*(?:[A-Z]|\d)[\w.-]*", re.UNICODE)
+
+
+def name_terms(text: str) -> set[str]:
+    """Terms of the names, numbers and acronyms in a question: the words that must match to trust a hit.
+
+    A capitalised question word ("Who", "¿Quién") is not a name: words that are stopwords never count.
+    """
+    terms: set[str] = set()
+    for match in _NAME.finditer(text):
+        word = match.group(0)
+        if CJK_CHAR.search(word):
+            continue
+        terms.update(_words(word))
+    return terms
+
+
 def _is_word(token: str) -> bool:
     return token not in STOPWORDS and any(ch.isalnum() for ch in token)
 
@@ -75,6 +95,16 @@ class BM25Index:
         corpus = [tokenize(text) for text in texts]
         self._bm25.index(corpus, show_progress=False)
         self.size = len(texts)
+        self._terms = [frozenset(tokens) for tokens in corpus]
+        self._df = Counter(term for terms in self._terms for term in terms)
+
+    def idf(self, term: str) -> float:
+        return math.log(1 + self.size / (1 + self._df.get(term, 0)))
+
+    def coverage(self, terms: set[str], doc: int) -> float:
+        """Share of ``terms`` (weighted by rarity) that the document contains, from 0 to 1."""
+        total = sum(self.idf(t) for t in terms)
+        return sum(self.idf(t) for t in terms & self._terms[doc]) / total if total else 0.0
 
     def scores(self, query: str) -> np.ndarray:
         tokens = tokenize(query)

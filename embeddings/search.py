@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from embeddings.index import Index, normalize
-from embeddings.lexical import BM25Index
+from embeddings.lexical import BM25Index, name_terms, tokenize
 from embeddings.passages import Passage
 
 if TYPE_CHECKING:
@@ -58,6 +58,12 @@ class DenseRetriever:
         self._centroids = np.stack([index.centroids[lang] for lang in langs])
         lang_pos = {lang: i for i, lang in enumerate(langs)}
         self._lang_of = np.array([lang_pos[p.lang] for p in index.passages])
+        counts = np.bincount(self._lang_of, minlength=len(langs)).astype(np.float32)
+        self._corpus_centroid = counts @ self._centroids / counts.sum()
+
+    def domain_similarity(self, query_vector: np.ndarray) -> float:
+        """The question's mean similarity to all passages: low when it is about something else entirely."""
+        return float(self._corpus_centroid @ query_vector)
 
     def encode(self, query: str) -> np.ndarray:
         return normalize(self.model.encode_query([query], convert_to_numpy=True, show_progress_bar=False))[0]
@@ -126,7 +132,8 @@ class HybridRetriever:
         return relative
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
-        ids, raw, centred = self.dense.scores(self.dense.encode(query), CANDIDATES)
+        query_vector = self.dense.encode(query)
+        ids, raw, centred = self.dense.scores(query_vector, CANDIDATES)
         lexical = self.bm25.scores(query)
         lex_ids = np.argsort(-lexical, kind="stable")[:CANDIDATES]
         lex_ids = lex_ids[lexical[lex_ids] > 0]
@@ -147,4 +154,10 @@ class HybridRetriever:
                 fused[i] += self.post_weight * bonus / (RRF_K + 1)
                 channels[i]["post"] = bonus
         best = sorted(fused, key=lambda i: -fused[i])[:k]
+        domain = self.dense.domain_similarity(query_vector)
+        terms, names = set(tokenize(query)), name_terms(query)
+        for i in best:
+            channels[i].update(domain=domain, coverage=self.bm25.coverage(terms, i))
+            if names:
+                channels[i]["name_coverage"] = self.bm25.coverage(names, i)
         return [Hit(self.index.passages[i], fused[i], channels[i]) for i in best]
