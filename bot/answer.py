@@ -160,13 +160,25 @@ class Answerer:
             if cluster in seen:
                 continue
             seen.add(cluster)
-            own = [r for r in self._members[cluster] if self.index.passages[r].lang == lang]
-            if own and hit.passage.lang != lang:
-                hit = Hit(self.index.passages[own[0]], hit.score, {**hit.channels, "translated_from": 1.0})
+            if hit.passage.lang != lang:
+                hit = self._in_language(hit, cluster, lang)
             ranked.append(hit)
             if len(ranked) == RANKED:
                 break
         return ranked
+
+    def _in_language(self, hit: Hit, cluster: int, lang: str) -> Hit:
+        """The hit's translation in ``lang``, if one carries every recording the hit cites.
+
+        Translations are cut into passages differently, so a counterpart may hold only part of the
+        paragraph; swapping to it must not lose the talk the question was about.
+        """
+        media = {link.url for link in hit.passage.links if link.kind != "link"}
+        for row in self._members[cluster]:
+            passage = self.index.passages[row]
+            if passage.lang == lang and media <= {link.url for link in passage.links}:
+                return Hit(passage, hit.score, {**hit.channels, "translated_from": 1.0})
+        return hit
 
     def answer(self, question: str, hits: list[Hit], lang: str) -> Answer:
         """Compose the reply from ranked hits (already de-duplicated)."""

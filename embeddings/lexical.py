@@ -106,8 +106,9 @@ class BM25Index:
         total = sum(self.idf(t) for t in terms)
         return sum(self.idf(t) for t in terms & self._terms[doc]) / total if total else 0.0
 
-    def scores(self, query: str) -> np.ndarray:
-        tokens = tokenize(query)
+    def scores(self, query: str | list[str]) -> np.ndarray:
+        """BM25 of every document for a question (text, or tokens already chosen)."""
+        tokens = tokenize(query) if isinstance(query, str) else query
         if not tokens:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)

@@ -114,6 +114,8 @@ class HybridRetriever:
         ]
         self.post_bm25 = BM25Index(cards)
         self._post_years = [set(YEAR.findall(card)) for card in cards]
+        self._card_terms = [set(tokenize(card)) for card in cards]
+
         post_pos = {pid: i for i, pid in enumerate(posts)}
         self._post_of = np.array([post_pos[p.post_id] for p in index.passages])
 
@@ -134,7 +136,14 @@ class HybridRetriever:
     def search(self, query: str, k: int = 10) -> list[Hit]:
         query_vector = self.dense.encode(query)
         ids, raw, centred = self.dense.scores(query_vector, CANDIDATES)
-        lexical = self.bm25.scores(query)
+        relative = self.post_match(query)
+        terms = tokenize(query)
+        if relative.max() > 0:
+            # Words naming the event ("Istio Day", "Europe", "2025") already chose the post; at full weight
+            # they favour any passage that repeats the event's name, so the other words count double.
+            event = self._card_terms[int(relative.argmax())]
+            terms += [t for t in terms if t not in event]
+        lexical = self.bm25.scores(terms)
         lex_ids = np.argsort(-lexical, kind="stable")[:CANDIDATES]
         lex_ids = lex_ids[lexical[lex_ids] > 0]
 
@@ -146,7 +155,6 @@ class HybridRetriever:
         for rank, i in enumerate(lex_ids.tolist()):
             fused[i] = fused.get(i, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
             channels.setdefault(i, {}).update(bm25=float(lexical[i]), bm25_rank=rank + 1)
-        relative = self.post_match(query)
         if relative.max() > 0:
             # The best-matching post's passages get up to one rank-1 vote; a uniform bonus changes nothing.
             for i in fused:
