@@ -8,6 +8,7 @@ languages (in the asker's language where possible), and no answer at all when th
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -20,13 +21,14 @@ from embeddings.lexical import tokenize
 from embeddings.markdown import Link
 from embeddings.passages import Passage, sentence_bounds
 from embeddings.search import Hit, Retriever
-from embeddings.translations import translation_clusters
+from embeddings.translations import translation_pairs
 
 logger = logging.getLogger(__name__)
 
 MAX_SNIPPETS = 3
 SNIPPET_CHARS = 300
 MAX_LINKS = 8
+_SENTENCE_END = (".", "!", "?", "。", "！", "？")
 RANKED = 10
 """Length of the de-duplicated ranked list (what ``eval`` scores)."""
 
@@ -93,8 +95,14 @@ class Abstention:
         return not (evidence >= self.floor and names >= self.min_name_coverage)
 
 
-def _best_sentences(passage: Passage, query_tokens: set[str]) -> tuple[str, list[Link]]:
-    """The passage's most relevant sentences (about SNIPPET_CHARS), and the links they contain."""
+def _best_sentences(
+    passage: Passage, query_terms: set[str], idf: Callable[[str], float]
+) -> tuple[str, list[Link]]:
+    """The passage's most relevant sentences (about SNIPPET_CHARS), and the links they contain.
+
+    A sentence scores by the rarity-weighted question words it contains, plus a bonus for citing a
+    recording; fragments without a link (image captions) only win when nothing else matches.
+    """
     bounds = sentence_bounds(passage.text)
 
     def links_in(start: int, end: int) -> list[Link]:
@@ -102,9 +110,12 @@ def _best_sentences(passage: Passage, query_tokens: set[str]) -> tuple[str, list
 
     def score(i: int) -> float:
         start, end = bounds[i]
-        words = set(tokenize(passage.text[start:end]))
-        has_media = any(ln.kind != "link" for ln in links_in(start, end))
-        return len(words & query_tokens) + 0.5 * has_media - 0.01 * i
+        sentence = passage.text[start:end]
+        matched = sum(idf(term) for term in set(tokenize(sentence)) & query_terms)
+        links = links_in(start, end)
+        has_media = any(ln.kind != "link" for ln in links)
+        fragment = not links and len(sentence.strip()) < 60 and not sentence.rstrip().endswith(_SENTENCE_END)
+        return (matched + (1.0 if has_media else 0.0)) * (0.25 if fragment else 1.0) - 0.01 * i
 
     if not bounds:
         return passage.text[:SNIPPET_CHARS], list(passage.links)
@@ -133,11 +144,10 @@ class Answerer:
         self.index: Index = retriever.index
         self.abstention = abstention or Abstention()
         vectors = self.index.vectors.reconstruct_n(0, self.index.vectors.ntotal)
-        self._cluster = translation_clusters(self.index.passages, np.asarray(vectors))
-        self._members: dict[int, list[int]] = {}
-        for row, cluster in enumerate(self._cluster):
-            self._members.setdefault(cluster, []).append(row)
+        self._twins = translation_pairs(self.index.passages, np.asarray(vectors))
         self._row = {passage.id: row for row, passage in enumerate(self.index.passages)}
+        lexical = getattr(retriever, "bm25", None)  # rarity of words, when the retriever has a BM25 side
+        self._idf: Callable[[str], float] = lexical.idf if lexical is not None else (lambda term: 1.0)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, progress: bool = False) -> Answerer:
@@ -154,43 +164,45 @@ class Answerer:
     def rank(self, question: str, lang: str) -> list[Hit]:
         """Hits with each paragraph once, shown in the asker's language when a translation exists."""
         ranked: list[Hit] = []
-        seen: set[int] = set()
+        shown: set[int] = set()
         for hit in self.retriever.search(question, k=RANKED * 3):
-            cluster = self._cluster[self._row[hit.passage.id]]
-            if cluster in seen:
-                continue
-            seen.add(cluster)
+            row = self._row[hit.passage.id]
+            if row in shown or self._twins[row] & shown:
+                continue  # this paragraph, or a translation of it, is already in the list
             if hit.passage.lang != lang:
-                hit = self._in_language(hit, cluster, lang)
+                hit, row = self._in_language(hit, row, lang)
+                if row in shown:
+                    continue
+            shown.add(row)
             ranked.append(hit)
             if len(ranked) == RANKED:
                 break
         return ranked
 
-    def _in_language(self, hit: Hit, cluster: int, lang: str) -> Hit:
-        """The hit's translation in ``lang``, if one carries every recording the hit cites.
+    def _in_language(self, hit: Hit, row: int, lang: str) -> tuple[Hit, int]:
+        """The hit's translation in ``lang`` (and its row), if one carries every recording the hit cites.
 
         Translations are cut into passages differently, so a counterpart may hold only part of the
         paragraph; swapping to it must not lose the talk the question was about.
         """
         media = {link.url for link in hit.passage.links if link.kind != "link"}
-        for row in self._members[cluster]:
-            passage = self.index.passages[row]
+        for twin in sorted(self._twins[row]):
+            passage = self.index.passages[twin]
             if passage.lang == lang and media <= {link.url for link in passage.links}:
-                return Hit(passage, hit.score, {**hit.channels, "translated_from": 1.0})
-        return hit
+                return Hit(passage, hit.score, {**hit.channels, "translated_from": 1.0}), twin
+        return hit, row
 
     def answer(self, question: str, hits: list[Hit], lang: str) -> Answer:
         """Compose the reply from ranked hits (already de-duplicated)."""
         if self.abstention.abstain(hits):
             return Answer(question=question, lang=lang, abstained=True)
-        query_tokens = set(tokenize(question))
+        query_terms = set(tokenize(question))
         snippets: list[Snippet] = []
         focused: list[Link] = []
         others: list[Link] = []
         for hit in hits[:MAX_SNIPPETS]:
             p = hit.passage
-            text, links = _best_sentences(p, query_tokens)
+            text, links = _best_sentences(p, query_terms, self._idf)
             snippets.append(Snippet(text, p.title, p.section, p.date, p.lang, p.url, round(hit.score, 4), links))
             focused += [ln for ln in links if ln.kind != "link"]
             others += [ln for ln in p.links if ln.kind != "link"]

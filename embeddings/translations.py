@@ -2,8 +2,10 @@
 
 The language versions of a post share a translation group ``(year, slug)`` but not their paragraph
 boundaries, so passages are paired inside a group when they are each other's nearest neighbour
-(cross-lingual embeddings put a paragraph and its translation closest), or when they cite the same
-recordings. Pairs are joined into clusters: one cluster is one paragraph in every language it has.
+(cross-lingual embeddings put a paragraph and its translation closest), when one is the other's
+nearest neighbour at the same place in the post (translations keep the paragraph order), or when
+they cite the same recordings. Pairs are kept as they are, not chained: one Chinese paragraph may
+pair with three English passages that are not translations of each other.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import numpy as np
 
 from embeddings.passages import Passage
 
+ALIGNMENT = 0.1
+"""How far apart (as a share of the post) a paragraph and its translation may sit."""
+
 
 def _shared_links(a: Passage, b: Passage) -> float:
     left = {link.url for link in a.links if link.kind != "link"}
@@ -22,16 +27,9 @@ def _shared_links(a: Passage, b: Passage) -> float:
     return len(left & right) / min(len(left), len(right)) if left and right else 0.0
 
 
-def translation_clusters(passages: list[Passage], vectors: np.ndarray) -> list[int]:
-    """A cluster number per passage; translations of one paragraph share it."""
-    parent = list(range(len(passages)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+def translation_pairs(passages: list[Passage], vectors: np.ndarray) -> list[set[int]]:
+    """For each passage, the rows of the passages that translate (part of) it."""
+    twins: list[set[int]] = [set() for _ in passages]
     groups: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for i, passage in enumerate(passages):
         groups[passage.group][passage.lang].append(i)
@@ -42,10 +40,13 @@ def translation_clusters(passages: list[Passage], vectors: np.ndarray) -> list[i
                 a, b = by_lang[lang_a], by_lang[lang_b]
                 sims = vectors[a] @ vectors[b].T
                 best_b, best_a = sims.argmax(axis=1), sims.argmax(axis=0)
-                for i, j in enumerate(best_b):
-                    if best_a[j] == i or _shared_links(passages[a[i]], passages[b[j]]) >= 0.5:
-                        parent[find(a[i])] = find(b[j])
-                for j, i in enumerate(best_a):
-                    if _shared_links(passages[a[i]], passages[b[j]]) >= 0.5:
-                        parent[find(a[i])] = find(b[j])
-    return [find(i) for i in range(len(passages))]
+                candidates = {(i, int(j)) for i, j in enumerate(best_b)} | {(int(i), j) for j, i in enumerate(best_a)}
+                candidates |= {(i, j) for i in range(len(a)) for j in range(len(b))
+                               if _shared_links(passages[a[i]], passages[b[j]]) >= 0.5}
+                for i, j in candidates:
+                    mutual = best_b[i] == j and best_a[j] == i
+                    aligned = abs(i / len(a) - j / len(b)) <= ALIGNMENT
+                    if mutual or aligned or _shared_links(passages[a[i]], passages[b[j]]) >= 0.5:
+                        twins[a[i]].add(b[j])
+                        twins[b[j]].add(a[i])
+    return twins
