@@ -138,11 +138,10 @@ class HybridRetriever:
         ids, raw, centred = self.dense.scores(query_vector, CANDIDATES)
         relative = self.post_match(query)
         terms = tokenize(query)
-        if relative.max() > 0:
-            # Words naming the event ("Istio Day", "Europe", "2025") already chose the post; at full weight
-            # they favour any passage that repeats the event's name, so the other words count double.
-            event = self._card_terms[int(relative.argmax())]
-            terms += [t for t in terms if t not in event]
+        event: set[str] = self._card_terms[int(relative.argmax())] if relative.max() > 0 else set()
+        # Words naming the event ("Istio Day", "Europe", "2025") already chose the post; at full weight
+        # they favour any passage that repeats the event's name, so the other words count double.
+        terms += [t for t in terms if t not in event]
         lexical = self.bm25.scores(terms)
         lex_ids = np.argsort(-lexical, kind="stable")[:CANDIDATES]
         lex_ids = lex_ids[lexical[lex_ids] > 0]
@@ -163,7 +162,8 @@ class HybridRetriever:
                 channels[i]["post"] = bonus
         best = sorted(fused, key=lambda i: -fused[i])[:k]
         domain = self.dense.domain_similarity(query_vector)
-        terms, names = set(tokenize(query)), name_terms(query)
+        # Names that only say which event (Amsterdam, KubeCon) are no evidence that a passage answers.
+        terms, names = set(terms), name_terms(query) - event
         for i in best:
             channels[i].update(domain=domain, coverage=self.bm25.coverage(terms, i))
             if names:
