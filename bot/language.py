@@ -16,11 +16,14 @@ _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
 
 @lru_cache(maxsize=1)
 def _detector() -> Any:
-    """lingua ships its language models in the wheel; restricted to languages the posts come in."""
+    """lingua ships its language models in the wheel.
+
+    Only the Latin-script languages the posts come in: each language's models cost tens of MiB in every
+    serving process, and scripts already tell Chinese and Cyrillic apart.
+    """
     from lingua import Language, LanguageDetectorBuilder
 
-    languages = [Language.ENGLISH, Language.SPANISH, Language.PORTUGUESE, Language.UKRAINIAN,
-                 Language.RUSSIAN, Language.FRENCH, Language.GERMAN, Language.ITALIAN]
+    languages = [Language.ENGLISH, Language.SPANISH, Language.PORTUGUESE]
     return LanguageDetectorBuilder.from_languages(*languages).with_minimum_relative_distance(0.05).build()
 
 
@@ -40,6 +43,8 @@ def detect_language(text: str) -> str:
         return "ru" if re.search(r"[ыэъё]", text.lower()) else "uk"
     if re.search(r"[¿¡ñ]", text):
         return "es"
+    if len(_LATIN_WORD.findall(text)) < 3:
+        return DEFAULT_LANGUAGE  # "ambient mesh", "kiali": too short to tell, and names are English anyway
     language = _detector().detect_language_of(text)
     if language is None:
         return DEFAULT_LANGUAGE

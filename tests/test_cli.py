@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DOCS, ROOT, corpus_file, make_docs, run_cli
+from support import DOCS, ROOT, corpus_file, make_docs, run_cli
 
 from bot.answer import Answerer
 from bot.cli import main

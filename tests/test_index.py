@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import DOCS, copy_docs, make_docs, settings_for
 from sentence_transformers import SentenceTransformer
+from support import DOCS, copy_docs, make_docs, settings_for
 
 from embeddings.config import Settings
 from embeddings.encoder import model_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BASE_URL, CORPUS, DOCS, EU_2023, corpus_file, make_docs
+from support import BASE_URL, CORPUS, DOCS, EU_2023, corpus_file, make_docs
 
 from embeddings.passages import MAX_WEIGHT, MIN_WEIGHT, Passage, sentence_bounds, split_post, weight
 from embeddings.posts import load_posts

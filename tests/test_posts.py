@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BASE_URL, DOCS, corpus_file, make_docs
+from support import BASE_URL, DOCS, corpus_file, make_docs
 
 from embeddings.markdown import display_url, make_link, to_blocks, youtube_id
 from embeddings.passages import Passage, split_post
@@ -231,7 +231,7 @@ def test_region_language_dirs_are_accepted(tmp_path: Path) -> None:
 
 def test_every_shared_corpus_post_parses(tmp_path: Path) -> None:
     """Every published post in ../shared/corpus parses in the docs layout (``<lang>/<year>-<slug>.md``)."""
-    from conftest import CORPUS
+    from support import CORPUS
 
     if not CORPUS.is_dir():
         pytest.skip("shared corpus not available")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import copy_docs, settings_for
 from sentence_transformers import SentenceTransformer
+from support import copy_docs, settings_for
 
 from bot.answer import RANKED, Answerer
 from bot.evaluate import is_relevant
