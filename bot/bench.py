@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+from embeddings.index import recall_at_k
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -41,7 +43,6 @@ SCALE_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SCALE_SIZES = (10_000, 100_000)
 SCALE_QUERIES = 200
 RECALL_TARGET = 0.95
-NPROBES = (4, 8, 16, 32, 64, 128, 256)
 SIGNING_SECRET = "bench-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-bench-0000-token"
 BOT_USER_ID = "UBENCH001"
@@ -84,12 +85,6 @@ def summarize(seconds: Sequence[float]) -> dict[str, float]:
         "p99_ms": round(percentile(ms, 99), 2),
         "mean_ms": round(sum(ms) / len(ms), 2) if ms else math.nan,
     }
-
-
-def recall_at_k(found: np.ndarray, exact: np.ndarray, k: int = 10) -> float:
-    """Mean share of each query's exact top-k that the approximate top-k also holds."""
-    hits = sum(len(set(f[:k].tolist()) & set(e[:k].tolist())) for f, e in zip(found, exact, strict=True))
-    return hits / (k * len(exact)) if len(exact) else math.nan
 
 
 def synthetic_vectors(n: int, dim: int = DIM, seed: int = 0, clusters: int | None = None) -> np.ndarray:
@@ -537,10 +532,12 @@ def bench_scale_one(n: int, queries_count: int = SCALE_QUERIES, k: int = 10) -> 
     """Exact (flat inner product) against IVF on ``n`` synthetic passages: build, search, memory, recall."""
     import faiss
 
+    from embeddings.index import make_faiss_index
+
     faiss.omp_set_num_threads(1)  # one query per request thread, as in the bot
     corpus = synthetic_vectors(n, seed=n)
     queries = synthetic_queries(corpus, queries_count * 2, seed=n + 1)
-    tune, measure = queries[:queries_count], queries[queries_count:]
+    measure = queries[queries_count:]
     result: dict[str, Any] = {"passages": n, "dim": DIM}
 
     started = time.perf_counter()
@@ -549,33 +546,19 @@ def bench_scale_one(n: int, queries_count: int = SCALE_QUERIES, k: int = 10) -> 
     result["exact"] = {"type": "IndexFlatIP", "build_s": round(time.perf_counter() - started, 2),
                        "memory_mib": round(n * DIM * 4 / 2**20, 1)}
     faiss.omp_set_num_threads(os.cpu_count() or 1)
-    _, exact_tune = flat.search(tune, k)
     _, exact_measure = flat.search(measure, k)
     faiss.omp_set_num_threads(1)
     times, _ = _timed_searches(flat, measure, k)
     result["exact"].update(summarize(times))
 
-    # IVF: nlist ~ sqrt(n) lists, trained on a sample; nprobe = the smallest reaching the recall target.
-    nlist = max(16, int(math.sqrt(n)))
+    # The approximate index exactly as the product builds it above EXACT_INDEX_MAX (IVF, self-tuned nprobe).
     faiss.omp_set_num_threads(os.cpu_count() or 1)
     started = time.perf_counter()
-    ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(DIM), DIM, nlist, faiss.METRIC_INNER_PRODUCT)
-    sample = corpus[:: max(1, n // (39 * nlist))][: 39 * nlist]
-    ivf.cp.niter = 10
-    ivf.train(sample)
-    ivf.add(corpus)
+    ivf = faiss.extract_index_ivf(make_faiss_index(corpus, exact_max=0))
     build_s = time.perf_counter() - started
+    nlist, chosen = ivf.nlist, ivf.nprobe
     memory = (n * (DIM * 4 + 8) + nlist * DIM * 4) / 2**20  # vectors, ids, centroids
     faiss.omp_set_num_threads(1)
-    chosen, recall = NPROBES[-1], 0.0
-    for nprobe in NPROBES:
-        ivf.nprobe = nprobe
-        _, ids = ivf.search(tune, k)
-        recall = recall_at_k(ids, exact_tune, k)
-        if recall >= RECALL_TARGET:
-            chosen = nprobe
-            break
-    ivf.nprobe = chosen
     times, found = _timed_searches(ivf, measure, k)
     result["approx"] = {"type": f"IndexIVFFlat(nlist={nlist}, nprobe={chosen})", "build_s": round(build_s, 2),
                         "memory_mib": round(memory, 1), "recall@10": round(recall_at_k(found, exact_measure, k), 4),

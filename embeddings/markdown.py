@@ -179,6 +179,15 @@ def to_blocks(body: str, base_url: str) -> list[Block]:
             lines = lines[1:]
             if not lines:
                 continue
+        if all(line.lstrip().startswith("|") for line in lines):
+            # A table (often a schedule): one line per row, cells joined, the |---| rule dropped.
+            rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines]
+            rows = [row for row in rows if not all(re.fullmatch(r":?-{2,}:?", c) for c in row if c)]
+            raw = "\n".join(" — ".join(c for c in row if c) for row in rows)
+            text, links, spans = _inline(raw, base_url)
+            if text.strip():
+                blocks.append(Block("list", text, tuple(links), tuple(spans)))
+            continue
         if lines[0].startswith("\x00caption "):
             caption = _join_lines([lines[0].removeprefix("\x00caption ")])
             text, links, spans = _inline(caption, base_url)

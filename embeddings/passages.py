@@ -139,10 +139,15 @@ def _split_list(unit: _Unit) -> list[_Unit]:
     lead_in = first if first.endswith((":", "：")) else ""
     pieces: list[tuple[int, int]] = []
     for start, end in bounds:
-        if pieces and weight(unit.text[pieces[-1][0] : end]) <= LIST_PIECE_WEIGHT:
+        if pieces and (
+            weight(unit.text[pieces[-1][0] : end]) <= LIST_PIECE_WEIGHT
+            or weight(unit.text[pieces[-1][0] : pieces[-1][1]]) < MIN_WEIGHT
+        ):
             pieces[-1] = (pieces[-1][0], end)
         else:
             pieces.append((start, end))
+    if len(pieces) > 1 and weight(unit.text[pieces[-1][0] : pieces[-1][1]]) < MIN_WEIGHT:
+        pieces[-2:] = [(pieces[-2][0], pieces[-1][1])]
     out = [unit.cut(a, b) for a, b in pieces]
     for piece in out[1:]:
         piece.context = lead_in.strip()
@@ -204,7 +209,8 @@ def _units(post: Post) -> list[_Unit]:
 
 
 def _fits(unit: _Unit, other: _Unit) -> bool:
-    return weight(unit.text) + weight(other.text) <= MAX_WEIGHT
+    """Can ``other`` join ``unit``: the two fit in one passage, or ``unit`` will be split anyway."""
+    return weight(unit.text) + weight(other.text) <= MAX_WEIGHT or weight(unit.text) > MAX_WEIGHT
 
 
 def _merge_tiny(units: list[_Unit]) -> list[_Unit]:

@@ -80,9 +80,11 @@ class DenseRetriever:
         return ids[order], raw[order], centred[order]
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
-        ids, raw, centred = self.scores(self.encode(query), max(k, CANDIDATES))
+        query_vector = self.encode(query)
+        ids, raw, centred = self.scores(query_vector, max(k, CANDIDATES))
+        domain = self.domain_similarity(query_vector)
         return [
-            Hit(self.index.passages[i], float(c), {"dense": float(c), "cosine": float(r)})
+            Hit(self.index.passages[i], float(c), {"dense": float(c), "cosine": float(r), "domain": domain})
             for i, r, c in zip(ids[:k], raw[:k], centred[:k], strict=True)
         ]
 
