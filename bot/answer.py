@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 MAX_SNIPPETS = 3
 SNIPPET_CHARS = 300
-MAX_LINKS = 8
+MAX_LINKS = 6
 _SENTENCE_END = (".", "!", "?", "。", "！", "？")
 RANKED = 10
 """Length of the de-duplicated ranked list (what ``eval`` scores)."""
@@ -198,18 +198,15 @@ class Answerer:
             return Answer(question=question, lang=lang, abstained=True)
         query_terms = set(tokenize(question))
         snippets: list[Snippet] = []
-        focused: list[Link] = []
-        others: list[Link] = []
         for hit in hits[:MAX_SNIPPETS]:
             p = hit.passage
             text, links = _best_sentences(p, query_terms, self._idf)
             snippets.append(Snippet(text, p.title, p.section, p.date, p.lang, p.url, round(hit.score, 4), links))
-            focused += [ln for ln in links if ln.kind != "link"]
-            others += [ln for ln in p.links if ln.kind != "link"]
-        shown: dict[str, Link] = {}
-        for link in focused + others:
-            shown.setdefault(link.url, link)
-        return Answer(question, lang, False, snippets, list(shown.values())[:MAX_LINKS])
+        # The recordings the quoted sentences cite first, then the others of the quoted passages.
+        media = [ln for snippet in snippets for ln in snippet.links]
+        media += [ln for hit in hits[:MAX_SNIPPETS] for ln in hit.passage.links]
+        shown = list({link.url: link for link in media if link.kind != "link"}.values())
+        return Answer(question, lang, False, snippets, shown[:MAX_LINKS])
 
     def ask(self, question: str, lang: str | None = None) -> Answer:
         question = question.strip()
