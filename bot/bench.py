@@ -554,9 +554,9 @@ def bench_scale_one(n: int, queries_count: int = SCALE_QUERIES, k: int = 10) -> 
     # The approximate index exactly as the product builds it above EXACT_INDEX_MAX (IVF, self-tuned nprobe).
     faiss.omp_set_num_threads(os.cpu_count() or 1)
     started = time.perf_counter()
-    ivf = faiss.extract_index_ivf(make_faiss_index(corpus, exact_max=0))
+    ivf = make_faiss_index(corpus, exact_max=0)  # keep this reference: the C++ index lives as long as it
     build_s = time.perf_counter() - started
-    nlist, chosen = ivf.nlist, ivf.nprobe
+    nlist, chosen = faiss.extract_index_ivf(ivf).nlist, faiss.extract_index_ivf(ivf).nprobe
     memory = (n * (DIM * 4 + 8) + nlist * DIM * 4) / 2**20  # vectors, ids, centroids
     faiss.omp_set_num_threads(1)
     times, found = _timed_searches(ivf, measure, k)
