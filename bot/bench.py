@@ -26,12 +26,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
+from bot.mock_slack import BOT_USER_ID, TEAM_ID
 from embeddings.index import recall_at_k
 
 if TYPE_CHECKING:
@@ -45,7 +43,6 @@ SCALE_QUERIES = 200
 RECALL_TARGET = 0.95
 SIGNING_SECRET = "bench-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-bench-0000-token"
-BOT_USER_ID = "UBENCH001"
 ACK_DEADLINE_S = 3.0
 FALLBACK_QUESTIONS = ("tests/data/questions.jsonl", "tests/questions_extra.jsonl")
 TARGETS = {
@@ -309,68 +306,6 @@ def _blocks_builder() -> Callable[[Any], Any]:
 # -- Slack path ----------------------------------------------------------------------------------
 
 
-@dataclass
-class MockWebAPI:
-    """A loopback stand-in for Slack's Web API: answers ok and records every chat.postMessage."""
-
-    posts: list[tuple[str, str]] = field(default_factory=list)
-    calls: Counter[str] = field(default_factory=Counter)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    server: ThreadingHTTPServer | None = None
-
-    def start(self) -> str:
-        mock = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-                method = self.path.split("?")[0].rsplit("/", 1)[-1]
-                if "json" in self.headers.get("Content-Type", ""):
-                    body = json.loads(raw or "{}")
-                else:
-                    body = dict(parse_qsl(raw))
-                reply: dict[str, Any] = {"ok": True}
-                with mock.lock:
-                    mock.calls[method] += 1
-                    if method == "chat.postMessage":
-                        mock.posts.append((str(body.get("channel")), str(body.get("thread_ts") or "")))
-                        reply.update(channel=body.get("channel"), ts=f"{time.time():.6f}")
-                if method == "auth.test":
-                    reply.update(user_id=BOT_USER_ID, bot_id="BBENCH001", team_id="TBENCH001", user="bench")
-                data = json.dumps(reply).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self.server.server_address[1]}/api/"
-
-    def stop(self) -> None:
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
-
-    def wait_for_posts(self, count: int, timeout: float) -> int:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                if len(self.posts) >= count:
-                    break
-            time.sleep(0.05)
-        time.sleep(0.5)  # late duplicates would land now
-        with self.lock:
-            return len(self.posts)
-
-
 def _serve_probe(docs: str | None, index: str | None, port: int, api_url: str, dedupe_db: str) -> None:
     """Runs in a fresh interpreter: the HTTP mode (bot.server's ASGI app under uvicorn) on loopback."""
     import uvicorn
@@ -438,11 +373,11 @@ class _EventClient:
     def send(self, number: int, question: str, retry: int = 0) -> tuple[float, int]:
         ts = f"1700000000.{number:06d}"
         event = {"type": "app_mention", "user": "U0BENCHER", "text": f"<@{BOT_USER_ID}> {question}",
-                 "ts": ts, "channel": "C0BENCH01", "event_ts": ts, "team": "TBENCH001"}
-        body = json.dumps({"token": "unused", "team_id": "TBENCH001", "api_app_id": "A0BENCH01",
+                 "ts": ts, "channel": "C0BENCH01", "event_ts": ts, "team": TEAM_ID}
+        body = json.dumps({"token": "unused", "team_id": TEAM_ID, "api_app_id": "A0BENCH01",
                            "type": "event_callback", "event_id": f"Ev{number:08d}", "event_time": int(time.time()),
                            "event": event,
-                           "authorizations": [{"team_id": "TBENCH001", "user_id": BOT_USER_ID, "is_bot": True}]})
+                           "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}]})
         headers = {"Content-Type": "application/json", **sign(body)}
         if retry:
             headers.update({"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"})
@@ -464,8 +399,10 @@ class _EventClient:
 def bench_slack(args: argparse.Namespace, questions: list[tuple[str, str]], sequential: int, load: int,
                 concurrency: int) -> dict[str, Any]:
     """Ack latency one event at a time, then a bounded load run with retried deliveries mixed in."""
-    mock = MockWebAPI()
-    api_url = mock.start()
+    from bot.mock_slack import MockSlack
+
+    mock = MockSlack().start()
+    api_url = mock.api_url
     try:
         with tempfile.TemporaryDirectory(prefix="bench-slack-") as tmp, _bot_server(args, api_url, Path(tmp)) as srv:
             client = _EventClient(srv.port)  # type: ignore[attr-defined]
@@ -475,7 +412,7 @@ def bench_slack(args: argparse.Namespace, questions: list[tuple[str, str]], sequ
                 seconds, _ = client.send(n, questions[n % len(questions)][0])
                 acks.append(seconds)
                 time.sleep(0.05)  # one user at a time: the reply is composed while the next event waits
-            mock.wait_for_posts(sequential, timeout=60)
+            mock.wait_for("chat.postMessage", sequential, timeout=60)
 
             # Load run: `load` new events, and every 10th one delivered again as Slack's retry.
             jobs = [(sequential + i, questions[i % len(questions)][0], 0) for i in range(load)]
@@ -485,13 +422,15 @@ def bench_slack(args: argparse.Namespace, questions: list[tuple[str, str]], sequ
                 results = list(pool.map(lambda job: client.send(*job), jobs))
             sent_for = time.perf_counter() - started
             expected = sequential + load
-            posted = mock.wait_for_posts(expected, timeout=max(60.0, load * 0.5))
+            mock.wait_for("chat.postMessage", expected, timeout=max(60.0, load * 0.5))
             drained_for = time.perf_counter() - started
+            mock.settle(quiet=0.5)  # late duplicates would land now
             memory_served = memory_mib(srv.pid)
             load_acks = [seconds for seconds, _ in results]
-            with mock.lock:
-                threads = list(mock.posts)
-                calls = dict(mock.calls)
+            posts = mock.of("chat.postMessage")
+            posted = len(posts)
+            threads = [(str(call.body.get("channel")), str(call.body.get("thread_ts") or "")) for call in posts]
+            calls = dict(Counter(call.method for call in mock.calls))
         return {
             "ack_sequential": summarize(acks),
             "load": {

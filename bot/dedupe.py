@@ -51,10 +51,22 @@ class Dedupe:
         # One connection shared by this process's listener threads, serialised by the lock; other
         # processes coordinate through SQLite's file locking (WAL, busy timeout).
         self._db = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
-        if self.path != ":memory:":
-            self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, expires REAL NOT NULL)")
-        self._db.execute("CREATE INDEX IF NOT EXISTS seen_expires ON seen (expires)")
+        self._set_up()
+
+    def _set_up(self, attempts: int = 50) -> None:
+        """WAL mode and the table. Workers starting together race for the file: switching to WAL can
+        answer "database is locked" without waiting on the busy timeout, so it is retried."""
+        for attempt in range(attempts):
+            try:
+                if self.path != ":memory:":
+                    self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, expires REAL NOT NULL)")
+                self._db.execute("CREATE INDEX IF NOT EXISTS seen_expires ON seen (expires)")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
 
     @classmethod
     def from_env(cls, path: str | Path | None = None) -> Dedupe:

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 
 import pytest
 from slack_harness import BOT_TOKEN, SIGNING_SECRET, BotServer
-from slack_mock import MockSlack
 
 from bot.answer import Answerer
 from bot.app import create_app
 from bot.dedupe import Dedupe
+from bot.mock_slack import MockSlack
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 
 import httpx
 import uvicorn
-from slack_mock import BOT_USER_ID, TEAM_ID
 
+from bot.mock_slack import BOT_USER_ID, TEAM_ID
 from bot.server import AppSlot, create_asgi_app
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"

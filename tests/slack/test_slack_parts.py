@@ -13,7 +13,6 @@ import pytest
 import uvicorn
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_harness import BOT_TOKEN, SIGNING_SECRET
-from slack_mock import MockSlack
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.socket_mode.request import SocketModeRequest
 
@@ -22,6 +21,7 @@ from bot.answer import Answer, Answerer, Snippet
 from bot.app import RedactTokens, SlackConfig, create_app
 from bot.blocks import MAX_BLOCKS, MAX_CONTEXT_ELEMENTS, MAX_SECTION_CHARS, answer_message, defang, videos_message
 from bot.dedupe import Dedupe
+from bot.mock_slack import MockSlack
 from embeddings.config import Settings
 from embeddings.markdown import Link
 

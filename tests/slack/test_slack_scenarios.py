@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from slack_harness import BotServer
-from slack_mock import BOT_ID, BOT_USER_ID, MockSlack
+
+from bot.mock_slack import BOT_ID, BOT_USER_ID, MockSlack
 
 SPANISH_QUESTION = "¿Dónde puedo ver la charla sobre la postura de seguridad de Ambient Mesh?"
 AMBIENT_VIDEO = "https://youtu.be/QnfrbbY_Hy4"

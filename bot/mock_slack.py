@@ -1,4 +1,5 @@
-"""A mock Slack Web API on loopback that records every call (after bolt-python's mock_web_api_server).
+"""A mock Slack Web API on loopback that records every call: for the tests and for `bench`
+(after bolt-python's mock_web_api_server).
 
 Web API methods are served at ``/api/<method>`` (point ``SLACK_API_URL`` at ``<url>/api/``), and
 ``/response_url/<id>`` stands in for slash-command and interaction ``response_url``s. Faults can be
