@@ -17,7 +17,7 @@ import numpy as np
 from bot.language import detect_language
 from embeddings.config import Settings
 from embeddings.index import Index
-from embeddings.lexical import tokenize
+from embeddings.lexical import fold, tokenize
 from embeddings.markdown import Link
 from embeddings.passages import Passage, sentence_bounds
 from embeddings.search import Hit, Retriever
@@ -129,11 +129,28 @@ def _best_sentences(
             if end - start <= SNIPPET_CHARS:
                 chosen.append(neighbour)
     start, end = bounds[min(chosen)][0], bounds[max(chosen)][1]
+    if end - start > SNIPPET_CHARS:
+        start, end = _window(passage.text, start, end, query_terms, idf)
     text = passage.text[start:end].strip()
-    if len(text) > SNIPPET_CHARS:
-        cut = text.rfind(" ", 0, SNIPPET_CHARS)
-        text = text[: cut if cut > SNIPPET_CHARS // 2 else SNIPPET_CHARS].rstrip(" ,;:") + "…"
+    text = ("…" if start > bounds[min(chosen)][0] else "") + text
+    text += "…" if end < bounds[max(chosen)][1] else ""
     return text, links_in(start, end)
+
+
+def _window(text: str, start: int, end: int, query_terms: set[str], idf: Callable[[str], float]) -> tuple[int, int]:
+    """About SNIPPET_CHARS of one long sentence, placed around its rarest question word, cut at spaces."""
+    folded = fold(text[start:end])
+    found = [(idf(term), folded.find(term)) for term in query_terms if term in folded]
+    anchor = start + (max(found)[1] if found else 0)
+    left = max(start, min(anchor - SNIPPET_CHARS // 3, end - SNIPPET_CHARS))
+    right = min(end, left + SNIPPET_CHARS)
+    if left > start:
+        space = text.find(" ", left, anchor + 1 if anchor >= left else right)
+        left = space + 1 if space != -1 else left
+    if right < end:
+        space = text.rfind(" ", max(left, anchor), right)
+        right = space if space > left else right
+    return left, right
 
 
 class Answerer:
