@@ -26,12 +26,11 @@ def _answerer(args: argparse.Namespace, progress: bool = True):
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from embeddings.encoder import load_model
     from embeddings.index import NothingIndexed, build_index
 
     settings = _settings(args)
     try:
-        report = build_index(settings, load_model(settings.model_name), progress=True, force=args.force)
+        report = build_index(settings, progress=True, force=args.force)
     except NothingIndexed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

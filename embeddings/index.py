@@ -19,7 +19,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from embeddings.config import Settings
-from embeddings.encoder import embedding_dim, model_id
+from embeddings.encoder import embedding_dim, load_model, model_id
 from embeddings.passages import Passage, split_post
 from embeddings.posts import Problem, load_posts
 
@@ -190,14 +190,14 @@ class EmbeddingCache:
 
 def embed_passages(
     passages: list[Passage],
-    model: SentenceTransformer,
+    get_model: Callable[[], SentenceTransformer],
     name: str,
     cache: EmbeddingCache,
     progress: bool = True,
 ) -> tuple[np.ndarray, int]:
     """Vectors for ``passages`` (normalised), embedding only texts the cache lacks; also the count embedded.
 
-    ``name`` identifies the model in the cache keys.
+    ``name`` identifies the model in the cache keys; ``get_model`` is called only if something is missing.
     """
     from tqdm import tqdm
 
@@ -208,7 +208,7 @@ def embed_passages(
     with bar:
         for start in range(0, len(missing), BATCH_SIZE):
             batch = missing[start : start + BATCH_SIZE]
-            vectors = model.encode_document(
+            vectors = get_model().encode_document(
                 [passages[i].embedding_text for i in batch], convert_to_numpy=True, show_progress_bar=False
             )
             new = {keys[i]: vec for i, vec in zip(batch, normalize(vectors), strict=True)}
@@ -290,9 +290,13 @@ def _write(index_dir: Path, passages: list[Passage], vectors: np.ndarray, manife
 
 
 def build_index(
-    settings: Settings, model: SentenceTransformer, progress: bool = True, force: bool = False
+    settings: Settings, model: SentenceTransformer | None = None, progress: bool = True, force: bool = False
 ) -> BuildReport:
-    """(Re)build the index for ``settings.docs_dir`` if its posts or the model changed."""
+    """(Re)build the index for ``settings.docs_dir`` if its posts or the model changed.
+
+    Without ``model`` the encoder is loaded only if some passage is not in the embedding cache, so
+    checking an up-to-date index costs no model import (seconds).
+    """
     started = time.perf_counter()
     posts, problems = load_posts(settings.docs_dir, settings.base_url)
     report = BuildReport(posts=len(posts), problems=problems)
@@ -315,15 +319,22 @@ def build_index(
         report.reason = str(exc)
     logger.info("building index at %s: %s", settings.index_dir, report.reason)
     passages = [passage for post in posts for passage in split_post(post)]
+    loaded: list[SentenceTransformer] = [model] if model is not None else []
+
+    def encoder() -> SentenceTransformer:
+        if not loaded:
+            loaded.append(load_model(settings.model_name))
+        return loaded[0]
+
     cache = EmbeddingCache(settings.embedding_cache)
     try:
-        vectors, report.embedded = embed_passages(passages, model, name, cache, progress)
+        vectors, report.embedded = embed_passages(passages, encoder, name, cache, progress)
     finally:
         cache.close()
     manifest = {
         "format": FORMAT_VERSION,
         "model": name,
-        "dim": int(vectors.shape[1]) if len(vectors) else embedding_dim(model),
+        "dim": int(vectors.shape[1]) if len(vectors) else embedding_dim(encoder()),
         "docs_dir": str(settings.docs_dir.resolve()),
         "base_url": settings.base_url,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
