@@ -86,8 +86,8 @@ class Abstention:
         return max(hit.channels.get("cosine", 0.0) for hit in top) + top[0].channels.get("domain", 0.0)
 
     def abstain(self, hits: list[Hit]) -> bool:
-        if not hits:
-            return True
+        if not hits or hits[0].channels.get("unknown_names", 0.0) > 0:
+            return True  # the question names something (a city, a product, a version) no post mentions
         evidence = self.evidence(hits)
         if evidence >= self.threshold:
             return False

@@ -6,11 +6,13 @@ them across languages where the dense encoder blurs them.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
@@ -65,15 +67,45 @@ _NAME = re.compile(r"(?<![\w])[^\W\d_]*(?:[A-Z]|\d)[\w.-]*", re.UNICODE)
 def name_terms(text: str) -> set[str]:
     """Terms of the names, numbers and acronyms in a question: the words that must match to trust a hit.
 
-    A capitalised question word ("Who", "¿Quién") is not a name: words that are stopwords never count.
+    Stopwords never count, and neither does a plainly capitalised first word ("Quiénes hablaron…")
+    unless the next word is capitalised too ("Zack Butcher …").
     """
     terms: set[str] = set()
     for match in _NAME.finditer(text):
         word = match.group(0)
         if CJK_CHAR.search(word):
             continue
+        first = not text[: match.start()].strip(" ¿¡\"'(")
+        if first and word[1:].islower():
+            following = text[match.end() :].split()
+            if not following or not following[0][:1].isupper():
+                continue
         terms.update(_words(word))
     return terms
+
+
+class Vocabulary:
+    """The words an index knows, looked up leniently: "Solo" is known from "solo.io", "Shangai" from
+    "shanghai" (one letter off), so only names the posts never mention count as unknown."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self._terms = sorted(set(terms))
+        self._known = set(self._terms)
+        self._deletes = {variant for term in self._terms if len(term) >= 5 for variant in _deletions(term)}
+
+    def knows(self, term: str) -> bool:
+        if term in self._known:
+            return True
+        at = bisect.bisect_left(self._terms, term)
+        if at < len(self._terms) and self._terms[at].startswith(term) and len(term) >= 3:
+            return True  # a prefix of a known word: "solo" of "solo.io", "kube" of "kubecon"
+        if len(term) >= 5:  # one letter missing, extra or wrong: symmetric deletions meet
+            return term in self._deletes or any(v in self._known or v in self._deletes for v in _deletions(term))
+        return False
+
+
+def _deletions(term: str) -> set[str]:
+    return {term[:i] + term[i + 1 :] for i in range(len(term))}
 
 
 def _is_word(token: str) -> bool:
@@ -97,6 +129,10 @@ class BM25Index:
         self.size = len(texts)
         self._terms = [frozenset(tokens) for tokens in corpus]
         self._df = Counter(term for terms in self._terms for term in terms)
+
+    @property
+    def vocabulary(self) -> set[str]:
+        return set(self._df)
 
     def idf(self, term: str) -> float:
         return math.log(1 + self.size / (1 + self._df.get(term, 0)))

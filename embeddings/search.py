@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from embeddings.index import Index, normalize
-from embeddings.lexical import BM25Index, name_terms, tokenize
+from embeddings.lexical import BM25Index, Vocabulary, name_terms, tokenize
 from embeddings.passages import Passage
 
 if TYPE_CHECKING:
@@ -117,6 +117,7 @@ class HybridRetriever:
         self.post_bm25 = BM25Index(cards)
         self._post_years = [set(YEAR.findall(card)) for card in cards]
         self._card_terms = [set(tokenize(card)) for card in cards]
+        self.vocabulary = Vocabulary(self.bm25.vocabulary.union(*self._card_terms))
 
         post_pos = {pid: i for i, pid in enumerate(posts)}
         self._post_of = np.array([post_pos[p.post_id] for p in index.passages])
@@ -164,9 +165,15 @@ class HybridRetriever:
                 channels[i]["post"] = bonus
         best = sorted(fused, key=lambda i: -fused[i])[:k]
         domain = self.dense.domain_similarity(query_vector)
-        # Names that only say which event (Amsterdam, KubeCon) are no evidence that a passage answers.
-        terms, names = set(terms), name_terms(query) - event
+        # Names that only say which event (Amsterdam, KubeCon) are no evidence that a passage answers;
+        # names the posts never mention (India, Python, 1.18) say the question is about something else.
+        all_names = name_terms(query)
+        # (Short letter-only names are left out: PDF, URL, CLI are generic, whatever the posts say.)
+        checked = [name for name in all_names if len(name) > 3 or any(ch.isdigit() for ch in name)]
+        unknown = float(sum(not self.vocabulary.knows(name) for name in checked))
+        terms, names = set(terms), all_names - event
         for i in best:
+            channels[i]["unknown_names"] = unknown
             channels[i].update(domain=domain, coverage=self.bm25.coverage(terms, i))
             if names:
                 channels[i]["name_coverage"] = self.bm25.coverage(names, i)
