@@ -68,6 +68,7 @@ class Answer:
 class Abstention:
     """When to say "I don't know", from two dense signals and the names in the question.
 
+    A question naming something no post mentions (``unknown_names``: "India", "1.18") is declined outright.
     ``evidence`` is the best passage's cosine plus the question's mean similarity to the whole index
     (``domain``): a question about something else entirely scores low on both. Between ``floor`` and
     ``threshold`` a passage is trusted only if it contains the names, acronyms and numbers the

@@ -27,11 +27,6 @@ def _detector() -> Any:
     return LanguageDetectorBuilder.from_languages(*languages).with_minimum_relative_distance(0.05).build()
 
 
-def warm_up() -> None:
-    """Load the detector's models now rather than on the first question."""
-    detect_language("warm up the detector")
-
-
 def detect_language(text: str) -> str:
     """ISO 639-1 code of ``text``; scripts decide first (Han → zh), lingua decides among Latin languages.
 

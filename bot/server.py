@@ -75,6 +75,8 @@ def load_app(
 ) -> tuple[App, Answerer]:
     """Load the model and index, then build the Slack app around them."""
     answerer = answerer_factory(settings)
+    # The first question would otherwise pay for the language detector's models and jieba's dictionary.
+    answerer.ask("Who gave the opening keynote?")
     logger.info("index loaded: %d passages", len(answerer.index.passages))
     app = create_app(answerer, token=config.bot_token, signing_secret=config.signing_secret, api_url=config.api_url)
     return app, answerer
