@@ -122,13 +122,13 @@ class HybridRetriever:
         post_pos = {pid: i for i, pid in enumerate(posts)}
         self._post_of = np.array([post_pos[p.post_id] for p in index.passages])
 
-    def post_match(self, query: str) -> np.ndarray:
+    def post_match(self, query: str, terms: list[str] | None = None) -> np.ndarray:
         """How well each post's title, description and year match the question, from 0 to 1.
 
         A year named in the question is decisive evidence in any language: posts of other years keep
-        only half their lexical match.
+        only half their lexical match. ``terms`` are the question's tokens, when already computed.
         """
-        scores = self.post_bm25.scores(query)
+        scores = self.post_bm25.scores(terms if terms is not None else query)
         relative = scores / scores.max() if scores.max() > 0 else scores
         years = set(YEAR.findall(query))
         if years and any(years & post_years for post_years in self._post_years):
@@ -139,8 +139,8 @@ class HybridRetriever:
     def search(self, query: str, k: int = 10) -> list[Hit]:
         query_vector = self.dense.encode(query)
         ids, raw, centred = self.dense.scores(query_vector, CANDIDATES)
-        relative = self.post_match(query)
         terms = tokenize(query)
+        relative = self.post_match(query, terms)
         event: set[str] = self._card_terms[int(relative.argmax())] if relative.max() > 0 else set()
         # Words naming the event ("Istio Day", "Europe", "2025") already chose the post; at full weight
         # they favour any passage that repeats the event's name, so the other words count double.
@@ -171,10 +171,9 @@ class HybridRetriever:
         # (Short letter-only names are left out: PDF, URL, CLI are generic, whatever the posts say.)
         checked = [name for name in all_names if len(name) > 3 or any(ch.isdigit() for ch in name)]
         unknown = float(sum(not self.vocabulary.knows(name) for name in checked))
-        terms, names = set(terms), all_names - event
+        names = all_names - event
         for i in best:
-            channels[i]["unknown_names"] = unknown
-            channels[i].update(domain=domain, coverage=self.bm25.coverage(terms, i))
+            channels[i].update(domain=domain, unknown_names=unknown)
             if names:
                 channels[i]["name_coverage"] = self.bm25.coverage(names, i)
         return [Hit(self.index.passages[i], fused[i], channels[i]) for i in best]
