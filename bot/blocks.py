@@ -8,6 +8,7 @@ which is what notifications show and what is posted alone if Slack rejects the b
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable
@@ -24,10 +25,12 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.answer import Answer
-from bot.catalog import Event, Video
+from bot.answer import MAX_LISTED_SHOWN, Answer
+from bot.cards import Part, event_parts, session_parts
+from bot.catalog import Video
 from bot.i18n import language_name, t
 from bot.language import ui_language
+from embeddings.events import Event, format_day
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -167,20 +170,68 @@ def _echo_and_share(
     return tail
 
 
+def parts_mrkdwn(parts: list[Part]) -> str:
+    """Citation parts as Slack mrkdwn: escaped text, links as ``<url|text>``."""
+    return " · ".join(link(part.url, part.text) if part.url else escape(part.text) for part in parts)
+
+
+def parts_plain(parts: list[Part]) -> str:
+    """The same parts for the plain-text fallback (escaped, URLs after their text)."""
+    return " · ".join(f"{escape(part.text)}: {part.url}" if part.url else escape(part.text) for part in parts)
+
+
+def _sessions_blocks(answer: Answer, lang: str, tail: list[Block]) -> Message:
+    events = {session.event for session in answer.sessions}
+    one_event = len(events) == 1
+    title = t(lang, "sessions_title", count=len(answer.sessions)) + (f" · {next(iter(events))}" if one_event else "")
+    shown = answer.sessions[:MAX_LISTED_SHOWN]
+    cards = [session_parts(s, lang, with_event=not one_event) for s in shown]
+    lines = ["• " + parts_mrkdwn(parts) for parts in cards]
+    plain = [escape(title) + ":", *("• " + parts_plain(parts) for parts in cards)]
+    if len(answer.sessions) > len(shown):
+        more = t(lang, "sessions_more", count=len(answer.sessions) - len(shown))
+        lines.append(more)
+        plain.append(more)
+    blocks: list[Block] = [section(f"*{escape(title)}*"), *line_sections(lines, budget=MAX_BLOCKS - 1 - len(tail))]
+    return Message(text="\n".join(plain), blocks=_finish(blocks, tail))
+
+
+def _upcoming_blocks(answer: Answer, lang: str, tail: list[Block], today: dt.date) -> Message:
+    if answer.events:
+        title = t(lang, "upcoming_title")
+        lines = ["• " + parts_mrkdwn(event_parts(e, lang)) for e in answer.events]
+        plain = [title + ":", *("• " + parts_plain(event_parts(e, lang)) for e in answer.events)]
+        blocks: list[Block] = [section(f"*{title}*"), *line_sections(lines, budget=MAX_BLOCKS - 1 - len(tail))]
+        return Message(text="\n".join(plain), blocks=_finish(blocks, tail))
+    text = t(lang, "no_upcoming", today=format_day(today.isoformat(), lang))
+    blocks = [section(text)]
+    plain = [text]
+    if answer.latest:
+        blocks.append(section(t(lang, "latest_event", event=parts_mrkdwn(event_parts(answer.latest, lang)))))
+        plain.append(t(lang, "latest_event", event=parts_plain(event_parts(answer.latest, lang))))
+    return Message(text="\n".join(plain), blocks=_finish(blocks, tail))
+
+
 def answer_message(
     answer: Answer,
     *,
     echo_question: bool = False,
     share: dict[str, str] | None = None,
     shared_by: str | None = None,
+    today: dt.date | None = None,
 ) -> Message:
-    """The reply to a question: lead line, quoted snippets with citations, then the videos.
+    """The reply to a question: quoted snippets with citations and the videos, a list of sessions, or the
+    coming events.
 
     ``echo_question`` repeats the (defanged) question, for replies seen outside the asker's thread;
     ``share`` adds the "Share in channel" button with that value.
     """
     lang = ui_language(answer.lang)
     tail = _echo_and_share(lang, answer.question if echo_question else None, share, shared_by)
+    if answer.kind == "sessions" and answer.sessions:
+        return _sessions_blocks(answer, lang, tail)
+    if answer.kind == "upcoming":
+        return _upcoming_blocks(answer, lang, tail, today or dt.date.today())
     if answer.abstained or not answer.snippets:
         text = t(lang, "dont_know")
         return Message(text=text, blocks=_finish([section(text)], tail))
@@ -191,10 +242,11 @@ def answer_message(
     sources: dict[str, str] = {}
     video_lines: list[str] = []
     plain_videos: list[str] = []
-    seen_videos: set[str] = set()
+    # Videos a session or event citation already links are not listed twice.
+    seen = {ln.url for s in answer.snippets if s.kind != "post" for ln in s.links}
     for link_ in answer.links:
-        if link_.kind == "video" and link_.url not in seen_videos:
-            seen_videos.add(link_.url)
+        if link_.kind == "video" and link_.url not in seen:
+            seen.add(link_.url)
             video_lines.append("• " + link(link_.url, link_.text or link_.url))
             plain_videos.append(f"• {escape(link_.text)}: {link_.url}")
     reserved = len(tail) + (2 if video_lines else 0)
@@ -203,18 +255,23 @@ def answer_message(
             break
         quoted = quote_lines(escape(snippet.text.strip()))
         blocks.append(section(quoted))
-        citation = [link(snippet.url, snippet.title)]
-        citation += [escape(part) for part in (snippet.section, snippet.date) if part]
-        citation.append(language_name(lang, snippet.lang))
-        blocks.append(context(" · ".join(citation)))
         plain.append(quoted)
-        plain.append(f"— {escape(snippet.title)} ({snippet.url})")
-        sources.setdefault(snippet.url, escape(snippet.title))
+        if snippet.session is not None:
+            parts = session_parts(snippet.session, lang)
+        elif snippet.event is not None:
+            parts = event_parts(snippet.event, lang)
+        else:
+            parts = [Part(snippet.title, snippet.url), *(Part(x) for x in (snippet.section, snippet.date) if x),
+                     Part(language_name(lang, snippet.lang))]
+            sources.setdefault(snippet.url, escape(snippet.title))
+        blocks.append(context(parts_mrkdwn(parts)))
+        plain.append("— " + parts_plain(parts))
     if video_lines:
         blocks.append(section(f"*{t(lang, 'videos')}*"))
         blocks.extend(line_sections(video_lines, budget=1))
         plain += ["", f"{t(lang, 'videos')}:", *plain_videos]
-    plain += ["", f"{t(lang, 'sources')}:", *(f"• {title}: {url}" for url, title in sources.items())]
+    if sources:
+        plain += ["", f"{t(lang, 'sources')}:", *(f"• {title}: {url}" for url, title in sources.items())]
     return Message(text="\n".join(plain), blocks=_finish(blocks, tail))
 
 
@@ -229,20 +286,29 @@ def error_message(lang: str) -> Message:
 
 
 def events_message(
-    events: list[Event], lang: str, share: dict[str, str] | None = None, shared_by: str | None = None
+    upcoming: list[Event],
+    past: list[Event],
+    lang: str,
+    query: str = "",
+    share: dict[str, str] | None = None,
+    shared_by: str | None = None,
 ) -> Message:
-    """The known events, newest first: name, date, place and the recap post."""
+    """The catalogue: upcoming events first (soonest first), then past ones (newest first), with dates,
+    places and links."""
     lang = ui_language(lang)
-    if not events:
-        text = t(lang, "no_events")
+    if not upcoming and not past:
+        text = t(lang, "no_events_match", filter=defang(clip(query, 200))) if query else t(lang, "no_events")
         return Message(text=text, blocks=[section(text)])
     title = t(lang, "events_title")
-    lines = []
+    lines: list[str] = []
     plain = [title + ":"]
-    for event in events:
-        details = " · ".join(escape(part) for part in (event.date, event.place) if part)
-        lines.append(f"• {link(event.url, event.name)}" + (f" · {details}" if details else ""))
-        plain.append(f"• {escape(event.name)}" + (f" · {details}" if details else "") + f": {event.url}")
+    for heading, group in ((t(lang, "events_upcoming"), upcoming), (t(lang, "events_past"), past)):
+        if not group:
+            continue
+        lines.append(f"*{heading}*")
+        plain.append(f"{heading}:")
+        lines += ["• " + parts_mrkdwn(event_parts(event, lang)) for event in group]
+        plain += ["• " + parts_plain(event_parts(event, lang)) for event in group]
     tail = _echo_and_share(lang, None, share, shared_by)
     blocks: list[Block] = [section(f"*{title}*"), *line_sections(lines, budget=MAX_BLOCKS - 1 - len(tail))]
     return Message(text="\n".join(plain), blocks=_finish(blocks, tail))
@@ -255,7 +321,7 @@ def videos_message(
     share: dict[str, str] | None = None,
     shared_by: str | None = None,
 ) -> Message:
-    """Recordings (talk title, event) grouped under their event's recap post."""
+    """Recordings (talk title and speakers) grouped under their event."""
     lang = ui_language(lang)
     safe_topic = defang(clip(topic, 200))
     if not videos:
@@ -266,12 +332,13 @@ def videos_message(
     plain = [title + ":"]
     current = None
     for video in videos:
-        if video.event_url != current:
-            current = video.event_url
-            lines.append(f"*{link(video.event_url, video.event_name)}*")
+        if video.event_name != current:
+            current = video.event_name
+            lines.append(f"*{link(video.event_url, video.event_name)}*" if video.event_url else f"*{escape(current)}*")
             plain.append(f"{escape(video.event_name)} ({video.event_url})")
-        lines.append("• " + link(video.url, video.title or video.url))
-        plain.append(f"• {escape(video.title)}: {video.url}")
+        who = f" — {escape(', '.join(video.speakers))}" if video.speakers else ""
+        lines.append("• " + link(video.url, video.title or video.url) + who)
+        plain.append(f"• {escape(video.title)}{who}: {video.url}")
     tail = _echo_and_share(lang, None, share, shared_by)
     blocks: list[Block] = [section(f"*{title}*"), *line_sections(lines, budget=MAX_BLOCKS - 1 - len(tail))]
     return Message(text="\n".join(plain), blocks=_finish(blocks, tail))

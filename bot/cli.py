@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
@@ -10,7 +11,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+from bot.answer import MAX_LISTED_SHOWN
 from embeddings.config import Settings
+from embeddings.events import format_day
 
 logger = logging.getLogger("istio_events_bot")
 
@@ -25,42 +28,77 @@ def _answerer(args: argparse.Namespace, progress: bool = True):
     return Answerer.from_settings(_settings(args), progress=progress and sys.stderr.isatty())
 
 
-def cmd_index(args: argparse.Namespace) -> int:
+def update_index(settings: Settings, force: bool = False) -> str | None:
+    """Build or update the index, warn about skipped files, and return the one-line summary (None when
+    nothing could be indexed: the error is printed)."""
     from embeddings.index import NothingIndexed, build_index
 
-    settings = _settings(args)
     try:
-        report = build_index(settings, progress=True, force=args.force)
+        report = build_index(settings, progress=True, force=force)
     except NothingIndexed as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return None
     for problem in report.problems:
         print(f"warning: skipped {problem}", file=sys.stderr)
     state = "rebuilt" if report.rebuilt else "up to date"
-    print(
-        f"index {state} at {settings.index_dir}: {report.posts} posts, {report.passages} passages "
+    return (
+        f"index {state} at {settings.index_dir}: {report.posts} posts, {report.sessions} sessions, "
+        f"{report.events} events, {report.passages} passages "
         f"({report.embedded} embedded, {report.reused} reused) in {report.seconds:.1f}s"
         + (f" [{report.reason}]" if report.rebuilt else "")
     )
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    summary = update_index(_settings(args), force=args.force)
+    if summary is None:
+        return 1
+    print(summary)
     return 0
 
 
-def render_answer(answer) -> str:
-    """The terminal form of an answer: snippets with citations, then the recordings."""
+def render_answer(answer, today: dt.date | None = None) -> str:
+    """The terminal form of an answer: snippets with citations and recordings, a session list, or the
+    coming events."""
+    from bot.cards import event_parts, plain, session_parts
     from bot.i18n import t
 
+    lang = answer.lang
+    if answer.kind == "sessions":
+        events = {s.event for s in answer.sessions}
+        one_event = len(events) == 1
+        lines = [t(lang, "sessions_title", count=len(answer.sessions)) + (f" · {events.pop()}:" if one_event else ":")]
+        lines += [f"  • {plain(session_parts(s, lang, with_event=not one_event))}"
+                  for s in answer.sessions[:MAX_LISTED_SHOWN]]
+        if len(answer.sessions) > MAX_LISTED_SHOWN:
+            lines.append("  " + t(lang, "sessions_more", count=len(answer.sessions) - MAX_LISTED_SHOWN))
+        return "\n".join(lines)
+    if answer.kind == "upcoming":
+        if answer.events:
+            return "\n".join([t(lang, "upcoming_title") + ":", *(f"  • {plain(event_parts(e, lang))}"
+                                                                 for e in answer.events)])
+        lines = [t(lang, "no_upcoming", today=format_day((today or dt.date.today()).isoformat(), lang))]
+        if answer.latest:
+            lines.append(t(lang, "latest_event", event=plain(event_parts(answer.latest, lang))))
+        return "\n".join(lines)
     if answer.abstained:
-        return t(answer.lang, "dont_know").replace("`", "")
+        return t(lang, "dont_know").replace("`", "")
     lines: list[str] = []
     for number, snippet in enumerate(answer.snippets, 1):
         quoted = textwrap.fill(snippet.text.replace("\n", " "), width=96, initial_indent="   ", subsequent_indent="   ")
         lines.append(f"{number}. {quoted.strip()}")
-        cite = " · ".join(x for x in (snippet.title, snippet.section, snippet.date, snippet.lang) if x)
-        lines.append(f"   — {cite}\n     {snippet.url}")
-    if answer.links:
+        if snippet.session is not None:
+            lines.append(f"   — {plain(session_parts(snippet.session, lang))}")
+        elif snippet.event is not None:
+            lines.append(f"   — {plain(event_parts(snippet.event, lang))}")
+        else:
+            cite = " · ".join(x for x in (snippet.title, snippet.section, snippet.date, snippet.lang) if x)
+            lines.append(f"   — {cite}\n     {snippet.url}")
+    videos = [link for link in answer.links if link.kind == "video"]
+    if videos:
         lines.append("")
-        lines.append(t(answer.lang, "videos") + ":")
-        lines += [f"  • {link.text} — {link.url}" for link in answer.links]
+        lines.append(t(lang, "videos") + ":")
+        lines += [f"  • {link.text} — {link.url}" for link in videos]
     return "\n".join(lines)
 
 
@@ -77,7 +115,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluate import QuestionSetEvaluator, load_questions
 
     evaluator = QuestionSetEvaluator(load_questions(Path(args.questions)))
-    report = evaluator.run(_answerer(args))
+    answerer = _answerer(args)
+    report = evaluator.run(answerer)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -88,34 +127,83 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(f"{name:6}" + "".join(f"{'-' if values[k] is None else values[k]:>20}" for k in keys))
         print(f"misses: {', '.join(report['misses']) or 'none'}")
     if args.explain:
-        _explain(evaluator)
+        _explain(evaluator, answerer)
     return 0
 
 
-def _explain(evaluator) -> None:
+def _explain(evaluator, answerer) -> None:
     """For each miss: the question, the top results with per-channel scores, and the relevant rank."""
-    from bot.evaluate import is_relevant
+    from bot.evaluate import answers
 
     for outcome in evaluator.outcomes:
         q = outcome.question
         if (q.abstain and outcome.answer.abstained) or (not q.abstain and outcome.rank == 1):
             continue
-        found = next((i + 1 for i, h in enumerate(outcome.hits) if is_relevant(h.passage, q.relevant)), None)
+        found = next((i + 1 for i, h in enumerate(outcome.hits) if answers(h.passage, q.relevant, answerer)), None)
         print(f"\n{q.id} [{q.lang}] {q.question}", file=sys.stderr)
         state = "abstained" if outcome.answer.abstained else "answered"
         expected = "abstain" if q.abstain else q.relevant
         print(f"  {state}; expected {expected}; relevant at rank {found}", file=sys.stderr)
         for i, hit in enumerate(outcome.hits[:5], 1):
             chans = " ".join(f"{k}={v:.3f}" for k, v in hit.channels.items())
-            mark = "*" if is_relevant(hit.passage, q.relevant) else " "
+            mark = "*" if answers(hit.passage, q.relevant, answerer) else " "
             text = hit.passage.text[:90].replace("\n", " ")
             print(f"  {mark}{i}. {hit.passage.id} score={hit.score:.4f} {chans}\n      {text}", file=sys.stderr)
+
+
+def render_events(upcoming, past, lang: str) -> str:
+    """The catalogue for the terminal: upcoming first, then past, newest first."""
+    from bot.cards import event_parts, plain
+    from bot.i18n import t
+
+    if not upcoming and not past:
+        return t(lang, "no_events").replace("`", "")
+    lines = []
+    for heading, group in ((t(lang, "events_upcoming"), upcoming), (t(lang, "events_past"), past)):
+        if group:
+            lines.append(f"{heading}:")
+            lines += [f"  • {plain(event_parts(event, lang))}" for event in group]
+    return "\n".join(lines)
+
+
+def render_videos(videos, lang: str, topic: str) -> str:
+    from bot.i18n import t
+
+    if not videos:
+        return t(lang, "no_videos", topic=topic).replace("`", "")
+    lines, current = [], None
+    for video in videos:
+        if video.event_name != current:
+            current = video.event_name
+            lines.append(f"{video.event_name} <{video.event_url}>")
+        who = f" — {', '.join(video.speakers)}" if video.speakers else ""
+        lines.append(f"  • {video.title}{who}: {video.url}")
+    return "\n".join(lines)
+
+
+def respond(answerer, text: str) -> str:
+    """What the terminal chat prints for a line: the slash command's words (help, events, videos) or an answer."""
+    import re
+
+    from bot import catalog
+    from bot.i18n import t
+    from bot.listeners.commands import parse
+
+    kind, arg, lang = parse(text)
+    if kind == "help":
+        return re.sub(r"[*`]", "", t(lang, "help")).replace("/istio-events ", "")
+    if kind == "events":
+        return render_events(*catalog.events(answerer.index, answerer.today(), arg), lang)
+    if kind == "videos":
+        return render_videos(catalog.videos(answerer.index, lang, arg, answerer.retriever), lang, arg)
+    return render_answer(answerer.ask(text), answerer.today())
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
     print("Loading the index…", file=sys.stderr)
     answerer = _answerer(args)
-    print("Ask about Istio events (English, español, 中文). Empty line or Ctrl-D to quit.")
+    print("Ask about Istio events (English, español, 中文), or type help, events or videos. "
+          "Empty line or Ctrl-D to quit.")
     while True:
         try:
             question = input("\n> ").strip()
@@ -124,7 +212,25 @@ def cmd_chat(args: argparse.Namespace) -> int:
             return 0
         if not question:
             return 0
-        print(render_answer(answerer.ask(question)))
+        print(respond(answerer, question))
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    """The event catalogue from the index (upcoming first, then past), as text or JSON."""
+    from bot import catalog
+    from bot.answer import event_dict
+    from embeddings.index import ensure_index
+
+    index = ensure_index(_settings(args), progress=sys.stderr.isatty())
+    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    upcoming, past = catalog.events(index, today, " ".join(args.filter))
+    if args.json:
+        data = {"today": today.isoformat(), "upcoming": [event_dict(e) for e in upcoming],
+                "past": [event_dict(e) for e in past]}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(render_events(upcoming, past, args.lang))
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -138,6 +244,33 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from bot.bench import main as bench_main
 
     return bench_main(args)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Refresh docs/ from istio.io and events-repo checkouts, then update the index (see embeddings/sync.py)."""
+    from embeddings.sync import SyncSourceError, apply_sync, plan_sync
+
+    settings = _settings(args)
+    try:
+        plan = plan_sync(args.istio_io, args.programs, settings.docs_dir)
+    except SyncSourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not args.json:
+        print("\n".join(plan.lines()))
+    if args.dry_run:
+        if args.json:
+            print(json.dumps({**plan.to_dict(), "dry_run": True, "index": None}, ensure_ascii=False, indent=2))
+        return 0
+    apply_sync(plan)
+    summary = update_index(settings)
+    if summary is None:
+        return 1
+    if args.json:
+        print(json.dumps({**plan.to_dict(), "dry_run": False, "index": summary}, ensure_ascii=False, indent=2))
+    else:
+        print(summary)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -167,6 +300,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("chat", parents=[common], help="ask questions in the terminal, as the bot would answer")
     p.set_defaults(func=cmd_chat)
 
+    p = sub.add_parser("events", parents=[common], help="the event catalogue: upcoming first, then past")
+    p.add_argument("filter", nargs="*", help="a year or words of an event's name or place")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", default="en", help="language of dates and labels (en, es, zh)")
+    p.add_argument("--today", help="ISO date to count upcoming events from (default: today)")
+    p.set_defaults(func=cmd_events)
+
     p = sub.add_parser("serve", parents=[common], help="run the Slack app (Socket Mode or HTTP)")
     p.set_defaults(func=cmd_serve)
 
@@ -174,6 +314,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--quick", action="store_true", help="smaller synthetic corpora (for a fast check)")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("sync", parents=[common], help="refresh docs/ from istio.io and events checkouts, then index")
+    p.add_argument("--istio-io", required=True, type=Path, help="a checkout of istio/istio.io")
+    p.add_argument("--programs", type=Path, help="a checkout of the events.istio.io repo (softwareguru/istio-events)")
+    p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing, skip the index")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sync)
     return parser
 
 

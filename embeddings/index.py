@@ -27,9 +27,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from embeddings.config import Settings
+from embeddings.documents import load_corpus, source_hashes
 from embeddings.encoder import embedding_dim, load_model, model_id
-from embeddings.passages import Passage, split_post
-from embeddings.posts import Problem, load_posts
+from embeddings.events import Event
+from embeddings.passages import Passage
+from embeddings.posts import Problem
 
 if TYPE_CHECKING:
     import faiss
@@ -37,13 +39,13 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 EXACT_INDEX_MAX = 200_000
 """Up to this many passages the index is exact (flat inner product, a full scan: ~20 ms at 200k on one
 core); above it, IVF (approximate, ~1 ms at 1M; see BENCHMARKS.md)."""
 IVF_RECALL = 0.95
 """recall@10 against exact search that the IVF index is tuned to reach when it is built."""
-BATCH_SIZE = 32
+BATCH_SIZE = 64
 
 
 class IndexUnavailable(Exception):
@@ -56,12 +58,13 @@ class NothingIndexed(Exception):
 
 @dataclass
 class Index:
-    """Passages, their vectors, and per-language mean vectors (for centring dense scores)."""
+    """Passages, their vectors, per-language mean vectors (for centring dense scores) and the event catalogue."""
 
     passages: list[Passage]
     vectors: faiss.Index
     centroids: dict[str, np.ndarray]
     manifest: dict[str, Any]
+    events: list[Event] = field(default_factory=list)
 
     @property
     def model(self) -> str:
@@ -77,6 +80,8 @@ class BuildReport:
     """What an ``index`` run did."""
 
     posts: int = 0
+    sessions: int = 0
+    events: int = 0
     passages: int = 0
     embedded: int = 0
     reused: int = 0
@@ -201,15 +206,18 @@ def embed_passages(
     """
     from tqdm import tqdm
 
-    keys = [EmbeddingCache.key(name, p.embedding_text) for p in passages]
+    keys = [EmbeddingCache.key(name, p.dense_text) for p in passages]
     cached = cache.get_many(keys)
-    missing = [i for i, key in enumerate(keys) if key not in cached]
+    # One text is embedded once, however many passages share it (pt-br posts are English copies).
+    first = {key: i for i, key in reversed(list(enumerate(keys)))}
+    # Batches of similar length keep both engine threads busy to the end of each batch.
+    missing = sorted((i for key, i in first.items() if key not in cached), key=lambda i: len(passages[i].dense_text))
     bar = tqdm(total=len(missing), desc="embedding passages", unit="passage", disable=not progress or not missing)
     with bar:
         for start in range(0, len(missing), BATCH_SIZE):
             batch = missing[start : start + BATCH_SIZE]
             vectors = get_model().encode_document(
-                [passages[i].embedding_text for i in batch], convert_to_numpy=True, show_progress_bar=False
+                [passages[i].dense_text for i in batch], convert_to_numpy=True, show_progress_bar=False
             )
             new = {keys[i]: vec for i, vec in zip(batch, normalize(vectors), strict=True)}
             cache.put_many(new.items())
@@ -220,10 +228,10 @@ def embed_passages(
 
 def ingest_fingerprint() -> str:
     """Hash of the code that turns posts into passages: changing it must rebuild indexes (cheaply, from cache)."""
-    from embeddings import markdown, passages, posts
+    from embeddings import banners, documents, events, markdown, passages, posts, sessions
 
     digest = hashlib.sha256()
-    for module in (markdown, posts, passages):
+    for module in (markdown, posts, sessions, banners, events, passages, documents):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -254,16 +262,19 @@ def load_index(index_dir: Path, expected_model: str | None = None) -> Index:
         vectors = faiss.read_index(str(build / "vectors.faiss"))
         with np.load(build / "centroids.npz") as data:
             centroids = {lang: data[lang] for lang in data.files}
+        events = [Event.from_dict(item) for item in json.loads((build / "events.json").read_text(encoding="utf-8"))]
     except IndexUnavailable:
         raise
     except Exception as exc:  # any unreadable part means the index is corrupt
         raise IndexUnavailable(f"index at {index_dir} is corrupt ({type(exc).__name__}: {exc})") from None
     if vectors.ntotal != len(passages) or vectors.d != manifest.get("dim") or not passages:
         raise IndexUnavailable(f"index at {index_dir} is corrupt ({vectors.ntotal} vectors, {len(passages)} passages)")
-    return Index(passages, vectors, centroids, manifest)
+    return Index(passages, vectors, centroids, manifest, events)
 
 
-def _write(index_dir: Path, passages: list[Passage], vectors: np.ndarray, manifest: dict[str, Any]) -> None:
+def _write(
+    index_dir: Path, passages: list[Passage], vectors: np.ndarray, manifest: dict[str, Any], events: list[Event]
+) -> None:
     """Write a new build beside the old one, then switch ``CURRENT`` to it in one atomic rename."""
     import faiss
 
@@ -276,6 +287,9 @@ def _write(index_dir: Path, passages: list[Passage], vectors: np.ndarray, manife
             fh.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
     faiss.write_index(make_faiss_index(vectors), str(tmp / "vectors.faiss"))
     np.savez(tmp / "centroids.npz", **language_centroids(passages, vectors))
+    (tmp / "events.json").write_text(
+        json.dumps([event.to_dict() for event in events], ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
     for path in tmp.iterdir():
         with path.open("rb") as fh:
@@ -298,32 +312,41 @@ def build_index(
     checking an up-to-date index costs no model import (seconds).
     """
     started = time.perf_counter()
-    posts, problems = load_posts(settings.docs_dir, settings.base_url)
-    report = BuildReport(posts=len(posts), problems=problems)
-    if not posts:
-        raise NothingIndexed(f"no post could be indexed under {settings.docs_dir}")
+    report = BuildReport()
+    hashes = source_hashes(settings.docs_dir)
     name = model_id(settings.model_name)
-    hashes = {post.id: post.content_hash for post in posts}
     try:
         current = load_index(settings.index_dir, expected_model=name)
         fingerprint = ingest_fingerprint()
-        if not force and current.manifest.get("posts") == hashes and current.manifest.get("ingest") == fingerprint:
+        stored = current.manifest.get("sources")
+        if not force and stored == hashes and current.manifest.get("ingest") == fingerprint:
+            report.posts = len(current.manifest.get("post_meta", {}))
+            report.sessions = sum(p.kind == "session" for p in current.passages)
+            report.events = len(current.events)
             report.passages, report.reused, report.rebuilt = len(current.passages), len(current.passages), False
             report.reason = "up to date"
+            report.problems = [Problem(Path(text.split(": ", 1)[0]), text.split(": ", 1)[-1])
+                               for text in current.manifest.get("problems", [])]
             report.seconds = time.perf_counter() - started
             return report
         report.reason = "forced" if force else (
-            "posts changed" if current.manifest.get("posts") != hashes else "passage splitting changed"
+            "documents changed" if stored != hashes else "passage splitting changed"
         )
     except IndexUnavailable as exc:
         report.reason = str(exc)
+    corpus = load_corpus(settings.docs_dir, settings.base_url)
+    report.posts, report.sessions, report.events = len(corpus.posts), len(corpus.sessions), len(corpus.events)
+    report.problems = corpus.problems
+    if not corpus.posts and not corpus.sessions:
+        raise NothingIndexed(f"no document could be indexed under {settings.docs_dir}")
     logger.info("building index at %s: %s", settings.index_dir, report.reason)
-    passages = [passage for post in posts for passage in split_post(post)]
+    passages = corpus.passages()
     loaded: list[SentenceTransformer] = [model] if model is not None else []
 
     def encoder() -> SentenceTransformer:
         if not loaded:
-            loaded.append(load_model(settings.model_name))
+            # Nothing else runs while an index is built from the command line: use every core.
+            loaded.append(load_model(settings.model_name, threads=os.cpu_count() or 1))
         return loaded[0]
 
     cache = EmbeddingCache(settings.embedding_cache)
@@ -338,21 +361,23 @@ def build_index(
         "docs_dir": str(settings.docs_dir.resolve()),
         "base_url": settings.base_url,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "posts": hashes,
+        "sources": hashes,
         "ingest": ingest_fingerprint(),
         "post_meta": {post.id: {"title": post.title, "date": post.date, "url": post.url,
-                                 "description": post.description, "lang": post.lang} for post in posts},
-        "problems": [str(problem) for problem in problems],
+                                 "description": post.description, "lang": post.lang} for post in corpus.posts},
+        "problems": [str(problem) for problem in corpus.problems],
     }
-    _write(settings.index_dir, passages, vectors, manifest)
+    _write(settings.index_dir, passages, vectors, manifest, corpus.events)
     report.passages = len(passages)
     report.reused = len(passages) - report.embedded
     report.seconds = time.perf_counter() - started
     return report
 
 
-def ensure_index(settings: Settings, model: SentenceTransformer, progress: bool = False) -> Index:
-    """Load the index, building or rebuilding it first when it is missing, corrupt, stale or for another model."""
+def ensure_index(settings: Settings, model: SentenceTransformer | None = None, progress: bool = False) -> Index:
+    """Load the index, building or rebuilding it first when it is missing, corrupt, stale or for another model.
+
+    Without ``model`` the encoder is loaded only if something must be embedded."""
     report = build_index(settings, model, progress=progress)
     if report.rebuilt:
         logger.info("index rebuilt (%s): %d passages, %d embedded", report.reason, report.passages, report.embedded)

@@ -93,6 +93,10 @@ class Vocabulary:
         self._known = set(self._terms)
         self._deletes = {variant for term in self._terms if len(term) >= 5 for variant in _deletions(term)}
 
+    def __contains__(self, term: str) -> bool:
+        """Exactly this word (no prefix or typo leniency)."""
+        return term in self._known
+
     def knows(self, term: str) -> bool:
         if term in self._known:
             return True

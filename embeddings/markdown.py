@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-LinkKind = Literal["video", "session", "link"]
+LinkKind = Literal["video", "session", "slides", "link"]
 
 _CJK = (
     r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff"
@@ -36,7 +36,7 @@ _TRACKING_PARAMS = {"si", "feature", "utm_source", "utm_medium", "utm_campaign",
 
 @dataclass(frozen=True)
 class Link:
-    """A link found in a post: ``kind`` is ``video`` (YouTube), ``session`` (sched.co) or ``link``."""
+    """A link: ``kind`` is ``video`` (YouTube), ``session`` (a talk's page), ``slides`` or ``link``."""
 
     url: str
     text: str

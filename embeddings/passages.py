@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
+from embeddings.events import Event
 from embeddings.markdown import CJK_CHAR, Link
 from embeddings.posts import Post
+from embeddings.sessions import Session
+
+DocumentKind = Literal["post", "session", "event"]
 
 MIN_WEIGHT = 160
 """Passages lighter than this are merged with a neighbour in the same section."""
@@ -30,12 +34,22 @@ def weight(text: str) -> int:
     return len(text) + len(CJK_CHAR.findall(text))
 
 
+DENSE_CHARS = 700
+"""The encoder reads this much of a passage's text (BM25 reads all of it): embedding cost grows with length."""
+SESSION_DENSE_CHARS = 400
+"""A session's title, event, speakers and the start of its abstract say what it is about."""
+
+
 @dataclass(frozen=True)
 class Passage:
-    """A citable piece of one post: what gets embedded, searched and quoted."""
+    """A citable piece of one document (a post's paragraphs, a whole session, an event's card).
+
+    ``kind`` says which; a session or event passage carries its typed record, so later stages read
+    fields (speakers, recording, dates) instead of parsing text or ids.
+    """
 
     id: str
-    post_id: str
+    doc_id: str
     lang: str
     title: str
     date: str
@@ -49,6 +63,9 @@ class Passage:
     slug: str = ""
     context: str = ""
     """Text that situates the passage (a list's lead-in line) without being quoted: embedded, not shown."""
+    kind: DocumentKind = "post"
+    session: Session | None = None
+    event: Event | None = None
 
     @property
     def group(self) -> tuple[str, str]:
@@ -61,10 +78,15 @@ class Passage:
         head = f"{self.title} — {self.section}" if self.section else self.title
         return "\n".join(part for part in (head, self.context, self.text) if part)
 
+    @property
+    def dense_text(self) -> str:
+        """What the encoder embeds: the embedding text, cut at DENSE_CHARS (SESSION_DENSE_CHARS for sessions)."""
+        return self.embedding_text[: SESSION_DENSE_CHARS if self.kind == "session" else DENSE_CHARS]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "post_id": self.post_id,
+            "doc_id": self.doc_id,
             "lang": self.lang,
             "title": self.title,
             "date": self.date,
@@ -77,14 +99,20 @@ class Passage:
             "year": self.year,
             "slug": self.slug,
             "context": self.context,
+            "kind": self.kind,
+            "session": self.session.to_dict() if self.session else None,
+            "event": self.event.to_dict() if self.event else None,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Passage:
+        nested = {"links", "link_spans", "session", "event"}
         return cls(
-            **{k: v for k, v in data.items() if k not in {"links", "link_spans"}},
+            **{k: v for k, v in data.items() if k not in nested},
             links=tuple(Link(url, text, kind, vid) for url, text, kind, vid in data["links"]),
             link_spans=tuple((a, b) for a, b in data["link_spans"]),
+            session=Session.from_dict(data["session"]) if data.get("session") else None,
+            event=Event.from_dict(data["event"]) if data.get("event") else None,
         )
 
 
@@ -244,7 +272,7 @@ def split_post(post: Post) -> list[Passage]:
     return [
         Passage(
             id=f"{post.id}#{position}",
-            post_id=post.id,
+            doc_id=post.id,
             lang=post.lang,
             title=post.title,
             date=post.date,
@@ -261,3 +289,74 @@ def split_post(post: Post) -> list[Passage]:
         for position, piece in enumerate(pieces)
         if piece.text
     ]
+
+
+def _text_language(text: str) -> str:
+    """``zh`` when Chinese characters make up much of ``text``, else ``en`` (the programs' other language)."""
+    return "zh" if len(CJK_CHAR.findall(text)) * 3 >= len(text.replace(" ", "")) else "en"
+
+
+def session_passage(session: Session) -> Passage:
+    """A session is one passage: title, speakers with their roles, format and language, then the abstract.
+
+    Its links are the recording (a video), the session page and the slides, so answers and ``videos``
+    show them like a post's links.
+    """
+    speakers = ", ".join(f"{s.name} ({s.role})" if s.role else s.name for s in session.speakers)
+    details = " · ".join(part for part in (session.format, session.track) if part)
+    lines = [line for line in (speakers, details, session.abstract) if line]
+    text = "\n".join(lines)
+    links: list[Link] = []
+    if session.recording:
+        links.append(Link(session.recording, session.title, "video", session.video_id))
+    links.append(Link(session.page, session.title, "session"))
+    if session.slides:
+        links.append(Link(session.slides, session.title, "slides"))
+    return Passage(
+        id=f"session/{session.id}#0",
+        doc_id=f"session/{session.id}",
+        lang=_text_language(f"{session.title} {session.abstract}"),
+        title=session.title,
+        date=session.date,
+        url=session.page,
+        section=session.event,
+        position=0,
+        text=text,
+        links=tuple(links),
+        link_spans=tuple((0, 0) for _ in links),
+        year=session.year,
+        slug=f"session-{session.id}",
+        kind="session",
+        session=session,
+    )
+
+
+def event_passages(event: Event, describe: dict[str, str]) -> list[Passage]:
+    """One passage per language in ``describe`` (language → the event's card text in it).
+
+    The versions are translations of each other (one group), so an answer shows the card once, in the
+    asker's language.
+    """
+    links = tuple(Link(link.url, link.role, "link") for link in event.links)
+    passages = []
+    for lang, text in describe.items():
+        post = next((p for p in event.posts if p.lang == lang), None) or next(iter(event.posts), None)
+        url = post.url if post else (event.links[0].url if event.links else "")
+        passages.append(Passage(
+            id=f"event/{event.key}/{lang}#0",
+            doc_id=f"event/{event.key}/{lang}",
+            lang=lang,
+            title=event.name,
+            date=event.start,
+            url=url,
+            section="",
+            position=0,
+            text=text,
+            links=links,
+            link_spans=tuple((0, 0) for _ in links),
+            year=event.year,
+            slug=f"event-{event.key}",
+            kind="event",
+            event=event,
+        ))
+    return passages

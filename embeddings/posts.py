@@ -102,7 +102,7 @@ def read_post(path: Path, docs_dir: Path, base_url: str) -> Post:
         raise PostError("empty file")
     try:
         meta, body = frontmatter.parse(ftfy.fix_text(text, fix_character_width=False))
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date YAML cannot build (2023-02-30)
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise PostError(f"bad YAML front matter ({first})") from None
     if not meta:
@@ -132,7 +132,9 @@ def load_posts(docs_dir: Path, base_url: str) -> tuple[list[Post], list[Problem]
     """Every readable post under ``docs_dir`` (sorted by id) and the problems with the rest."""
     posts: list[Post] = []
     problems: list[Problem] = []
-    for path in sorted(docs_dir.rglob("*.md")):
+    # Posts live under language folders; programs/ and banners/ are other kinds of documents.
+    folders = [p for p in docs_dir.iterdir() if p.is_dir() and LANG_DIR.match(p.name)] if docs_dir.is_dir() else []
+    for path in sorted(path for folder in folders for path in folder.rglob("*.md")):
         if any(part.startswith(".") for part in path.relative_to(docs_dir).parts):
             continue
         if path.name.lower() == "readme.md":

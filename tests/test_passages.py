@@ -43,13 +43,13 @@ def na_2025(tmp_path_factory: pytest.TempPathFactory) -> list[Passage]:
 
 def test_passage_fields(docs_passages: dict[str, list[Passage]]) -> None:
     """Ids, post ids, positions in reading order, and the post's metadata on every passage."""
-    for post_id, passages in docs_passages.items():
-        assert passages, post_id
+    for doc_id, passages in docs_passages.items():
+        assert passages, doc_id
         assert [p.position for p in passages] == list(range(len(passages)))
         assert len({p.id for p in passages}) == len(passages)
         for p in passages:
-            assert p.post_id == post_id and p.id.startswith(post_id + "#")
-            assert p.lang == post_id.split("/")[0]
+            assert p.doc_id == doc_id and p.id.startswith(doc_id + "#")
+            assert p.lang == doc_id.split("/")[0]
             assert p.title and p.date[:4] == p.year and p.url.startswith("https://istio.io/latest/")
             assert p.text == p.text.strip() and p.text
 
@@ -102,8 +102,8 @@ def test_huge_paragraphs_split_at_sentence_ends(tmp_path: Path) -> None:
         {"en/2024/long.md": f"---\ntitle: Long\n---\n\n{en}\n", "zh/2024/long.md": f"---\ntitle: 长\n---\n\n{zh}\n"},
     )
     passages = _all_passages(docs)
-    for post_id, end in (("en/2024/long", "."), ("zh/2024/long", "。")):
-        pieces = passages[post_id]
+    for doc_id, end in (("en/2024/long", "."), ("zh/2024/long", "。")):
+        pieces = passages[doc_id]
         assert len(pieces) >= 3
         for p in pieces:
             assert weight(p.text) <= MAX_WEIGHT
@@ -149,8 +149,9 @@ def test_translation_group_is_shared_across_languages(docs_passages: dict[str, l
         for p in passages:
             groups.setdefault(p.group, set()).add(p.lang)
     assert groups[EU_2023] == {"en", "es", "zh"}
-    assert groups[("2025", "istio-at-kubecon-eu")] == {"es"}
-    assert groups[("2023", "istiocon-china")] == {"es"}
+    assert groups[("2025", "istio-at-kubecon-eu")] == {"en", "es", "uk", "zh"}
+    assert groups[("2021", "istiomeetups-china-report")] == {"zh"}  # the Beijing meetup report is Chinese-only
+    assert groups[("2023", "istiocon-china")] == {"en", "es", "pt-br", "zh"}
     # The same recording appears in the same group in every language.
     for lang in ("en", "es", "zh"):
         ids = {link.video_id for p in docs_passages[f"{lang}/2023/istio-at-kubecon-eu"] for link in p.links}
@@ -175,8 +176,8 @@ def test_every_link_of_a_post_lands_in_one_passage(docs_passages: dict[str, list
     """Splitting and merging neither drop nor duplicate links."""
     from embeddings.posts import read_post
 
-    for post_id, passages in docs_passages.items():
-        lang, year, slug = post_id.split("/")
+    for doc_id, passages in docs_passages.items():
+        lang, year, slug = doc_id.split("/")
         post = read_post(DOCS / lang / year / f"{slug}.md", DOCS, BASE_URL)
         in_blocks = [link for block in post.blocks for link in block.links]
         in_passages = [link for p in passages for link in p.links]

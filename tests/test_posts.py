@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from support import BASE_URL, DOCS, corpus_file, make_docs
 
+from embeddings.documents import load_corpus
 from embeddings.markdown import display_url, make_link, to_blocks, youtube_id
 from embeddings.passages import Passage, split_post
 from embeddings.posts import Post, load_posts, read_post
@@ -22,7 +23,7 @@ def posts() -> dict[str, Post]:
 
 @pytest.fixture(scope="module")
 def passages(posts: dict[str, Post]) -> dict[str, list[Passage]]:
-    return {post_id: split_post(post) for post_id, post in posts.items()}
+    return {doc_id: split_post(post) for doc_id, post in posts.items()}
 
 
 def _text(passages: list[Passage]) -> str:
@@ -31,13 +32,13 @@ def _text(passages: list[Passage]) -> str:
 
 def test_docs_layout_gives_language_year_slug_and_canonical_url(posts: dict[str, Post]) -> None:
     """Language, year and slug come from the path; English lives at /blog/, others under /<lang>/blog/."""
-    assert set(posts) == {
-        "en/2023/istio-at-kubecon-eu",
-        "es/2023/istio-at-kubecon-eu",
-        "zh/2023/istio-at-kubecon-eu",
-        "es/2023/istiocon-china",
-        "es/2025/istio-at-kubecon-eu",
+    on_disk = {
+        path.relative_to(DOCS).with_suffix("").as_posix()
+        for path in DOCS.glob("*/*/*.md")
+        if path.parts[-3] not in {"programs", "banners"}
     }
+    assert set(posts) == on_disk and len(posts) >= 75  # every post, in five languages
+    assert {p.lang for p in posts.values()} == {"en", "es", "zh", "uk", "pt-br"}
     en = posts["en/2023/istio-at-kubecon-eu"]
     assert (en.lang, en.year, en.slug) == ("en", "2023", "istio-at-kubecon-eu")
     assert en.url == "https://istio.io/latest/blog/2023/istio-at-kubecon-eu/"
@@ -199,11 +200,16 @@ def test_broken_posts_are_reported_by_name_and_skipped(tmp_path: Path, caplog: p
 
 
 def test_files_outside_the_layout_are_reported(tmp_path: Path) -> None:
-    docs = make_docs(tmp_path / "docs", {"notes/todo.md": "---\ntitle: x\n---\n\ntext\n"})
+    docs = make_docs(tmp_path / "docs", {
+        "notes/todo.md": "---\ntitle: x\n---\n\ntext\n",
+        "en/todo.md": "---\ntitle: x\n---\n\ntext\n",
+    })
     loaded, problems = load_posts(docs, BASE_URL)
     assert loaded == []
     assert [p.path.name for p in problems] == ["todo.md"]
     assert "layout" in problems[0].reason
+    corpus = load_corpus(docs, BASE_URL)  # a file in no known folder is reported too, not ignored
+    assert sorted(p.path.relative_to(docs).as_posix() for p in corpus.problems) == ["en/todo.md", "notes/todo.md"]
 
 
 def test_region_language_dirs_are_accepted(tmp_path: Path) -> None:

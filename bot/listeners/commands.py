@@ -43,10 +43,12 @@ def build(responder: Responder, kind: str, arg: str, lang: str, ids: dict[str, A
     if kind == "help":
         return help_message(lang)
     index = responder.answerer.index
+    today = responder.answerer.today()
     try:
         if kind == "events":
+            upcoming, past = catalog.events(index, today, arg)
             return events_message(
-                catalog.events(index, lang), lang, share=value if share else None, shared_by=options.get("shared_by")
+                upcoming, past, lang, arg, share=value if share else None, shared_by=options.get("shared_by")
             )
         if kind == "videos":
             found = catalog.videos(index, lang, arg, responder.answerer.retriever)
@@ -59,7 +61,7 @@ def build(responder: Responder, kind: str, arg: str, lang: str, ids: dict[str, A
     answer, ui_lang = responder.safe_ask(arg, ids, lang=lang)
     if answer is None:
         return error_message(ui_lang)
-    return answer_message(answer, echo_question=True, share=value if share else None, **options)
+    return answer_message(answer, echo_question=True, share=value if share else None, today=today, **options)
 
 
 def send_ephemeral(respond: Respond, client: WebClient, command: dict[str, Any], message: Message, ids: dict) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import multiprocessing
@@ -23,7 +24,10 @@ from bot.blocks import MAX_BLOCKS, MAX_CONTEXT_ELEMENTS, MAX_SECTION_CHARS, answ
 from bot.dedupe import Dedupe
 from bot.mock_slack import MockSlack
 from embeddings.config import Settings
+from embeddings.events import Event, EventPost
 from embeddings.markdown import Link
+from embeddings.passages import Passage
+from embeddings.sessions import Session, Speaker
 
 # -- dedupe ---------------------------------------------------------------------------------------
 
@@ -111,52 +115,50 @@ def test_videos_message_with_nothing_found_echoes_the_topic_safely() -> None:
 # -- catalog --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("description", "place"),
-    [
-        ("A quick recap of Istio at KubeCon Europe, at the RAI in Amsterdam.", "RAI in Amsterdam"),
-        ("A quick recap of Istio at KubeCon + CloudNativeCon + Open Source Summit China in Shanghai.", "Shanghai"),
-        ("Un breve resumen de Istio en KubeCon Europe, en Excel London.", "Excel London"),
-        ("Celebra Istio en KubeCon + CloudNativeCon North America 2024.", ""),
-        ("快速回顾在阿姆斯特丹 RAI 的 KubeCon 欧洲站中的 Istio。", "阿姆斯特丹 RAI"),
-        ("The call for session proposals is now open.", ""),
-    ],
-)
-def test_place_comes_from_the_description(description: str, place: str) -> None:
-    assert catalog.place_of(description) == place
-
-
 def _fake_index() -> SimpleNamespace:
-    """Two language versions of a made-up event plus a second event: nothing here is in docs/."""
-    meta = {
-        "en/2031/meshcon": {"title": "MeshCon 2031", "date": "2031-05-01", "url": "https://x/blog/2031/meshcon/",
-                            "description": "A recap, at the Dome in Lisbon.", "lang": "en"},
-        "es/2031/meshcon": {"title": "MeshCon 2031 (es)", "date": "2031-05-01",
-                            "url": "https://x/es/blog/2031/meshcon/", "description": "", "lang": "es"},
-        "en/2030/ringday": {"title": "Ring Day 2030", "date": "2030-02-01", "url": "https://x/blog/2030/ringday/",
-                            "description": "Notes.", "lang": "en"},
-    }
-    video = Link("https://youtu.be/AAAA", "Sidecars for cats", "video", "AAAA")
-    video_es = Link("https://youtu.be/AAAA", "Sidecars para gatos", "video", "AAAA")
-    other = Link("https://youtu.be/BBBB", "Rings of trust", "video", "BBBB")
+    """A made-up event with a session recording and a post video in two languages: nothing here is in docs/."""
+    posts = [EventPost("en", "MeshCon recap", "https://x/blog/2031/meshcon/", "2031-05-03"),
+             EventPost("es", "MeshCon (es)", "https://x/es/blog/2031/meshcon/", "2031-05-03")]
+    meshcon = Event("meshcon-2031", "istiocon", "", "2031", "MeshCon 2031", start="2031-05-01", end="2031-05-02",
+                    place="Lisbon", posts=posts)
+    ring = Event("ring-2030", "istiocon", "", "2030", "Ring Day 2030", start="2030-02-01",
+                 posts=[EventPost("en", "Ring Day", "https://x/blog/2030/ringday/", "2030-02-02")])
+    talk = Session("meshcon-2031/a1", "meshcon-2031", "MeshCon 2031", "Sidecars for cats",
+                   (Speaker("Ana Gato", "Engineer at Cats"),), "2031-05-01T10:00:00Z", "", "talk", "", "en", False,
+                   "About cats.", "https://youtu.be/AAAA", "", "https://events/x/a1/", Path("a1.md"))
+
+    def passage(doc: str, lang: str, url: str, links: tuple[Link, ...], **extra: object) -> Passage:
+        return Passage(f"{doc}#0", doc, lang, "t", "2031-05-01", url, "", 0, "text", links, ((0, 0),) * len(links),
+                       **extra)  # type: ignore[arg-type]
+
     passages = [
-        SimpleNamespace(post_id="en/2031/meshcon", lang="en", year="2031", slug="meshcon", links=(video,)),
-        SimpleNamespace(post_id="es/2031/meshcon", lang="es", year="2031", slug="meshcon", links=(video_es,)),
-        SimpleNamespace(post_id="en/2030/ringday", lang="en", year="2030", slug="ringday", links=(other,)),
+        passage("session/meshcon-2031/a1", "en", talk.page, (Link("https://youtu.be/AAAA", talk.title, "video",
+                "AAAA"),), kind="session", session=talk),
+        passage("es/2031/meshcon", "es", "https://x/es/blog/2031/meshcon/",
+                (Link("https://youtu.be/AAAA", "Sidecars para gatos", "video", "AAAA"),)),
+        passage("en/2030/ringday", "en", "https://x/blog/2030/ringday/",
+                (Link("https://youtu.be/BBBB", "Rings of trust", "video", "BBBB"),)),
     ]
-    return SimpleNamespace(manifest={"post_meta": meta}, passages=passages)
+    return SimpleNamespace(events=[meshcon, ring], passages=passages)
 
 
 def test_events_and_videos_are_derived_from_the_index() -> None:
     index = _fake_index()
-    events = catalog.events(index, "es")
-    assert [(e.name, e.place) for e in events] == [("MeshCon 2031 (es)", "Dome in Lisbon"), ("Ring Day 2030", "")]
+    upcoming, past = catalog.events(index, dt.date(2031, 1, 1))
+    assert [e.name for e in upcoming] == ["MeshCon 2031"] and [e.name for e in past] == ["Ring Day 2030"]
+    upcoming, past = catalog.events(index, dt.date(2031, 6, 1))
+    assert upcoming == [] and [e.name for e in past] == ["MeshCon 2031", "Ring Day 2030"]  # newest first
+    assert [e.name for e in catalog.events(index, dt.date(2031, 6, 1), "lisbon")[1]] == ["MeshCon 2031"]
     videos = catalog.videos(index, "es")
-    assert [(v.title, v.event_name) for v in videos] == [
-        ("Sidecars para gatos", "MeshCon 2031 (es)"), ("Rings of trust", "Ring Day 2030")
+    # One entry per YouTube id: the session's recording and the Spanish post's link are the same video.
+    assert [(v.video_id, v.title, v.event_name) for v in videos] == [
+        ("AAAA", "Sidecars para gatos", "MeshCon 2031"), ("BBBB", "Rings of trust", "Ring Day 2030")
     ]
+    english = catalog.videos(index, "en")
+    assert english[0].title == "Sidecars for cats" and english[0].speakers == ("Ana Gato",)
     assert [v.video_id for v in catalog.videos(index, "en", "cats")] == ["AAAA"]  # by talk title
     assert [v.video_id for v in catalog.videos(index, "en", "ring day")] == ["BBBB"]  # by event name
+    assert [v.video_id for v in catalog.videos(index, "en", "gato")] == ["AAAA"]  # by speaker
 
 
 # -- app and transports ---------------------------------------------------------------------------

@@ -1,0 +1,78 @@
+"""Sessions and events as short citation lines, in the asker's language, for every surface.
+
+A line is a list of :class:`Part` (text, and a URL when it is a link); Slack (:mod:`bot.blocks`) and
+the terminal (:mod:`bot.cli`) each render the same parts their own way, so a session reads
+"IstioCon 2022 · Istio at Splunk: How we learned to love it · Bernard Van De Walle · 25 April 2022 ·
+recording · slides" everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.i18n import t
+from embeddings.events import Event, format_day, format_span
+from embeddings.sessions import Session
+
+
+@dataclass(frozen=True)
+class Part:
+    text: str
+    url: str = ""
+
+
+def session_parts(session: Session, lang: str, with_event: bool = True) -> list[Part]:
+    """Event · title (linked to the session page) · speakers · date · recording · slides."""
+    parts = [Part(session.event)] if with_event else []
+    parts.append(Part(session.title, session.page))
+    if session.speakers:
+        parts.append(Part(", ".join(speaker.name for speaker in session.speakers)))
+    if session.start:
+        parts.append(Part(format_day(session.start, lang)))
+    if session.recording:
+        parts.append(Part(t(lang, "recording"), session.recording))
+    if session.slides:
+        parts.append(Part(t(lang, "slides"), session.slides))
+    return parts
+
+
+def event_parts(event: Event, lang: str) -> list[Part]:
+    """Name (linked to its page or first post) · dates · place · virtual or in person · links by role."""
+    home = next((link.url for link in event.links if link.role == "page"), "")
+    post = next((p.url for p in event.posts if p.lang == lang), "") or next((p.url for p in event.posts), "")
+    parts = [Part(event.name, home or post)]
+    parts.append(Part(format_span(event.start, event.end, lang) or t(lang, "date_unknown")))
+    if event.place:
+        parts.append(Part(event.place))
+    if event.virtual is not None:
+        parts.append(Part(t(lang, "virtual") if event.virtual else t(lang, "in_person")))
+    if event.sessions:
+        parts.append(Part(t(lang, "sessions_count", count=event.sessions)))
+    for role in ("registration", "cfp", "schedule"):
+        url = next((link.url for link in event.links if link.role == role), "")
+        if url:
+            parts.append(Part(t(lang, f"role_{role}"), url))
+    if home and post:
+        parts.append(Part("istio.io", post))
+    return parts
+
+
+def split_events(events: list[Event], today: dt.date) -> tuple[list[Event], list[Event]]:
+    """Upcoming (soonest first) and past (newest first) events."""
+    upcoming = sorted((e for e in events if e.status(today) != "past"), key=lambda e: e.start)
+    past = sorted((e for e in events if e.status(today) == "past"), key=lambda e: (e.sort_date, e.key), reverse=True)
+    return upcoming, past
+
+
+def filter_events(events: list[Event], query: str) -> list[Event]:
+    """Events whose name, year, place or key contain every word of ``query`` ("2023", "istio day europe")."""
+    from embeddings.lexical import fold
+
+    words = fold(query).split()
+    return [e for e in events if all(w in fold(f"{e.name} {e.key} {e.year} {e.place}") for w in words)]
+
+
+def plain(parts: list[Part]) -> str:
+    """The terminal form: link texts followed by their URL."""
+    return " · ".join(f"{p.text} <{p.url}>" if p.url else p.text for p in parts)

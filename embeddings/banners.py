@@ -1,0 +1,94 @@
+"""Read istio.io site banners from ``docs/banners/<lang>/<name>.md``.
+
+A banner is a dated notice: ``title``, ``period_start`` and ``period_end`` (or ``period_duration``
+days), an optional ``link``, and a line of text. Those that announce an event ("Istio Day Europe …
+01 April 2025, London") date and place it; the others (releases, CNCF news) are ignored by the event
+catalogue because they name no event. ``period_start: latest_release`` is a pseudo-date: such a
+banner has no period. A banner whose front matter cannot be read is reported and skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+from embeddings.markdown import Link, to_blocks
+from embeddings.posts import LANG_DIR, Problem
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Banner:
+    """One language version of a site banner."""
+
+    id: str
+    """``<lang>/<name>``."""
+    lang: str
+    name: str
+    title: str
+    text: str
+    links: tuple[Link, ...]
+    start: str
+    """ISO date the banner started showing, or "" (pseudo-dates such as ``latest_release``)."""
+    end: str
+    content_hash: str
+
+
+def _date(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value or "").strip()[:10]).isoformat()
+    except ValueError:
+        return ""
+
+
+def read_banner(path: Path, lang: str, base_url: str) -> Banner:
+    raw = path.read_bytes()
+    meta, body = frontmatter.parse(raw.decode("utf-8-sig"))
+    if not isinstance(meta, dict) or not meta.get("title"):
+        raise ValueError("front matter has no title")
+    start = _date(meta.get("period_start"))
+    end = _date(meta.get("period_end"))
+    if start and not end and str(meta.get("period_duration") or "").strip().isdigit():
+        end = (dt.date.fromisoformat(start) + dt.timedelta(days=int(meta["period_duration"]))).isoformat()
+    blocks = to_blocks(body, base_url)
+    links = [link for block in blocks for link in block.links]
+    if meta.get("link"):
+        links.insert(0, Link(url=str(meta["link"]).strip(), text=str(meta["title"]), kind="link"))
+    return Banner(
+        id=f"{lang}/{path.stem}",
+        lang=lang,
+        name=path.stem,
+        title=" ".join(str(meta["title"]).split()),
+        text=" ".join(block.text for block in blocks).strip(),
+        links=tuple(links),
+        start=start,
+        end=end,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def load_banners(docs_dir: Path, base_url: str) -> tuple[list[Banner], list[Problem]]:
+    """Every readable banner under ``docs_dir/banners`` and the problems with the rest."""
+    banners: list[Banner] = []
+    problems: list[Problem] = []
+    root = docs_dir / "banners"
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and LANG_DIR.match(p.name)) if root.is_dir() else []:
+        for path in sorted(folder.glob("*.md")):
+            try:
+                banners.append(read_banner(path, folder.name.lower(), base_url))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError) as exc:
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                problems.append(Problem(path, reason))
+                logger.warning("skipped banner %s: %s", path, reason)
+    return banners, problems

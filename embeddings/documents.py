@@ -1,0 +1,76 @@
+"""Everything in ``docs/``, loaded as typed documents of three kinds, and turned into passages.
+
+- **posts** (``<lang>/<year>/<slug>.md``, :mod:`embeddings.posts`): split into paragraphs;
+- **sessions** (``programs/<site>/…``, :mod:`embeddings.sessions`): one passage each;
+- **events** (:mod:`embeddings.events`), derived from posts, banners (``banners/<lang>/…``,
+  :mod:`embeddings.banners`) and programs: one card per event in each card language.
+
+Every stage after this one reads the typed fields these carry; nothing re-parses ids or text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from embeddings.banners import Banner, load_banners
+from embeddings.events import CARD_LANGUAGES, Event, derive_events, describe
+from embeddings.passages import Passage, event_passages, session_passage, split_post
+from embeddings.posts import LANG_DIR, Post, Problem, load_posts
+from embeddings.sessions import Session, load_sessions
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Corpus:
+    """The documents of one docs directory, and the files that could not be used."""
+
+    posts: list[Post]
+    sessions: list[Session]
+    banners: list[Banner]
+    events: list[Event]
+    problems: list[Problem] = field(default_factory=list)
+
+    def passages(self) -> list[Passage]:
+        """Posts' paragraphs, then one passage per session, then the event cards."""
+        passages = [passage for post in self.posts for passage in split_post(post)]
+        passages += [session_passage(session) for session in self.sessions]
+        for event in self.events:
+            passages += event_passages(event, {lang: describe(event, lang) for lang in CARD_LANGUAGES})
+        return passages
+
+
+def source_hashes(docs_dir: Path) -> dict[str, str]:
+    """A content hash per source file (every ``.md`` under ``docs_dir``): what decides a rebuild.
+
+    Hashing bytes is cheap, so checking an up-to-date index parses nothing.
+    """
+    hashes = {}
+    for path in sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []:
+        rel = path.relative_to(docs_dir)
+        if any(part.startswith(".") for part in rel.parts) or path.name.lower() == "readme.md":
+            continue
+        try:
+            hashes[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            hashes[rel.as_posix()] = "unreadable"
+    return hashes
+
+
+def load_corpus(docs_dir: Path, base_url: str) -> Corpus:
+    """Read every kind of document under ``docs_dir`` and derive the event catalogue."""
+    posts, post_problems = load_posts(docs_dir, base_url)
+    sessions, session_problems = load_sessions(docs_dir)
+    banners, banner_problems = load_banners(docs_dir, base_url)
+    events = derive_events(posts, sessions, banners)
+    stray = [
+        Problem(docs_dir / rel, "not in a language, programs/ or banners/ folder")
+        for rel in source_hashes(docs_dir)
+        if not LANG_DIR.match(rel.split("/")[0]) and rel.split("/")[0] not in {"programs", "banners"}
+    ]
+    for problem in stray:
+        logger.warning("skipped %s", problem)
+    return Corpus(posts, sessions, banners, events, post_problems + session_problems + banner_problems + stray)

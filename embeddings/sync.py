@@ -1,0 +1,464 @@
+"""Refresh ``docs/`` from local checkouts of istio.io and of events.istio.io (``softwareguru/istio-events``).
+
+``istio-events-bot sync --istio-io PATH [--programs PATH]`` plans every copy first (:func:`plan_sync`), so a
+dry run prints exactly what a real run would do, then writes (:func:`apply_sync`); the CLI then updates the
+index, which re-embeds only the passages whose text changed.
+
+Where files come from and go (the ``docs/`` layout):
+
+- blog posts: ``<istio.io>/content/<lang>/blog/<year>/<slug>/index.md`` -> ``docs/<lang>/<year>/<slug>.md``.
+  Section pages (``blog/_index.md``, ``blog/<year>/_index.md``) are ignored; any other ``.md`` under ``blog/``
+  (an ``_index.md`` or a stray draft inside a post folder, a file outside the ``<year>/<slug>/`` layout) is
+  skipped and reported.
+- site banners: ``<istio.io>/content/<lang>/events/banners/*.md`` -> ``docs/banners/<lang>/<name>.md``.
+- event programs: ``<programs>/<year>/content/{sessions,schedule}/*.md``, ``.../speakers/_index.md`` and
+  ``.../speakers/<slug>/_index.md`` -> ``docs/programs/<site>/`` with the same relative path, where ``<site>``
+  is the last path segment of ``baseURL`` in ``<programs>/<year>/config.toml`` (``istiocon-<year>`` when that
+  is missing or unusable).
+
+The rule (why a file is copied, skipped or left alone):
+
+1. Every file must be readable UTF-8 whose front matter, if it has one, is a YAML mapping; otherwise it is
+   skipped with the reason. Bad input never stops the run.
+2. A blog post also needs front matter with a ``title``, and must be *event-related*: its ``title``,
+   ``description`` or ``keywords`` mention an event word (:data:`EVENT_WORDS`: IstioCon, Istio Day/IstioDay,
+   KubeCon, CloudNativeCon, meetup, conference, summit, Twitch, webinar, workshop, co-located; 大会, 峰会, 活动,
+   见面会; conferencia, evento; case-insensitive, anywhere in the text), or its body mentions IstioCon, Istio
+   Day or KubeCon at least twice (:data:`BODY_EVENT_NAMES`), which keeps posts about something else that
+   carry event facts (CNCF acceptance and graduation, a birthday with a meetup). Other posts are skipped as
+   "not event-related": the bot answers questions about events, and unrelated posts only dilute retrieval.
+3. Banners and program files are all copied: they are small, and a non-event banner is harmless.
+4. Every copied file is cleaned by :func:`clean_markdown` (and nothing else changes, byte for byte; front
+   matter is kept as is): a markdown link whose text is a placeholder ("link to be added", "TBD", "TODO")
+   disappears; a link whose URL is a placeholder (those words, ``#`` or empty) becomes its plain text; and
+   tracking query parameters (:data:`TRACKING_PARAMS`: ``utm_*``, ``si``, ``fbclid``, ``gclid``,
+   ``feature``) are removed from URLs. Fenced code blocks are left alone.
+5. A cleaned file equal to its copy in ``docs/`` is "unchanged", a new one is "added", a different one
+   "changed". Nothing is ever deleted from ``docs/``: a file in a synced area (posts, banners, and programs
+   when ``--programs`` is given) that no source maps to is reported as "only in docs", for information.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+ADDED = "added"
+CHANGED = "changed"
+UNCHANGED = "unchanged"
+SKIPPED = "skipped"
+ONLY_IN_DOCS = "only in docs"
+ACTIONS = (ADDED, CHANGED, UNCHANGED, SKIPPED, ONLY_IN_DOCS)
+
+EVENT_WORDS = re.compile(
+    r"istio\s*-?\s*con|istio\s*-?\s*day|kubecon|cloudnativecon|meet\s*-?\s*up|conference|summit|twitch|webinar"
+    r"|workshop|co-?\s*located|大会|峰会|活动|见面会|conferencia|evento",
+    re.IGNORECASE,
+)
+"""Words in a post's title, description or keywords that make it event-related."""
+
+BODY_EVENT_NAMES = re.compile(r"istio\s*-?\s*con|istio\s*-?\s*day|kubecon", re.IGNORECASE)
+"""Event names counted in a post's body; :data:`BODY_MENTIONS` of them make the post event-related."""
+BODY_MENTIONS = 2
+
+PLACEHOLDERS = frozenset({"link to be added", "tbd", "todo"})
+"""Link texts (and URLs) that mean "no real link yet"; ``#`` and an empty URL are placeholders too."""
+
+TRACKING_PARAMS = frozenset({"si", "fbclid", "gclid", "feature"})
+"""Query parameters that only track a visit (plus every ``utm_*``): removed from URLs."""
+
+YEAR = re.compile(r"^\d{4}$")
+LANG_DIR = re.compile(r"^[a-z]{2}(?:-[a-z]{2,4})?$", re.IGNORECASE)
+SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+# An inline link (not an image): text with at most one level of nested brackets, a URL with at most one
+# level of balanced parentheses (or in <angle brackets>), and an optional title.
+LINK = re.compile(
+    r"(?<!!)\[(?P<text>[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*)\]"
+    r"\((?P<space>[ \t]*)(?P<url><[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+    r"(?P<title>[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"
+)
+URL = re.compile(r"https?://[^\s<>()\[\]\"'`]*[^\s<>()\[\]\"'`.,;:!?*]")
+"""A URL in text; trailing sentence punctuation is not part of it (``_`` is: tracking ids end with it)."""
+
+
+class SyncSourceError(Exception):
+    """A source checkout is missing or is not laid out as expected; the message says which and why."""
+
+
+@dataclass
+class SyncItem:
+    """One file's fate: ``target`` is relative to docs/, ``source`` relative to its checkout (POSIX paths)."""
+
+    action: str
+    target: str | None
+    source: str | None
+    reason: str = ""
+    content: bytes | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"action": self.action, "target": self.target, "source": self.source, "reason": self.reason}
+
+
+@dataclass
+class SyncReport:
+    """The plan of a sync: what each source file becomes in ``docs``, in source order."""
+
+    docs: Path
+    items: list[SyncItem] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counted = Counter(item.action for item in self.items)
+        return {action: counted.get(action, 0) for action in ACTIONS}
+
+    @property
+    def writes(self) -> list[SyncItem]:
+        """The items :func:`apply_sync` writes (added and changed files)."""
+        return [item for item in self.items if item.action in (ADDED, CHANGED)]
+
+    def summary(self) -> str:
+        c = self.counts()
+        return f"sync: {c[ADDED]} added, {c[CHANGED]} changed, {c[UNCHANGED]} unchanged, {c[SKIPPED]} skipped"
+
+    def lines(self, docs_label: str | None = None) -> list[str]:
+        """The text report: one line per added, changed, skipped and only-in-docs file, then the summary."""
+        label = docs_label if docs_label is not None else display_path(self.docs)
+        out: list[str] = []
+        for item in self.items:
+            target = f"{label}/{item.target}" if item.target else ""
+            if item.action in (ADDED, CHANGED):
+                out.append(f"{item.action} {target}")
+            elif item.action == SKIPPED:
+                out.append(f"skipped {item.source}: {item.reason}")
+            elif item.action == ONLY_IN_DOCS:
+                out.append(f"only in docs: {target}")
+        out.append(self.summary())
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "docs": str(self.docs),
+            "items": [item.to_dict() for item in self.items],
+            "counts": self.counts(),
+        }
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory when it is under it (``docs``), else as given."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
+# --- cleaning -------------------------------------------------------------------------------------------------
+
+
+def _is_placeholder(value: str) -> bool:
+    return value.strip().strip("<>").strip().lower() in PLACEHOLDERS
+
+
+def _is_tracking(param: str) -> bool:
+    key = param.split("=", 1)[0].removeprefix("amp;").lower()
+    return key.startswith("utm_") or key in TRACKING_PARAMS
+
+
+def strip_tracking(url: str) -> str:
+    """``url`` without tracking query parameters; the rest of it (order, encoding, fragment) is kept."""
+    head, hash_, fragment = url.partition("#")
+    base, question, query = head.partition("?")
+    if not question:
+        return url
+    separator = "&amp;" if "&amp;" in query else "&"
+    params = query.split(separator)
+    kept = [param for param in params if not _is_tracking(param)]
+    if len(kept) == len(params):
+        return url
+    rebuilt = base + ("?" + separator.join(kept) if kept else "")
+    return rebuilt + hash_ + fragment
+
+
+def _clean_link(match: re.Match[str]) -> str:
+    text, url = match.group("text"), match.group("url")
+    if _is_placeholder(text):
+        return ""
+    bare = url.strip("<>").strip()
+    if not bare or bare == "#" or _is_placeholder(bare):
+        return text
+    return match.group(0)
+
+
+def _clean_line(line: str) -> str:
+    cleaned = LINK.sub(_clean_link, line)
+    if cleaned != line:
+        # A placeholder link removed from the end of a line must not leave trailing spaces behind (which
+        # markdown would read as a hard line break).
+        ending = line[len(line.rstrip("\r\n")):]
+        original = line[: len(line) - len(ending)]
+        body = cleaned[: len(cleaned) - len(ending)] if ending else cleaned
+        if body.rstrip() != body and original.rstrip() == original:
+            cleaned = body.rstrip() + ending
+    return URL.sub(lambda m: strip_tracking(m.group(0)), cleaned)
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """``(front matter block with its fences, rest)``; the block is ``""`` when the text has none."""
+    match = FRONT_MATTER.match(text)
+    return (match.group(0), text[match.end():]) if match else ("", text)
+
+
+def clean_markdown(text: str) -> str:
+    """Drop placeholder links and tracking parameters from the body; the front matter is returned untouched.
+
+    Placeholder links are noise in an answer ("link to be added") and tracking parameters make the same
+    recording look like different URLs; nothing else is changed, so cleaned files stay diffable with the source.
+    """
+    front, body = split_front_matter(text)
+    out: list[str] = []
+    fence: str | None = None
+    for line in body.splitlines(keepends=True):
+        marker = FENCE.match(line)
+        if fence is not None:
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+        elif marker:
+            fence = marker.group(1)
+            out.append(line)
+        else:
+            out.append(_clean_line(line))
+    return front + "".join(out)
+
+
+# --- reading and classifying -----------------------------------------------------------------------------------
+
+
+class SourceProblem(ValueError):
+    """A source file cannot be copied; the message is the report's reason."""
+
+
+def read_markdown(path: Path) -> tuple[str, dict[str, Any], str]:
+    """``(text, front matter, body)`` of a source file; :class:`SourceProblem` says why it cannot be used."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SourceProblem(f"unreadable ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceProblem(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    front, body = split_front_matter(text)
+    if not front:
+        return text, {}, body
+    try:
+        meta = yaml.safe_load(FRONT_MATTER.match(text).group("yaml"))  # type: ignore[union-attr]
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise SourceProblem(f"bad YAML front matter ({first})") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise SourceProblem(f"front matter is not a mapping (a {type(meta).__name__})")
+    return text, meta, body
+
+
+def _meta_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple | set):
+        return " ".join(_meta_text(item) for item in value)
+    return "" if value is None else str(value)
+
+
+def is_event_post(meta: Mapping[str, Any], body: str) -> bool:
+    """Whether a blog post is about an event (the rule in the module docstring)."""
+    described = " ".join(_meta_text(meta.get(key)) for key in ("title", "description", "keywords"))
+    if EVENT_WORDS.search(described):
+        return True
+    return len(BODY_EVENT_NAMES.findall(body)) >= BODY_MENTIONS
+
+
+def post_problem(meta: Mapping[str, Any], body: str) -> str | None:
+    """Why a readable blog post is not copied, or ``None`` when it is."""
+    if not meta:
+        return "no front matter"
+    if not _meta_text(meta.get("title")).strip():
+        return "front matter has no title"
+    if not is_event_post(meta, body):
+        return "not event-related"
+    return None
+
+
+# --- planning ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A source file and where it would go; ``problem`` is set when it is known to be skipped already."""
+
+    source: Path
+    source_label: str
+    target: str | None
+    kind: str
+    problem: str | None = None
+
+
+def _dirs(path: Path) -> list[Path]:
+    try:
+        return sorted(child for child in path.iterdir() if child.is_dir() and not child.name.startswith("."))
+    except OSError:
+        return []
+
+
+def _md_files(path: Path) -> list[Path]:
+    try:
+        return sorted(child for child in path.iterdir() if child.is_file() and child.suffix.lower() == ".md")
+    except OSError:
+        return []
+
+
+def _istio_io_candidates(root: Path) -> Iterator[_Candidate]:
+    content = root / "content"
+    for lang_dir in _dirs(content):
+        lang = lang_dir.name
+        blog = lang_dir / "blog"
+        for path in sorted(blog.rglob("*.md")) if blog.is_dir() else []:
+            rel = path.relative_to(blog).parts
+            label = path.relative_to(root).as_posix()
+            if any(part.startswith(".") for part in rel) or not path.is_file():
+                continue
+            if rel[-1] == "_index.md" and (len(rel) == 1 or (len(rel) == 2 and YEAR.match(rel[0]))):
+                continue  # Hugo section pages (the blog index, a year's index), not posts
+            if len(rel) == 3 and YEAR.match(rel[0]) and rel[2] == "index.md":
+                yield _Candidate(path, label, f"{lang}/{rel[0]}/{rel[1]}.md", "post")
+            elif len(rel) == 3 and YEAR.match(rel[0]):
+                yield _Candidate(path, label, None, "post", "not a post: only <year>/<slug>/index.md is one")
+            else:
+                yield _Candidate(path, label, None, "post", "not in the <year>/<slug>/index.md layout")
+        for path in _md_files(lang_dir / "events" / "banners"):
+            yield _Candidate(path, path.relative_to(root).as_posix(), f"banners/{lang}/{path.name}", "banner")
+
+
+def program_site(year_dir: Path) -> str:
+    """The site name of one year of events.istio.io: the last segment of ``baseURL`` in its config.toml."""
+    fallback = f"istiocon-{year_dir.name}"
+    try:
+        config = tomllib.loads((year_dir / "config.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return fallback
+    base = config.get("baseURL")
+    segments = [segment for segment in urlsplit(base).path.split("/") if segment] if isinstance(base, str) else []
+    name = segments[-1] if segments else ""
+    return name if SITE_NAME.match(name) else fallback
+
+
+def _program_candidates(root: Path) -> Iterator[_Candidate]:
+    for year_dir in _dirs(root):
+        content = year_dir / "content"
+        if not YEAR.match(year_dir.name) or not content.is_dir():
+            continue
+        site = program_site(year_dir)
+        files = [*_md_files(content / "sessions"), *_md_files(content / "schedule")]
+        speakers = content / "speakers"
+        files += [path for path in _md_files(speakers) if path.name == "_index.md"]
+        files += [speaker / "_index.md" for speaker in _dirs(speakers) if (speaker / "_index.md").is_file()]
+        for path in files:
+            rel = path.relative_to(content).as_posix()
+            yield _Candidate(path, path.relative_to(root).as_posix(), f"programs/{site}/{rel}", "program")
+
+
+def _is_synced_area(rel: tuple[str, ...], with_programs: bool) -> bool:
+    """Whether a docs file (relative parts) lies where sync writes, so a missing source is worth reporting."""
+    if rel[0] == "banners":
+        return True
+    if rel[0] == "programs":
+        return with_programs
+    return len(rel) == 3 and bool(LANG_DIR.match(rel[0])) and bool(YEAR.match(rel[1]))
+
+
+def _check_sources(istio_io: Path, programs: Path | None) -> None:
+    if not istio_io.is_dir():
+        raise SyncSourceError(f"--istio-io {istio_io}: no such directory (expected a checkout of istio/istio.io)")
+    if not (istio_io / "content").is_dir():
+        raise SyncSourceError(f"--istio-io {istio_io}: no content/ directory (is it a checkout of istio/istio.io?)")
+    if programs is None:
+        return
+    if not programs.is_dir():
+        raise SyncSourceError(f"--programs {programs}: no such directory (expected a checkout of the events repo)")
+    if not any(YEAR.match(d.name) and (d / "content").is_dir() for d in _dirs(programs)):
+        raise SyncSourceError(f"--programs {programs}: no <year>/content/ directory (is it the events repo?)")
+
+
+def plan_sync(istio_io: Path, programs: Path | None, docs: Path) -> SyncReport:
+    """What a sync would do, without writing anything; :class:`SyncSourceError` if a source is unusable."""
+    _check_sources(istio_io, programs)
+    report = SyncReport(docs=docs)
+    candidates = [*_istio_io_candidates(istio_io), *(_program_candidates(programs) if programs else [])]
+    claimed: dict[str, str] = {}
+    for candidate in candidates:
+        item = _plan_one(candidate, docs, claimed)
+        if item.target and item.action != SKIPPED:
+            claimed[item.target] = candidate.source_label
+        report.items.append(item)
+    targeted = {item.target for item in report.items if item.target}
+    if docs.is_dir():
+        for path in sorted(docs.rglob("*.md")):
+            rel = path.relative_to(docs).parts
+            if any(part.startswith(".") for part in rel) or not _is_synced_area(rel, programs is not None):
+                continue
+            if "/".join(rel) not in targeted:
+                report.items.append(SyncItem(ONLY_IN_DOCS, "/".join(rel), None, "no source file maps to it"))
+    return report
+
+
+def _plan_one(candidate: _Candidate, docs: Path, claimed: Mapping[str, str]) -> SyncItem:
+    target, label = candidate.target, candidate.source_label
+    if candidate.problem:
+        return SyncItem(SKIPPED, target, label, candidate.problem)
+    assert target is not None
+    if target in claimed:
+        return SyncItem(SKIPPED, target, label, f"same target as {claimed[target]}")
+    try:
+        text, meta, body = read_markdown(candidate.source)
+    except SourceProblem as exc:
+        return SyncItem(SKIPPED, target, label, str(exc))
+    if candidate.kind == "post":
+        problem = post_problem(meta, body)
+        if problem:
+            return SyncItem(SKIPPED, target, label, problem)
+    content = clean_markdown(text).encode("utf-8")
+    existing = docs / target
+    try:
+        current = existing.read_bytes() if existing.is_file() else None
+    except OSError:
+        current = None
+    if current is None:
+        return SyncItem(ADDED, target, label, content=content)
+    if current == content:
+        return SyncItem(UNCHANGED, target, label)
+    return SyncItem(CHANGED, target, label, content=content)
+
+
+def apply_sync(report: SyncReport) -> None:
+    """Write the added and changed files (each atomically: a crash never leaves half a file in docs/)."""
+    for item in report.writes:
+        assert item.target is not None and item.content is not None
+        target = report.docs / item.target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_bytes(item.content)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
