@@ -85,6 +85,8 @@ _DATES = [
     re.compile(rf"(?:(?P<year>{_YEAR})\s*年\s*)?(?P<month>\d{{1,2}})\s*月\s*(?P<d1>\d{{1,2}})\s*日?"
                rf"(?:\s*(?:至|[-–])\s*(?:(?P<m2>\d{{1,2}})\s*月\s*)?(?P<d2>\d{{1,2}})\s*日)?"),
 ]
+VIRTUAL_REACH = 60
+"""How many characters from an event's name "virtual" may stand to say it of that event."""
 _VIRTUAL = re.compile(r"\bvirtual\b|\bvirtuales?\b|\bonline\b|线上|在线|虚拟", re.I)
 _PLACE_AFTER = re.compile(r"^[\s,，|·]*(?P<place>[^.。#;；!！]+)")
 _PLACE_IN = re.compile(  # "… in Shanghai, China." — a capitalised place after "in", up to the clause's end
@@ -394,7 +396,7 @@ def derive_events(posts: list[Post], sessions: list[Session], banners: list[Bann
             for sentence in _sentences(block.text):
                 for said in _VIRTUAL.finditer(sentence):
                     for mention in mentions(sentence):
-                        if min(abs(said.start() - mention.end), abs(mention.start - said.end())) > 40:
+                        if min(abs(said.start() - mention.end), abs(mention.start - said.end())) > VIRTUAL_REACH:
                             continue
                         resolved = _resolve(mention, year, context)
                         if resolved and event_key(*resolved) in builder.events:

@@ -26,7 +26,7 @@ from urllib.parse import quote
 import frontmatter
 import yaml
 
-from embeddings.markdown import CJK_CHAR, make_link, youtube_id
+from embeddings.markdown import CJK_CHAR, display_url, youtube_id
 from embeddings.posts import Problem
 
 logger = logging.getLogger(__name__)
@@ -188,7 +188,7 @@ def _slides(site: str, value: object) -> str:
     if not text:
         return ""
     if re.match(r"^https?://", text):
-        return make_link(text, "", EVENTS_SITE).url
+        return display_url(text)
     return f"{EVENTS_SITE}/{site}/slides/{quote(text)}"
 
 
