@@ -34,8 +34,14 @@ run: index
 test: install
 	$(BIN)/python -m pytest -q
 
+# Tuning sets were used to choose parameters; held-out sets only report (README, "Quality").
 eval: install
+	@echo "== tuning: development set (../shared/eval/questions.jsonl)"
 	$(BIN)/istio-events-bot eval --questions ../shared/eval/questions.jsonl
+	@echo "== tuning: sessions, dates and lists (tests/data/questions_sessions_tuning.jsonl)"
+	$(BIN)/istio-events-bot eval --questions tests/data/questions_sessions_tuning.jsonl
+	@echo "== held-out: sessions, dates and lists (tests/data/questions_sessions_heldout.jsonl)"
+	$(BIN)/istio-events-bot eval --questions tests/data/questions_sessions_heldout.jsonl
 
 lint: install
 	$(BIN)/ruff check .

@@ -26,9 +26,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "help": (
             "*Ask me about Istio community events* (IstioCon, Istio Day, KubeCon): mention me in a channel, "
             "send me a direct message, or use the slash command. I answer in English, Spanish or Chinese "
-            "with quotes from the event recap posts and links to the recordings.\n"
+            "with quotes from the event posts, the IstioCon programs and links to the recordings.\n"
             "• `{command} <question>`: ask a question\n"
-            "• `{command} events`: the events I know about\n"
+            "• `{command} events [year or name]`: the events I know about, with dates (upcoming first)\n"
             "• `{command} videos [topic or event]`: talk recordings\n"
             "• `{command} help`: this message"
         ),
@@ -79,7 +79,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "menciónome en un canal, envíame un mensaje directo o usa el comando. Respondo en español, "
             "inglés o chino con citas de los resúmenes de los eventos y enlaces a las grabaciones.\n"
             "• `{command} <pregunta>`: hacer una pregunta\n"
-            "• `{command} events`: los eventos que conozco\n"
+            "• `{command} events [año o nombre]`: los eventos que conozco, con fechas (próximos primero)\n"
             "• `{command} videos [tema o evento]`: grabaciones de las charlas\n"
             "• `{command} help`: este mensaje"
         ),
@@ -131,7 +131,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "*向我提问 Istio 社区活动*（IstioCon、Istio Day、KubeCon）：在频道中提及我、给我发私信，"
             "或使用斜杠命令。我会用中文、英文或西班牙文回答，引用活动回顾文章并附上演讲录像链接。\n"
             "• `{command} <问题>`：提问\n"
-            "• `{command} events`：我了解的活动\n"
+            "• `{command} events [年份或名称]`：我了解的活动及日期（即将举行的在前）\n"
             "• `{command} videos [主题或活动]`：演讲录像\n"
             "• `{command} help`：显示本帮助"
         ),

@@ -309,7 +309,10 @@ class _Builder:
     def link(self, event: Event, link: Link | str) -> None:
         url = link if isinstance(link, str) else link.url
         text = "" if isinstance(link, str) else link.text
-        where = urlsplit(url)
+        try:
+            where = urlsplit(url)
+        except ValueError:
+            return  # a malformed URL is no event link
         if not any(host in where.netloc + where.path for host in _EVENT_HOSTS) or where.path.endswith(".pdf"):
             return
         if where.path.strip("/") == "" and not isinstance(link, str):

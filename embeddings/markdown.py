@@ -7,10 +7,11 @@ mentions.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 LinkKind = Literal["video", "session", "slides", "link"]
 
@@ -31,7 +32,12 @@ _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
-_TRACKING_PARAMS = {"si", "feature", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
+TRACKING_PARAMS = frozenset({"si", "feature", "fbclid", "gclid"})
+"""Query parameters that only track a visit (and every ``utm_*``): dropped from every URL."""
+
+
+def is_tracking(param: str) -> bool:
+    return param.startswith("utm_") or param in TRACKING_PARAMS
 
 
 @dataclass(frozen=True)
@@ -62,16 +68,28 @@ def is_cjk(char: str) -> bool:
     return bool(CJK_CHAR.match(char))
 
 
+def _split(url: str) -> SplitResult | None:
+    """The URL's parts, or None for a malformed one (``http://[bad``): it stays plain text, never an error."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def display_url(url: str) -> str:
     """The URL without tracking parameters (YouTube's ``si``, ``utm_*``), for showing and comparing."""
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in _TRACKING_PARAMS]
+    parts = _split(url)
+    if parts is None:
+        return url
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)]
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def youtube_id(url: str) -> str | None:
-    """The video id of a youtu.be / youtube.com URL, or None for any other URL."""
-    parts = urlsplit(url)
+    """The video id of a youtu.be / youtube.com URL, or None for any other (or a malformed) URL."""
+    parts = _split(url)
+    if parts is None:
+        return None
     host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
     if host == "youtu.be":
         return parts.path.strip("/").split("/")[0] or None
@@ -87,11 +105,13 @@ def make_link(url: str, text: str, base_url: str) -> Link:
     if url.startswith("/"):
         url = base_url.rstrip("/") + url
     elif not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE):
-        url = urljoin(base_url.rstrip("/") + "/", url)
+        with contextlib.suppress(ValueError):
+            url = urljoin(base_url.rstrip("/") + "/", url)
     video = youtube_id(url)
     if video:
         return Link(url=display_url(url), text=text, kind="video", video_id=video)
-    if urlsplit(url).netloc.lower().removeprefix("www.") == "sched.co":
+    parts = _split(url)
+    if parts is not None and parts.netloc.lower().removeprefix("www.") == "sched.co":
         return Link(url=url, text=text, kind="session")
     return Link(url=url, text=text, kind="link")
 

@@ -52,6 +52,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from embeddings.markdown import is_tracking
+from embeddings.posts import LANG_DIR
+
 ADDED = "added"
 CHANGED = "changed"
 UNCHANGED = "unchanged"
@@ -73,11 +76,8 @@ BODY_MENTIONS = 2
 PLACEHOLDERS = frozenset({"link to be added", "tbd", "todo"})
 """Link texts (and URLs) that mean "no real link yet"; ``#`` and an empty URL are placeholders too."""
 
-TRACKING_PARAMS = frozenset({"si", "fbclid", "gclid", "feature"})
-"""Query parameters that only track a visit (plus every ``utm_*``): removed from URLs."""
 
 YEAR = re.compile(r"^\d{4}$")
-LANG_DIR = re.compile(r"^[a-z]{2}(?:-[a-z]{2,4})?$", re.IGNORECASE)
 SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
@@ -170,8 +170,7 @@ def _is_placeholder(value: str) -> bool:
 
 
 def _is_tracking(param: str) -> bool:
-    key = param.split("=", 1)[0].removeprefix("amp;").lower()
-    return key.startswith("utm_") or key in TRACKING_PARAMS
+    return is_tracking(param.split("=", 1)[0].removeprefix("amp;").lower())
 
 
 def strip_tracking(url: str) -> str:

@@ -250,14 +250,17 @@ def test_broken_documents_are_skipped_and_the_rest_indexed(tmp_path: Path, model
     (docs / "es/2024/empty.md").write_bytes(b"")
     (docs / "programs/istiocon-2022/sessions/zz-broken.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
     (docs / "banners/en/broken-banner.md").write_text("---\nperiod_start: [\n---\nx\n", encoding="utf-8")
+    (docs / "en/2023/bad-date.md").write_text("---\ntitle: x\npublishdate: 2023-02-30\n---\n\ntext\n", encoding="utf-8")
+    (docs / "en/2023/bad-link.md").write_text("---\ntitle: Bad link\n---\n\nSee [x](http://[bad).\n", encoding="utf-8")
     report = build_index(settings_for(docs, tmp_path / "index"), model, progress=False)
-    assert report.posts == len(load_corpus(DOCS, DEFAULT_BASE_URL).posts) and report.sessions == 138
-    assert report.embedded == 0
+    assert report.posts == len(load_corpus(DOCS, DEFAULT_BASE_URL).posts) + 1 and report.sessions == 138
+    assert report.embedded == 1  # only the new post with the malformed link; the rest comes from the cache
     assert sorted(problem.path.name for problem in report.problems) == [
-        "broken-banner.md", "broken.md", "empty.md", "zz-broken.md"
+        "bad-date.md", "broken-banner.md", "broken.md", "empty.md", "zz-broken.md"
     ]
     index = load_index(tmp_path / "index")
-    assert {p.doc_id for p in index.passages} == {p.doc_id for p in load_corpus(DOCS, DEFAULT_BASE_URL).passages()}
+    expected = {p.doc_id for p in load_corpus(DOCS, DEFAULT_BASE_URL).passages()} | {"en/2023/bad-link"}
+    assert {p.doc_id for p in index.passages} == expected  # a malformed link stays plain text
     assert any("broken.md" in problem for problem in index.manifest["problems"])
 
 

@@ -85,7 +85,8 @@ def test_bad_session_files_are_skipped_or_degraded_field_by_field(tmp_path: Path
             "---\ntitle: Fine talk\nspeakers:\n - Ana Gato\ntime_start: 2030-05-01T10:00:00.000Z\n"
             "language: klingon\nvideo: https://vimeo.com/123\nslides: https://example.com/x.pdf?utm_source=y\n---\n\nBody.\n"
         ),
-        f"{program}/sessions/no-date.md": "---\ntitle: Undated\ntime_start: someday\nlanguage: ''\n---\n\nText.\n",
+        f"{program}/sessions/no-date.md": "---\ntitle: Undated\ntime_start: someday\nlanguage: ''\n"
+                                          "video: http://[bad\nslides: http://[bad\n---\n\nSee [x](http://[bad).\n",
         f"{program}/sessions/broken.md": "---\ntitle: [unclosed\n---\n",
         f"{program}/sessions/untitled.md": "---\nspeakers: []\n---\n\nText.\n",
         f"{program}/speakers/ana-gato/_index.md": '---\ntitle: "Ana Gato"\ndesignation: Engineer at Cats\n---\n',
@@ -97,4 +98,5 @@ def test_bad_session_files_are_skipped_or_degraded_field_by_field(tmp_path: Path
     assert fine.language == "" and fine.recording == ""  # unknown value and a non-YouTube video: dropped
     assert fine.slides == "https://example.com/x.pdf"  # tracking parameter removed
     assert fine.speakers[0].role == "Engineer at Cats" and fine.event == "IstioCon 2030"
-    assert by_title["Undated"].start == ""
+    undated = by_title["Undated"]
+    assert undated.start == "" and undated.recording == "" and "See x." in undated.abstract  # malformed URLs
