@@ -523,11 +523,10 @@ def format_span(start: str, end: str, lang: str) -> str:
 
 _CARD = {
     "en": {"virtual": "virtual", "in_person": "in person", "no_date": "date not stated in the sources",
-           "sessions": "{n} sessions, {r} recordings", "posts": "Posts"},
+           "posts": "Posts"},
     "es": {"virtual": "virtual", "in_person": "presencial", "no_date": "las fuentes no indican la fecha",
-           "sessions": "{n} sesiones, {r} grabaciones", "posts": "Artículos"},
-    "zh": {"virtual": "线上活动", "in_person": "线下活动", "no_date": "资料中未注明日期",
-           "sessions": "{n} 场演讲，{r} 个录像", "posts": "文章"},
+           "posts": "Artículos"},
+    "zh": {"virtual": "线上活动", "in_person": "线下活动", "no_date": "资料中未注明日期", "posts": "文章"},
 }
 CARD_LANGUAGES = tuple(_CARD)
 _LOCAL_REGIONS = {
@@ -537,15 +536,17 @@ _LOCAL_REGIONS = {
 
 
 def describe(event: Event, lang: str) -> str:
-    """The event's card as one line of text in ``lang`` (indexed, and quoted when it answers)."""
+    """The event's card as one line of text in ``lang`` (indexed, and quoted when it answers).
+
+    It says what identifies the event (name, dates, place, the posts about it), not how many talks it had:
+    counts in the text would match every question about talks or recordings ("演讲", "录像").
+    """
     words = _CARD.get(lang, _CARD["en"])
     parts = [format_span(event.start, event.end, lang) or words["no_date"]]
     if event.place:
         parts.append(event.place)
     if event.virtual is not None:
         parts.append(words["virtual"] if event.virtual else words["in_person"])
-    if event.sessions:
-        parts.append(words["sessions"].format(n=event.sessions, r=event.recordings))
     sep = "，" if lang.startswith("zh") else ", "
     region = _LOCAL_REGIONS.get(lang, {}).get(event.region, "")
     name = f"{event.name} ({region})" if region else event.name

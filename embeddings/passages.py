@@ -64,6 +64,8 @@ class Passage:
     context: str = ""
     """Text that situates the passage (a list's lead-in line) without being quoted: embedded, not shown."""
     kind: DocumentKind = "post"
+    description: str = ""
+    """The post's description (its front matter): with the title, it says which event a post is about."""
     session: Session | None = None
     event: Event | None = None
 
@@ -100,6 +102,7 @@ class Passage:
             "slug": self.slug,
             "context": self.context,
             "kind": self.kind,
+            "description": self.description,
             "session": self.session.to_dict() if self.session else None,
             "event": self.event.to_dict() if self.event else None,
         }
@@ -285,6 +288,7 @@ def split_post(post: Post) -> list[Passage]:
             year=post.year,
             slug=post.slug,
             context=piece.context,
+            description=post.description,
         )
         for position, piece in enumerate(pieces)
         if piece.text

@@ -100,12 +100,11 @@ class DenseRetriever:
         ]
 
 
-def _card(passage: Passage, meta: dict[str, str]) -> str:
+def _card(passage: Passage) -> str:
     """Which event a document is about: a post's title, description, year and slug; an event's name and
     year; a session's event and year (its title is in its text: the card only says which event)."""
     if passage.kind == "post":
-        return " ".join([meta.get("title", passage.title), meta.get("description", ""), passage.year,
-                         passage.slug.replace("-", " ")])
+        return " ".join([passage.title, passage.description, passage.year, passage.slug.replace("-", " ")])
     if passage.kind == "session":
         return " ".join([passage.section, passage.year])
     return " ".join([passage.title, passage.year])
@@ -134,8 +133,7 @@ class HybridRetriever:
         for passage in index.passages:
             first.setdefault(passage.doc_id, passage)
         posts = sorted(first)
-        meta = index.manifest.get("post_meta", {})
-        cards = [_card(first[pid], meta.get(pid, {})) for pid in posts]
+        cards = [_card(first[pid]) for pid in posts]
         self.post_bm25 = BM25Index(cards)
         self._post_years = [set(YEAR.findall(card)) for card in cards]
         self._card_terms = [set(tokenize(card)) for card in cards]

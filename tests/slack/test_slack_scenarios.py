@@ -148,7 +148,7 @@ def test_slash_command_acks_fast_then_answers_ephemerally_and_shares(bot: BotSer
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", ["`/istio-events events`", "`/istio-events help`"]),
+        ("", ["`/istio-events events [year or name]`", "`/istio-events help`"]),
         ("help", ["`/istio-events videos [topic or event]`"]),
         ("ayuda", ["Pregúntame"]),
         ("events", ["Events I know about", "Istio Day Europe 2025", "1 April 2025 · London",
