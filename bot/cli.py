@@ -11,9 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from bot.answer import MAX_LISTED_SHOWN
 from embeddings.config import Settings
-from embeddings.events import format_day
 
 logger = logging.getLogger("istio_events_bot")
 
@@ -60,8 +58,10 @@ def cmd_index(args: argparse.Namespace) -> int:
 def render_answer(answer, today: dt.date | None = None) -> str:
     """The terminal form of an answer: snippets with citations and recordings, a session list, or the
     coming events."""
+    from bot.answer import MAX_LISTED_SHOWN
     from bot.cards import event_parts, plain, session_parts
     from bot.i18n import t
+    from embeddings.events import format_day
 
     lang = answer.lang
     if answer.kind == "sessions":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -44,15 +45,21 @@ _FORMAT_WORDS = {
     "panel": re.compile(r"\bpanels?\b|\bmesas? redondas?\b|圆桌", re.I),
 }
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-# Words that ask for the list or name the program rather than a topic.
-_FRAME = frozenset(tokenize(
+# Words that ask for the list or name the program rather than a topic (tokenized on first use: jieba
+# loads its dictionary then, not when this module is imported).
+_FRAME_WORDS = (
     "talk talks session sessions presentation presentations keynote keynotes workshop workshops lightning "
     "panel panels speech speeches recording recordings video videos given gave held list show which were "
     "charla charlas sesion sesiones ponencia ponencias presentacion presentaciones taller talleres conferencias "
     "grabacion grabaciones video videos dieron hubo dio cuales muestrame lista "
     "演讲 议题 分享 讲座 工作坊 视频 录像 哪些 列出 所有 有 给 chinese english chino ingles 中文 英文 汉语 英语 "
     "istiocon istio con program programa 大会 会议 relampago 闪电 动手 实验 mesa redonda 圆桌 by de por in en"
-))
+)
+
+
+@lru_cache(maxsize=1)
+def _frame() -> frozenset[str]:
+    return frozenset(tokenize(_FRAME_WORDS))
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ def parse(question: str, sessions: list[Session]) -> ListQuery:
     )
     named = set(tokenize(" ".join(speakers)))
     words = (re.sub(r"['’]s$", "", t) for t in tokenize(question))  # "Lin Sun's" → lin, sun
-    topic = tuple(t for t in words if t not in _FRAME and t not in named and not _YEAR.fullmatch(t))
+    topic = tuple(t for t in words if t not in _frame() and t not in named and not _YEAR.fullmatch(t))
     filters = tuple(name for name, value in
                     (("year", years), ("language", language), ("format", fmt), ("speaker", speakers)) if value)
     return ListQuery(years, language, fmt, speakers, topic, filters)
