@@ -11,10 +11,12 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
 
+from bot.cards import split_events
 from bot.intents import asks_next_month, asks_upcoming
 from bot.language import detect_language
 from embeddings.config import Settings
@@ -75,10 +77,7 @@ def session_dict(session: Session) -> dict[str, Any]:
 
 
 def event_dict(event: Event) -> dict[str, Any]:
-    data = event.to_dict()
-    data["links"] = [{"role": link.role, "url": link.url} for link in event.links]
-    data["posts"] = [{"lang": p.lang, "title": p.title, "url": p.url, "date": p.date} for p in event.posts]
-    return data
+    return event.to_dict()
 
 
 @dataclass
@@ -98,6 +97,9 @@ class Answer:
     sessions: list[Session] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     latest: Event | None = None
+    asked_month: bool = False
+    """The question asked about next month; ``month_only`` says whether ``events`` are next month's."""
+    month_only: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -153,6 +155,14 @@ class Abstention:
         return not (evidence >= self.floor and (names >= self.min_name_coverage or words >= self.min_term_coverage))
 
 
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[list[tuple[int, int]], list[frozenset[str]]]:
+    """A passage's sentence ranges and the words of each: the same passages are quoted again and again,
+    and tokenizing them (jieba for Chinese) was most of the time spent composing an answer."""
+    bounds = sentence_bounds(text)
+    return bounds, [frozenset(tokenize(text[start:end])) for start, end in bounds]
+
+
 def _best_sentences(
     passage: Passage, query_terms: set[str], idf: Callable[[str], float]
 ) -> tuple[str, list[Link]]:
@@ -161,7 +171,7 @@ def _best_sentences(
     A sentence scores by the rarity-weighted question words it contains, plus a bonus for citing a
     recording; fragments without a link (image captions) only win when nothing else matches.
     """
-    bounds = sentence_bounds(passage.text)
+    bounds, words = _sentences(passage.text)
 
     def links_in(start: int, end: int) -> list[Link]:
         return [ln for ln, (a, _) in zip(passage.links, passage.link_spans, strict=True) if start <= a < end]
@@ -169,7 +179,7 @@ def _best_sentences(
     def score(i: int) -> float:
         start, end = bounds[i]
         sentence = passage.text[start:end]
-        matched = sum(idf(term) for term in set(tokenize(sentence)) & query_terms)
+        matched = sum(idf(term) for term in words[i] & query_terms)
         links = links_in(start, end)
         has_media = any(ln.kind != "link" for ln in links)
         fragment = not links and len(sentence.strip()) < 60 and not sentence.rstrip().endswith(_SENTENCE_END)
@@ -313,35 +323,39 @@ class Answerer:
                 links = list(p.links)
             snippets.append(Snippet(text, p.title, p.section, p.date, p.lang, p.url, round(hit.score, 4), links,
                                     p.kind, p.session, p.event))
-        # The recordings the quoted sentences cite first, then the others of the quoted passages.
+        # The recordings the quoted sentences cite first, then the others of the quoted passages (a
+        # session's page and slides are in its citation, not among the videos).
         media = [ln for snippet in snippets for ln in snippet.links]
         media += [ln for hit in hits[:MAX_SNIPPETS] for ln in hit.passage.links]
-        shown = list({link.url: link for link in media if link.kind != "link"}.values())
-        return Answer(question, lang, False, snippets, shown[:MAX_LINKS])
+        videos = list({link.url: link for link in media if link.kind == "video"}.values())
+        return Answer(question, lang, False, snippets, videos[:MAX_LINKS])
 
     def upcoming(self, question: str, lang: str) -> Answer:
-        """The events still to come (within a month when the question says "next month"), from the catalogue.
-
-        When none is known the answer says so and names the latest event instead.
-        """
+        """The events still to come, soonest first, from the catalogue; for "next month", those that take
+        place during next month (``month_only``), or all coming ones when none does (``month_only`` False
+        tells the reply to say so). With none known the answer says so and names the latest event."""
         today = self.today()
-        coming = [e for e in self.index.events if e.status(today) != "past"]
+        coming, past = split_events(self.index.events, today)
+        month_only = False
         if asks_next_month(question):
-            month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-            after = (month + dt.timedelta(days=32)).replace(day=1)
-            coming = [e for e in coming if e.start and e.start < after.isoformat()]
-        coming.sort(key=lambda e: e.start)
-        past = [e for e in self.index.events if e.start and e.status(today) == "past"]
-        latest = max(past, key=lambda e: (e.end or e.start, e.start), default=None)
-        return Answer(question, lang, False, kind="upcoming", events=coming, latest=latest)
+            first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1).isoformat()
+            after = (dt.date.fromisoformat(first) + dt.timedelta(days=32)).replace(day=1).isoformat()
+            in_month = [e for e in coming if e.start < after and (e.end or e.start) >= first]
+            month_only = bool(in_month)
+            coming = in_month or coming
+        dated = [e for e in past if e.start]
+        latest = max(dated, key=lambda e: (e.end or e.start, e.start), default=None)
+        return Answer(question, lang, False, kind="upcoming", events=coming, latest=latest,
+                      month_only=month_only, asked_month=asks_next_month(question))
 
     def reply(self, question: str, lang: str) -> tuple[Answer, list[Hit]]:
         """The answer a user gets, and the ranked hits behind it (the cards of the events an upcoming
         answer names): what ``ask`` returns and what ``eval`` scores."""
         if asks_upcoming(question) and self.index.events:
             answer = self.upcoming(question, lang)
-            shown = {e.key for e in answer.events} | ({answer.latest.key} if answer.latest else set())
-            cards = [p for p in self.index.passages if p.event is not None and p.event.key in shown]
+            order = [e.key for e in answer.events] + ([answer.latest.key] if answer.latest else [])
+            cards = sorted((p for p in self.index.passages if p.event is not None and p.event.key in order),
+                           key=lambda p: order.index(p.event.key))  # type: ignore[union-attr]
             hits = [Hit(p, 1.0, {"upcoming": 1.0}) for p in cards]
             return answer, self._dedupe(hits, lang)
         hits = self.rank(question, lang)

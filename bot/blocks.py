@@ -177,7 +177,7 @@ def parts_mrkdwn(parts: list[Part]) -> str:
 
 def parts_plain(parts: list[Part]) -> str:
     """The same parts for the plain-text fallback (escaped, URLs after their text)."""
-    return " · ".join(f"{escape(part.text)}: {part.url}" if part.url else escape(part.text) for part in parts)
+    return " · ".join(f"{escape(part.text)}: {escape(part.url)}" if part.url else escape(part.text) for part in parts)
 
 
 def _sessions_blocks(answer: Answer, lang: str, tail: list[Block]) -> Message:
@@ -198,7 +198,7 @@ def _sessions_blocks(answer: Answer, lang: str, tail: list[Block]) -> Message:
 
 def _upcoming_blocks(answer: Answer, lang: str, tail: list[Block], today: dt.date) -> Message:
     if answer.events:
-        title = t(lang, "upcoming_title")
+        title = t(lang, "none_next_month" if answer.asked_month and not answer.month_only else "upcoming_title")
         lines = ["• " + parts_mrkdwn(event_parts(e, lang)) for e in answer.events]
         plain = [title + ":", *("• " + parts_plain(event_parts(e, lang)) for e in answer.events)]
         blocks: list[Block] = [section(f"*{title}*"), *line_sections(lines, budget=MAX_BLOCKS - 1 - len(tail))]
@@ -248,7 +248,7 @@ def answer_message(
         if link_.kind == "video" and link_.url not in seen:
             seen.add(link_.url)
             video_lines.append("• " + link(link_.url, link_.text or link_.url))
-            plain_videos.append(f"• {escape(link_.text)}: {link_.url}")
+            plain_videos.append(f"• {escape(link_.text)}: {escape(link_.url)}")
     reserved = len(tail) + (2 if video_lines else 0)
     for snippet in answer.snippets:
         if len(blocks) + 2 + reserved > MAX_BLOCKS:
@@ -271,7 +271,7 @@ def answer_message(
         blocks.extend(line_sections(video_lines, budget=1))
         plain += ["", f"{t(lang, 'videos')}:", *plain_videos]
     if sources:
-        plain += ["", f"{t(lang, 'sources')}:", *(f"• {title}: {url}" for url, title in sources.items())]
+        plain += ["", f"{t(lang, 'sources')}:", *(f"• {title}: {escape(url)}" for url, title in sources.items())]
     return Message(text="\n".join(plain), blocks=_finish(blocks, tail))
 
 
@@ -335,10 +335,10 @@ def videos_message(
         if video.event_name != current:
             current = video.event_name
             lines.append(f"*{link(video.event_url, video.event_name)}*" if video.event_url else f"*{escape(current)}*")
-            plain.append(f"{escape(video.event_name)} ({video.event_url})")
+            plain.append(f"{escape(video.event_name)} ({escape(video.event_url)})")
         who = f" — {escape(', '.join(video.speakers))}" if video.speakers else ""
         lines.append("• " + link(video.url, video.title or video.url) + who)
-        plain.append(f"• {escape(video.title)}{who}: {video.url}")
+        plain.append(f"• {escape(video.title)}{who}: {escape(video.url)}")
     tail = _echo_and_share(lang, None, share, shared_by)
     blocks: list[Block] = [section(f"*{title}*"), *line_sections(lines, budget=MAX_BLOCKS - 1 - len(tail))]
     return Message(text="\n".join(plain), blocks=_finish(blocks, tail))

@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.i18n import t
-from embeddings.events import Event, format_day, format_span
+from embeddings.events import Event, format_day, format_span, region_names
+from embeddings.lexical import fold
 from embeddings.sessions import Session
 
 
@@ -39,8 +40,7 @@ def session_parts(session: Session, lang: str, with_event: bool = True) -> list[
 
 def event_parts(event: Event, lang: str) -> list[Part]:
     """Name (linked to its page or first post) · dates · place · virtual or in person · links by role."""
-    home = next((link.url for link in event.links if link.role == "page"), "")
-    post = next((p.url for p in event.posts if p.lang == lang), "") or next((p.url for p in event.posts), "")
+    home, post = event.home, event.url(lang)
     parts = [Part(event.name, home or post)]
     parts.append(Part(format_span(event.start, event.end, lang) or t(lang, "date_unknown")))
     if event.place:
@@ -53,7 +53,7 @@ def event_parts(event: Event, lang: str) -> list[Part]:
         url = next((link.url for link in event.links if link.role == role), "")
         if url:
             parts.append(Part(t(lang, f"role_{role}"), url))
-    if home and post:
+    if home and post and post != home:
         parts.append(Part("istio.io", post))
     return parts
 
@@ -66,11 +66,14 @@ def split_events(events: list[Event], today: dt.date) -> tuple[list[Event], list
 
 
 def filter_events(events: list[Event], query: str) -> list[Event]:
-    """Events whose name, year, place or key contain every word of ``query`` ("2023", "istio day europe")."""
-    from embeddings.lexical import fold
-
+    """Events whose name, year, place or region (in any card language: "Europa", "欧洲") contain every word
+    of ``query`` ("2023", "istio day europe", "eventos Europa" without the command word)."""
     words = fold(query).split()
-    return [e for e in events if all(w in fold(f"{e.name} {e.key} {e.year} {e.place}") for w in words)]
+
+    def haystack(event: Event) -> str:
+        return fold(" ".join([event.name, event.key, event.year, event.place, *region_names(event.region)]))
+
+    return [e for e in events if all(w in haystack(e) for w in words)]
 
 
 def plain(parts: list[Part]) -> str:

@@ -111,17 +111,11 @@ def videos(index: Index, lang: str, topic: str = "", retriever: Retriever | None
             title=title or passage.title,
             speakers=speakers,
             event_name=event.name if event else passage.title,
-            event_url=_event_url(event, lang) if event else passage.url,
+            event_url=event.url(lang) if event else passage.url,
             date=(event.sort_date if event else passage.date),
         )))
     return [video for _, video in sorted(result, key=lambda item: (_negate(item[1].date), item[1].event_name,
                                                                     item[0]))]
-
-
-def _event_url(event: Event, lang: str) -> str:
-    post = next((p.url for p in event.posts if p.lang == lang), "") or next((p.url for p in event.posts), "")
-    home = next((link.url for link in event.links if link.role == "page"), "")
-    return post or home
 
 
 def _negate(date: str) -> str:

@@ -75,8 +75,8 @@ def render_answer(answer, today: dt.date | None = None) -> str:
         return "\n".join(lines)
     if answer.kind == "upcoming":
         if answer.events:
-            return "\n".join([t(lang, "upcoming_title") + ":", *(f"  • {plain(event_parts(e, lang))}"
-                                                                 for e in answer.events)])
+            title = t(lang, "none_next_month" if answer.asked_month and not answer.month_only else "upcoming_title")
+            return "\n".join([title + ":", *(f"  • {plain(event_parts(e, lang))}" for e in answer.events)])
         lines = [t(lang, "no_upcoming", today=format_day((today or dt.date.today()).isoformat(), lang))]
         if answer.latest:
             lines.append(t(lang, "latest_event", event=plain(event_parts(answer.latest, lang))))
@@ -222,7 +222,7 @@ def cmd_events(args: argparse.Namespace) -> int:
     from embeddings.index import ensure_index
 
     index = ensure_index(_settings(args), progress=sys.stderr.isatty())
-    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    today = args.today or dt.date.today()
     upcoming, past = catalog.events(index, today, " ".join(args.filter))
     if args.json:
         data = {"today": today.isoformat(), "upcoming": [event_dict(e) for e in upcoming],
@@ -304,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("filter", nargs="*", help="a year or words of an event's name or place")
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", default="en", help="language of dates and labels (en, es, zh)")
-    p.add_argument("--today", help="ISO date to count upcoming events from (default: today)")
+    p.add_argument("--today", type=dt.date.fromisoformat, help="ISO date that upcoming is counted from")
     p.set_defaults(func=cmd_events)
 
     p = sub.add_parser("serve", parents=[common], help="run the Slack app (Socket Mode or HTTP)")

@@ -10,7 +10,6 @@ banner has no period. A banner whose front matter cannot be read is reported and
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +37,6 @@ class Banner:
     start: str
     """ISO date the banner started showing, or "" (pseudo-dates such as ``latest_release``)."""
     end: str
-    content_hash: str
 
 
 def _date(value: object) -> str:
@@ -74,7 +72,6 @@ def read_banner(path: Path, lang: str, base_url: str) -> Banner:
         links=tuple(links),
         start=start,
         end=end,
-        content_hash=hashlib.sha256(raw).hexdigest(),
     )
 
 

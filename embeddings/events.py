@@ -42,10 +42,12 @@ _REGIONS = {
     "europe": "europe", "eu": "europe", "europa": "europe", "欧洲": "europe", "欧洲站": "europe",
     "north america": "north-america", "na": "north-america", "norteamérica": "north-america",
     "america": "north-america", "北美": "north-america", "北美站": "north-america",
-    "china": "china", "中国": "china", "beijing": "china", "北京": "china", "shanghai": "china",
+    "china": "china", "中国": "china",
 }
 _REGION = r"(?:North America|Norteamérica|Europe|Europa|America|China|EU|NA|欧洲站|北美站|欧洲|北美|中国)"
 _YEAR = r"(?:19|20)\d\d"
+YEAR = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
+"""A year in text: what a question or a title says about when."""
 _SERIES = {
     "istiocon": r"IstioCon",
     "istio-day": r"Istio\s?Day",
@@ -66,12 +68,11 @@ _NAMES = {
 }
 _REGION_NAMES = {"europe": "Europe", "north-america": "North America", "china": "China"}
 
-_MONTHS = {
-    **{m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
-                                   "september", "october", "november", "december"], 1)},
-    **{m: i for i, m in enumerate(["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-                                   "septiembre", "octubre", "noviembre", "diciembre"], 1)},
-}
+_ENGLISH_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                   "october", "november", "december")
+_SPANISH_MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+                   "octubre", "noviembre", "diciembre")
+_MONTHS = {name: number for names in (_ENGLISH_MONTHS, _SPANISH_MONTHS) for number, name in enumerate(names, 1)}
 _MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|" \
          r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)"
 _DATES = [
@@ -147,6 +148,19 @@ class Event:
     recordings: int = 0
     place_lang: str = ""
     """Language the place is written in (captions and banners come in several)."""
+
+    def url(self, lang: str) -> str:
+        """Where to read about it: its post in ``lang``, else in English, else any post, else its page."""
+        for wanted in (lang, "en"):
+            post = next((p.url for p in self.posts if p.lang == wanted), "")
+            if post:
+                return post
+        return next((p.url for p in self.posts), "") or next((link.url for link in self.links), "")
+
+    @property
+    def home(self) -> str:
+        """The event's own page, or ""."""
+        return next((link.url for link in self.links if link.role == "page"), "")
 
     @property
     def sort_date(self) -> str:
@@ -484,12 +498,7 @@ def _date_sentence(
             builder.place(event, place_in.group("place"), source, lang)
 
 
-_MONTH_NAMES = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
-    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-           "noviembre", "diciembre"],
-}
+_MONTH_NAMES = {"en": [name.capitalize() for name in _ENGLISH_MONTHS], "es": list(_SPANISH_MONTHS)}
 
 
 def format_day(iso: str, lang: str) -> str:
@@ -514,8 +523,6 @@ def format_span(start: str, end: str, lang: str) -> str:
     if (first.year, first.month) == (last.year, last.month):
         if lang.startswith("zh"):
             return f"{format_day(start, lang)}至{last.day}日"
-        if lang == "es":
-            return f"{first.day}–{format_day(end, lang)}"
         return f"{first.day}–{format_day(end, lang)}"
     joiner = "至" if lang.startswith("zh") else " – "
     return format_day(start, lang) + joiner + format_day(end, lang)
@@ -536,7 +543,8 @@ _LOCAL_REGIONS = {
 
 
 def describe(event: Event, lang: str) -> str:
-    """The event's card as one line of text in ``lang`` (indexed, and quoted when it answers).
+    """The event's card in ``lang``: a line naming it, its dates and place (quoted when it answers), then the
+    posts about it (indexed, not quoted).
 
     It says what identifies the event (name, dates, place, the posts about it), not how many talks it had:
     counts in the text would match every question about talks or recordings ("演讲", "录像").
@@ -556,3 +564,9 @@ def describe(event: Event, lang: str) -> str:
     if titles:
         text += f"\n{words['posts']}: " + "; ".join(titles[:4])
     return text
+
+
+def region_names(region: str) -> list[str]:
+    """A region's names in every card language ("Europe", "Europa", "欧洲"), for matching what users type."""
+    names = [_REGION_NAMES.get(region, "")] + [local.get(region, "") for local in _LOCAL_REGIONS.values()]
+    return [name for name in names if name]

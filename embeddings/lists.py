@@ -17,15 +17,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from embeddings.events import mentions
+from embeddings.events import YEAR, mentions
 from embeddings.lexical import BM25Index, fold, tokenize
 from embeddings.passages import Passage
 from embeddings.sessions import Session
 
 TOPIC_SHARE = 0.5
 """A session is on the topic when its BM25 score is at least this share of the best session's."""
-MAX_LISTED = 50
-"""A list answer carries at most this many sessions (the reply shows fewer and says how many more)."""
 
 _LIST_WORDS = re.compile(
     r"\b(?:talks|sessions|presentations|keynotes|workshops|lightning talks|panels|speeches|recordings|videos|"
@@ -44,7 +42,6 @@ _FORMAT_WORDS = {
     "keynote": re.compile(r"\bkeynotes?\b|主题演讲|主旨演讲", re.I),
     "panel": re.compile(r"\bpanels?\b|\bmesas? redondas?\b|圆桌", re.I),
 }
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # Words that ask for the list or name the program rather than a topic (tokenized on first use: jieba
 # loads its dictionary then, not when this module is imported).
 _FRAME_WORDS = (
@@ -87,23 +84,20 @@ def _speaker_keys(name: str) -> set[str]:
     return keys
 
 
-def parse(question: str, sessions: list[Session]) -> ListQuery:
-    """Read a list question's filters against the programs' speakers, years and formats."""
+def parse(question: str, years: frozenset[str], speakers: dict[str, set[str]]) -> ListQuery:
+    """Read a list question's filters against the programs' years and speakers (name → the forms a
+    question may use for it)."""
     folded = fold(question)
-    years = frozenset(_YEAR.findall(question)) & {s.year for s in sessions}
+    asked_years = frozenset(YEAR.findall(question)) & years
     language = next((code for code, rx in _LANGUAGE_WORDS.items() if rx.search(question)), "")
     fmt = next((name for name, rx in _FORMAT_WORDS.items() if rx.search(question)), "")
-    speakers = frozenset(
-        speaker.name for session in sessions for speaker in session.speakers
-        if any(key and key in folded for key in _speaker_keys(speaker.name))
-        and (len(speaker.name.split()) > 1 or not speaker.name.isascii())
-    )
-    named = set(tokenize(" ".join(speakers)))
+    named_speakers = frozenset(name for name, keys in speakers.items() if any(key in folded for key in keys))
+    named = set(tokenize(" ".join(named_speakers)))
     words = (re.sub(r"['’]s$", "", t) for t in tokenize(question))  # "Lin Sun's" → lin, sun
-    topic = tuple(t for t in words if t not in _frame() and t not in named and not _YEAR.fullmatch(t))
-    filters = tuple(name for name, value in
-                    (("year", years), ("language", language), ("format", fmt), ("speaker", speakers)) if value)
-    return ListQuery(years, language, fmt, speakers, topic, filters)
+    topic = tuple(t for t in words if t not in _frame() and t not in named and not YEAR.fullmatch(t))
+    filters = tuple(name for name, value in (("year", asked_years), ("language", language), ("format", fmt),
+                                             ("speaker", named_speakers)) if value)
+    return ListQuery(asked_years, language, fmt, named_speakers, topic, filters)
 
 
 def _format_matches(session: Session, fmt: str) -> bool:
@@ -117,20 +111,26 @@ class SessionLister:
         self.rows = [i for i, p in enumerate(passages) if p.kind == "session" and p.session is not None]
         self.sessions: list[Session] = [passages[i].session for i in self.rows]  # type: ignore[misc]
         self._bm25 = BM25Index([passages[i].embedding_text for i in self.rows]) if self.rows else None
+        self._years = frozenset(s.year for s in self.sessions)
+        # Full names only ("Lin Sun", 许超): a lone given name would match too many questions.
+        self._speakers = {
+            speaker.name: {key for key in _speaker_keys(speaker.name) if key}
+            for session in self.sessions for speaker in session.speakers
+            if len(speaker.name.split()) > 1 or not speaker.name.isascii()
+        }
 
-    def matches(self, question: str, dense_order: list[int] | None = None) -> tuple[ListQuery, list[int]] | None:
-        """Passage rows of the sessions a list question asks for, best first; None when it is no list question.
-
-        ``dense_order`` ranks passage rows by the encoder (best first); it orders a list that has a topic
-        and breaks ties between sessions that match the topic equally.
-        """
+    def matches(self, question: str) -> tuple[ListQuery, list[int]] | None:
+        """Passage rows of every session a list question asks for, best first; None when it is no list
+        question, or one about talks no program holds."""
         if not self.rows or not is_list_question(question):
             return None
-        query = parse(question, self.sessions)
+        query = parse(question, self._years, self._speakers)
         if not query.filters and not query.topic:
             return None
-        if set(_YEAR.findall(question)) - query.years or any(m.series != "istiocon" for m in mentions(question)):
-            return None  # another event's talks (a year or a KubeCon no program covers): the posts list them
+        if set(YEAR.findall(question)) - query.years or any(
+            m.series != "istiocon" or m.region or m.where for m in mentions(question)
+        ):
+            return None  # another event's talks (a year, a KubeCon, IstioCon China): the posts list them
         keep = [
             k for k, s in enumerate(self.sessions)
             if (not query.years or s.year in query.years)
@@ -142,19 +142,18 @@ class SessionLister:
             return None
         scores = self._bm25.scores(list(query.topic)) if self._bm25 and query.topic else np.zeros(len(self.rows))
         best = max((scores[k] for k in keep), default=0.0)
-        if query.topic and best <= 0 and not query.filters:
-            return None  # the topic is not a program topic: passages answer better
         selective = bool({"language", "format", "speaker"} & set(query.filters))
+        if query.topic and best <= 0 and not selective:
+            return None  # a topic no talk of that program is about ("Dapr talks at IstioCon 2022")
         if best > 0 and not selective:
             # Sessions about the topic: those scoring at least half the best (the rest only share a word).
             # With a speaker, language or format chosen, leftover words are phrasing ("did … give"): they
             # order the list but do not cut it.
             keep = [k for k in keep if scores[k] >= TOPIC_SHARE * best]
-        dense_rank = {row: r for r, row in enumerate(dense_order or [])}
         if best > 0:
-            keep.sort(key=lambda k: (-scores[k], dense_rank.get(self.rows[k], len(dense_rank))))
+            keep.sort(key=lambda k: (-scores[k], self.sessions[k].start or "9999"))
         else:
             keep.sort(key=lambda k: (self.sessions[k].start or "9999", self.sessions[k].id))
         if not query.filters and len(keep) < 2:
             return None  # one talk on a topic: an ordinary answer quotes it better
-        return query, [self.rows[k] for k in keep[:MAX_LISTED]]
+        return query, [self.rows[k] for k in keep]

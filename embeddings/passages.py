@@ -1,4 +1,4 @@
-"""Posts to passages: section-aware, paragraph-sized, bounded.
+"""Documents to passages: a post's paragraphs (section-aware, bounded), a session whole, an event's cards.
 
 Tiny paragraphs (captions, one-liners) are merged into a neighbour so they do not stand alone; huge
 ones are split at sentence ends (CJK punctuation included). Every passage keeps the links its text
@@ -344,15 +344,13 @@ def event_passages(event: Event, describe: dict[str, str]) -> list[Passage]:
     links = tuple(Link(link.url, link.role, "link") for link in event.links)
     passages = []
     for lang, text in describe.items():
-        post = next((p for p in event.posts if p.lang == lang), None) or next(iter(event.posts), None)
-        url = post.url if post else (event.links[0].url if event.links else "")
         passages.append(Passage(
             id=f"event/{event.key}/{lang}#0",
             doc_id=f"event/{event.key}/{lang}",
             lang=lang,
             title=event.name,
             date=event.start,
-            url=url,
+            url=event.url(lang),
             section="",
             position=0,
             text=text,

@@ -11,14 +11,13 @@ and O(1) per language) removes that bonus.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from embeddings.events import mentions
+from embeddings.events import YEAR, mentions
 from embeddings.index import Index, normalize
 from embeddings.lexical import BM25Index, Vocabulary, name_terms, tokenize
 from embeddings.passages import Passage
@@ -26,7 +25,6 @@ from embeddings.passages import Passage
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 CANDIDATES = 100
 """How many passages each channel proposes before fusion."""
 TELLING_SHARE = 0.1
@@ -127,8 +125,8 @@ class HybridRetriever:
         self.dense_weight = dense_weight
         self.lexical_weight = lexical_weight
         self.post_weight = post_weight
-        # Document "cards" (a post's title, description, year and slug; a session's title and event; an
-        # event's name) let a question's event, city, talk or year pick the document.
+        # Document "cards" (a post's title, description, year and slug; a session's event; an event's
+        # name) let a question's event, city or year pick the documents about it.
         first: dict[str, Passage] = {}
         for passage in index.passages:
             first.setdefault(passage.doc_id, passage)

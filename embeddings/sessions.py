@@ -15,7 +15,6 @@ the site under ``/<site>/slides/``) or full URLs, and Chinese names are stored g
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import re
 from dataclasses import asdict, dataclass, field
@@ -72,7 +71,6 @@ class Session:
     slides: str
     page: str
     path: Path = field(compare=False, repr=False)
-    content_hash: str = field(default="", compare=False, repr=False)
 
     @property
     def date(self) -> str:
@@ -142,7 +140,7 @@ def _read(path: Path) -> tuple[dict[str, Any], str]:
         raise SessionError(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:
         meta, body = frontmatter.parse(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date YAML cannot build (2022-04-31)
         raise SessionError(f"bad YAML front matter ({str(exc).splitlines()[0] if str(exc) else exc})") from None
     if not isinstance(meta, dict):
         raise SessionError("front matter is not a mapping")
@@ -212,7 +210,7 @@ def read_session(path: Path, site: str, roles: dict[str, str], blocks: dict[str,
     if not language:
         language = blocks.get(str(meta.get("block") or ""), "")
     names = meta.get("speakers") or []
-    if isinstance(names, str):
+    if not isinstance(names, list):
         names = [names]
     speakers = tuple(
         Speaker(display_name(str(name)), roles.get(" ".join(str(name).split()).casefold(), ""))
@@ -243,14 +241,7 @@ def read_session(path: Path, site: str, roles: dict[str, str], blocks: dict[str,
         slides=_slides(site, meta.get("slides")),
         page=f"{EVENTS_SITE}/{site}/{url_path.strip('/')}/",
         path=path,
-        content_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
     )
-
-
-def program_files(docs_dir: Path) -> list[Path]:
-    """Every file a program is read from (sessions, speakers, schedule): they all feed the index."""
-    root = docs_dir / "programs"
-    return sorted(root.rglob("*.md")) if root.is_dir() else []
 
 
 def load_sessions(docs_dir: Path) -> tuple[list[Session], list[Problem]]:

@@ -123,3 +123,16 @@ def test_events_command_json(docs_settings: Settings, docs_index: object) -> Non
     assert (istiocon["start"], istiocon["end"], istiocon["sessions"]) == ("2022-04-25", "2022-04-29", 71)
     text = run_cli("events", "2023", "--lang", "es", "--index", docs_settings.index_dir)
     assert "18 de abril de 2023" in text.stdout and "2022" not in text.stdout.split("Pasados:")[-1].split("·")[0]
+
+
+def test_pt_br_copies_never_replace_the_english_originals(answerer: Answerer) -> None:
+    """pt-br posts are English copies: an English question is answered from the English post, once."""
+    for question in (
+        "When was IstioCon China 2023 held?",
+        "Who gave the welcome keynote at IstioCon China 2023?",
+        "What happened at KubeCon North America 2023?",
+    ):
+        answer = answerer.ask(question)
+        assert answer.snippets and all(s.lang != "pt-br" for s in answer.snippets), [s.url for s in answer.snippets]
+        texts = [s.text for s in answer.snippets]
+        assert len(set(texts)) == len(texts)
