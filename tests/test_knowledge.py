@@ -136,3 +136,24 @@ def test_pt_br_copies_never_replace_the_english_originals(answerer: Answerer) ->
         assert answer.snippets and all(s.lang != "pt-br" for s in answer.snippets), [s.url for s in answer.snippets]
         texts = [s.text for s in answer.snippets]
         assert len(set(texts)) == len(texts)
+
+
+def test_a_list_counts_every_match_and_declines_what_no_program_holds(answerer: Answerer) -> None:
+    assert len(answerer.ask("IstioCon 2022 talks").sessions) == 71  # the whole program, not a cut
+    rendered = render_answer(answerer.ask("IstioCon 2022 talks"))
+    assert rendered.startswith("Sessions (71)") and "59 more" in rendered
+    for question in ("Dapr talks at IstioCon 2022", "What talks were at IstioCon China?"):
+        assert answerer.ask(question).kind != "sessions", question
+
+
+def test_time_words_about_the_project_are_ordinary_questions(answerer: Answerer) -> None:
+    for question in ("What is next for ambient mesh?", "Istio 未来的路线图是什么？",
+                     "Who spoke next after the keynote at Istio Day Europe 2025?"):
+        assert answerer.ask(question).kind != "upcoming", question
+
+
+def test_next_month_without_events_says_so_and_names_the_next_ones(answerer: Answerer) -> None:
+    answer = _on(answerer, dt.date(2025, 1, 10)).ask("Is there an Istio event next month?")
+    assert answer.kind == "upcoming" and answer.asked_month and not answer.month_only
+    assert answer.events and answer.events[0].start >= "2025-03-01"
+    assert render_answer(answer).startswith("No Istio event I know of takes place next month")

@@ -100,3 +100,13 @@ def test_bad_session_files_are_skipped_or_degraded_field_by_field(tmp_path: Path
     assert fine.speakers[0].role == "Engineer at Cats" and fine.event == "IstioCon 2030"
     undated = by_title["Undated"]
     assert undated.start == "" and undated.recording == "" and "See x." in undated.abstract  # malformed URLs
+
+
+def test_an_impossible_date_or_odd_speakers_do_not_stop_the_program(tmp_path: Path) -> None:
+    docs = make_docs(tmp_path / "docs", {
+        "programs/istiocon-2030/sessions/bad-date.md": "---\ntitle: T\ntime_start: 2030-04-31T15:30:00Z\n---\n",
+        "programs/istiocon-2030/sessions/one-speaker.md": "---\ntitle: Solo\nspeakers: Ana Gato\n---\n\nText.\n",
+    })
+    loaded, problems = load_sessions(docs)
+    assert [p.path.name for p in problems] == ["bad-date.md"] and "YAML" in problems[0].reason
+    assert [s.name for s in loaded[0].speakers] == ["Ana Gato"]
