@@ -12,14 +12,14 @@ COMMAND = "/istio-events"
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
-        "lead": "Here is what the Istio event recaps say:",
+        "lead": "Here is what istio.io says about it:",
         "lead_question": "You asked: {question}",
         "videos": "Videos",
         "sources": "Sources",
         "share": "Share in channel",
         "shared_by": "Shared by <@{user}>",
         "dont_know": (
-            "I don't know: the Istio event recaps I have do not answer that. "
+            "I don't know: the Istio event posts, programs and dates I have do not answer that. "
             "Try `{command} events` to see the events I know about, or `{command} help`."
         ),
         "error": "Sorry, something went wrong while answering. Please try again in a moment.",
@@ -33,7 +33,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "• `{command} help`: this message"
         ),
         "events_title": "Events I know about",
-        "no_events": "I have no event recaps loaded yet.",
+        "no_events": "I know of no Istio event yet.",
         "videos_title": "Talk recordings",
         "videos_topic_title": "Talk recordings about “{topic}”",
         "no_videos": "I found no recordings about “{topic}”. Try `{command} videos` for all of them.",
@@ -61,14 +61,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_zh": "Chinese",
     },
     "es": {
-        "lead": "Esto es lo que dicen los resúmenes de eventos de Istio:",
+        "lead": "Esto es lo que dice istio.io al respecto:",
         "lead_question": "Preguntaste: {question}",
         "videos": "Vídeos",
         "sources": "Fuentes",
         "share": "Compartir en el canal",
         "shared_by": "Compartido por <@{user}>",
         "dont_know": (
-            "No lo sé: los resúmenes de eventos de Istio que tengo no responden a eso. "
+            "No lo sé: los artículos, programas y fechas de eventos de Istio que tengo no responden a eso. "
             "Prueba `{command} events` para ver los eventos que conozco, o `{command} help`."
         ),
         "error": "Lo siento, algo salió mal al responder. Vuelve a intentarlo en un momento.",
@@ -82,7 +82,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "• `{command} help`: este mensaje"
         ),
         "events_title": "Eventos que conozco",
-        "no_events": "Todavía no tengo resúmenes de eventos cargados.",
+        "no_events": "Todavía no conozco ningún evento de Istio.",
         "videos_title": "Grabaciones de las charlas",
         "videos_topic_title": "Grabaciones sobre «{topic}»",
         "no_videos": "No encontré grabaciones sobre «{topic}». Prueba `{command} videos` para verlas todas.",
@@ -112,27 +112,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_zh": "chino",
     },
     "zh": {
-        "lead": "以下是 Istio 活动回顾文章中的相关内容：",
+        "lead": "以下是 istio.io 上的相关内容：",
         "lead_question": "你的问题：{question}",
         "videos": "视频",
         "sources": "来源",
         "share": "分享到频道",
         "shared_by": "由 <@{user}> 分享",
         "dont_know": (
-            "我不知道：我所掌握的 Istio 活动回顾文章没有回答这个问题。"
+            "我不知道：我所掌握的 Istio 活动文章、议程和日期没有回答这个问题。"
             "可以试试 `{command} events` 查看我了解的活动，或 `{command} help`。"
         ),
         "error": "抱歉，回答时出了点问题，请稍后再试。",
         "help": (
             "*向我提问 Istio 社区活动*（IstioCon、Istio Day、KubeCon）：在频道中提及我、给我发私信，"
-            "或使用斜杠命令。我会用中文、英文或西班牙文回答，引用活动回顾文章并附上演讲录像链接。\n"
+            "或使用斜杠命令。我会用中文、英文或西班牙文回答，引用活动文章和 IstioCon 议程并附上演讲录像链接。\n"
             "• `{command} <问题>`：提问\n"
             "• `{command} events [年份或名称]`：我了解的活动及日期（即将举行的在前）\n"
             "• `{command} videos [主题或活动]`：演讲录像\n"
             "• `{command} help`：显示本帮助"
         ),
         "events_title": "我了解的活动",
-        "no_events": "尚未加载任何活动回顾文章。",
+        "no_events": "我还不知道任何 Istio 活动。",
         "videos_title": "演讲录像",
         "videos_topic_title": "关于“{topic}”的演讲录像",
         "no_videos": "没有找到关于“{topic}”的录像。试试 `{command} videos` 查看全部。",
