@@ -50,7 +50,7 @@ def test_spanish_mention_gets_one_cited_reply_in_thread(bot: BotServer, mock_sla
     blocks = blocks_json(post)
     assert AMBIENT_VIDEO in blocks
     assert "<https://istio.io/latest/es/blog/2023/istio-at-kubecon-eu/|" in blocks  # citation to the post
-    assert "Esto es lo que dicen" in blocks and "*Vídeos*" in blocks  # Spanish UI strings
+    assert "Esto es lo que dice istio.io" in blocks and "*Vídeos*" in blocks  # Spanish UI strings
     assert "Videos*" not in blocks and "Here is what" not in blocks
     assert post.body["unfurl_links"] is False and post.body["unfurl_media"] is False
     assert AMBIENT_VIDEO in post.body["text"]  # plain fallback carries the answer too
