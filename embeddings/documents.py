@@ -43,20 +43,26 @@ class Corpus:
         return passages
 
 
+def source_files(docs_dir: Path) -> list[Path]:
+    """Every source file under ``docs_dir`` (``.md``, not hidden, not a README)."""
+    return [
+        path for path in sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir()
+        if not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)
+        and path.name.lower() != "readme.md"
+    ]
+
+
 def source_hashes(docs_dir: Path) -> dict[str, str]:
-    """A content hash per source file (every ``.md`` under ``docs_dir``): what decides a rebuild.
+    """A content hash per source file: what decides a rebuild.
 
     Hashing bytes is cheap, so checking an up-to-date index parses nothing.
     """
     hashes = {}
-    for path in sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []:
-        rel = path.relative_to(docs_dir)
-        if any(part.startswith(".") for part in rel.parts) or path.name.lower() == "readme.md":
-            continue
+    for path in source_files(docs_dir):
         try:
-            hashes[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+            hashes[path.relative_to(docs_dir).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
-            hashes[rel.as_posix()] = "unreadable"
+            hashes[path.relative_to(docs_dir).as_posix()] = "unreadable"
     return hashes
 
 
@@ -67,9 +73,9 @@ def load_corpus(docs_dir: Path, base_url: str) -> Corpus:
     banners, banner_problems = load_banners(docs_dir, base_url)
     events = derive_events(posts, sessions, banners)
     stray = [
-        Problem(docs_dir / rel, "not in a language, programs/ or banners/ folder")
-        for rel in source_hashes(docs_dir)
-        if not LANG_DIR.match(rel.split("/")[0]) and rel.split("/")[0] not in {"programs", "banners"}
+        Problem(path, "not in a language, programs/ or banners/ folder")
+        for path in source_files(docs_dir)
+        if not LANG_DIR.match(top := path.relative_to(docs_dir).parts[0]) and top not in {"programs", "banners"}
     ]
     for problem in stray:
         logger.warning("skipped %s", problem)
