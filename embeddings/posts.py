@@ -7,7 +7,6 @@ stops the rest from being indexed.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -38,7 +37,6 @@ class Post:
     description: str
     url: str
     path: Path
-    content_hash: str
     blocks: tuple[Block, ...] = field(repr=False)
 
     @property
@@ -123,7 +121,6 @@ def read_post(path: Path, docs_dir: Path, base_url: str) -> Post:
         description=str(meta.get("description") or "").strip(),
         url=canonical_url(base_url, lang, year, slug),
         path=path,
-        content_hash=hashlib.sha256(raw).hexdigest(),
         blocks=blocks,
     )
 
