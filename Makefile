@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run index chat serve test eval lint bench clean
+.PHONY: install run index chat serve test eval calibrate lint bench clean
 
 # torch first, pinned to the CPU build on local disk: a bare install would pull a multi-GB CUDA build.
 $(STAMP): pyproject.toml
@@ -34,14 +34,19 @@ run: index
 test: install
 	$(BIN)/python -m pytest -q
 
-# Tuning sets were used to choose parameters; held-out sets only report (README, "Quality").
+# Tuning sets choose parameters and fit the abstention model; held-out sets only report (README, "Quality").
+TUNING := ../shared/eval/questions.jsonl tests/data/questions_docs.jsonl tests/data/questions_corpus.jsonl \
+	tests/data/questions_offtopic.jsonl tests/data/questions_sessions_tuning.jsonl \
+	tests/data/questions_tuning_calibration.jsonl
+HELD_OUT := tests/data/questions_heldout.jsonl tests/data/questions_sessions_heldout.jsonl
+
 eval: install
-	@echo "== tuning: development set (../shared/eval/questions.jsonl)"
-	$(BIN)/istio-events-bot eval --questions ../shared/eval/questions.jsonl
-	@echo "== tuning: sessions, dates and lists (tests/data/questions_sessions_tuning.jsonl)"
-	$(BIN)/istio-events-bot eval --questions tests/data/questions_sessions_tuning.jsonl
-	@echo "== held-out: sessions, dates and lists (tests/data/questions_sessions_heldout.jsonl)"
-	$(BIN)/istio-events-bot eval --questions tests/data/questions_sessions_heldout.jsonl
+	@for set in $(TUNING); do echo "== tuning: $$set"; $(BIN)/istio-events-bot eval --questions $$set || exit 1; done
+	@for set in $(HELD_OUT); do echo "== held-out: $$set"; $(BIN)/istio-events-bot eval --questions $$set || exit 1; done
+
+# Refit when to say "I don't know" (bot/calibration/<encoder>.json) on the tuning sets only.
+calibrate: install
+	$(BIN)/istio-events-bot calibrate $(foreach set,$(TUNING),--questions $(set))
 
 lint: install
 	$(BIN)/ruff check .

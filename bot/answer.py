@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-import numpy as np
-
+from bot.abstention import Abstention, Evidence
 from bot.cards import split_events
 from bot.intents import asks_next_month, asks_upcoming
 from bot.language import detect_language
+from bot.markup import unmark
 from embeddings.config import Settings
-from embeddings.events import Event, unknown_event
+from embeddings.events import Event, named_events
 from embeddings.index import Index
 from embeddings.lexical import fold, tokenize
 from embeddings.lists import SessionLister
@@ -28,7 +28,6 @@ from embeddings.markdown import Link
 from embeddings.passages import Passage, sentence_bounds
 from embeddings.search import Hit, Retriever
 from embeddings.sessions import Session
-from embeddings.translations import translation_pairs
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +59,8 @@ class Snippet:
     kind: str = "post"
     session: Session | None = None
     event: Event | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    """For each link, the range of ``text`` it is written on (``(0, 0)``: cited beside the text, not in it)."""
 
 
 def _links_dict(links: list[Link]) -> list[dict[str, str]]:
@@ -118,43 +119,6 @@ class Answer:
         }
 
 
-@dataclass(frozen=True)
-class Abstention:
-    """When to say "I don't know", from two dense signals and the names in the question.
-
-    A question naming something no post mentions (``unknown_names``: "India", "1.18") is declined outright.
-    ``evidence`` is the best passage's cosine plus the question's mean similarity to the whole index
-    (``domain``): a question about something else entirely scores low on both. Between ``floor`` and
-    ``threshold`` a passage is trusted only if it contains the names, acronyms and numbers the
-    question mentions (``name_coverage``, IDF-weighted): "Bloomberg" or "503" vouch for a hit,
-    "Madrid" missing from every passage does not; or most of the question's words, rarity-weighted
-    (``term_coverage``): "mentor … CNCF … keynote" vouch, "明天 … 北京 … 天气" (only 北京 found) do not.
-    Fitted on the tuning sets (the development questions, tests/data/questions_docs.jsonl,
-    questions_offtopic.jsonl and questions_sessions_tuning.jsonl); ``eval --explain`` prints the channels.
-    """
-
-    threshold: float = 1.63
-    floor: float = 1.545
-    min_name_coverage: float = 0.75
-    min_term_coverage: float = 0.5
-
-    @staticmethod
-    def evidence(hits: list[Hit]) -> float:
-        top = hits[:MAX_SNIPPETS]
-        return max(hit.channels.get("cosine", 0.0) for hit in top) + top[0].channels.get("domain", 0.0)
-
-    def abstain(self, hits: list[Hit]) -> bool:
-        if not hits or hits[0].channels.get("unknown_names", 0.0) > 0:
-            return True  # the question names something (a city, a product, a version) no post mentions
-        evidence = self.evidence(hits)
-        if evidence >= self.threshold:
-            return False
-        top = hits[:MAX_SNIPPETS]
-        names = max(hit.channels.get("name_coverage", 0.0) for hit in top)
-        words = max(hit.channels.get("term_coverage", 0.0) for hit in top)
-        return not (evidence >= self.floor and (names >= self.min_name_coverage or words >= self.min_term_coverage))
-
-
 @lru_cache(maxsize=4096)
 def _sentences(text: str) -> tuple[list[tuple[int, int]], list[frozenset[str]]]:
     """A passage's sentence ranges and the words of each: the same passages are quoted again and again,
@@ -165,8 +129,9 @@ def _sentences(text: str) -> tuple[list[tuple[int, int]], list[frozenset[str]]]:
 
 def _best_sentences(
     passage: Passage, query_terms: set[str], idf: Callable[[str], float]
-) -> tuple[str, list[Link]]:
-    """The passage's most relevant sentences (about SNIPPET_CHARS), and the links they contain.
+) -> tuple[str, list[Link], list[tuple[int, int]]]:
+    """The passage's most relevant sentences (about SNIPPET_CHARS), the links they contain, and where in
+    the quoted text each link is written (so it stays clickable there).
 
     A sentence scores by the rarity-weighted question words it contains, plus a bonus for citing a
     recording; fragments without a link (image captions) only win when nothing else matches.
@@ -186,7 +151,7 @@ def _best_sentences(
         return (matched + (1.0 if has_media else 0.0)) * (0.25 if fragment else 1.0) - 0.01 * i
 
     if not bounds:
-        return passage.text[:SNIPPET_CHARS], list(passage.links)
+        return passage.text[:SNIPPET_CHARS], list(passage.links), [(0, 0)] * len(passage.links)
     best = max(range(len(bounds)), key=score)
     chosen = [best]
     # Widen with neighbours while the snippet stays short: context helps a one-line sentence.
@@ -199,10 +164,18 @@ def _best_sentences(
     start, end = bounds[min(chosen)][0], bounds[max(chosen)][1]
     if end - start > SNIPPET_CHARS:
         start, end = _window(passage.text, start, end, query_terms, idf)
-    text = passage.text[start:end].strip()
-    text = ("…" if start > bounds[min(chosen)][0] else "") + text
+    stripped = passage.text[start:end]
+    lead = "…" if start > bounds[min(chosen)][0] else ""
+    shift = len(lead) - start - (len(stripped) - len(stripped.lstrip()))
+    text = lead + stripped.strip()
+    links, spans = [], []
+    for ln, (a, b) in zip(passage.links, passage.link_spans, strict=True):
+        if start <= a < end:
+            links.append(ln)
+            inside = b <= end and a < b  # a link cut by the window is cited, not drawn
+            spans.append((a + shift, b + shift) if inside else (0, 0))
     text += "…" if end < bounds[max(chosen)][1] else ""
-    return text, links_in(start, end)
+    return text, links, spans
 
 
 def _window(text: str, start: int, end: int, query_terms: set[str], idf: Callable[[str], float]) -> tuple[int, int]:
@@ -229,17 +202,19 @@ class Answerer:
     ) -> None:
         self.retriever = retriever
         self.index: Index = retriever.index
-        self.abstention = abstention or Abstention()
+        lexical = getattr(retriever, "bm25", None)  # rarity of words, when the retriever has a BM25 side
+        # The calibration was fitted on the hybrid retriever's evidence; a dense-only one gets the rule.
+        self.abstention = abstention or (
+            Abstention.for_model(self.index.model) if lexical is not None else Abstention(None, lexical=False)
+        )
         self.lister = SessionLister(self.index.passages)
         self.today = today or dt.date.today
-        vectors = self.index.vectors.reconstruct_n(0, self.index.vectors.ntotal)
-        self._twins = translation_pairs(self.index.passages, np.asarray(vectors))
+        self._twins = self.index.twins
         self._row = {passage.id: row for row, passage in enumerate(self.index.passages)}
         vocabulary = getattr(retriever, "vocabulary", None)  # the words the documents use, when known
         self._known_word: Callable[[str], bool] = (
             vocabulary.__contains__ if vocabulary is not None else (lambda word: True)
         )
-        lexical = getattr(retriever, "bm25", None)  # rarity of words, when the retriever has a BM25 side
         self._idf: Callable[[str], float] = lexical.idf if lexical is not None else (lambda term: 1.0)
 
     @classmethod
@@ -268,7 +243,7 @@ class Answerer:
         if listed is not None:
             _, rows = listed
             return [Hit(self.index.passages[row], 1.0 / (rank + 1), {"listed": 1.0}) for rank, row in enumerate(rows)]
-        return self._dedupe(self.retriever.search(question, k=RANKED * 3), lang)
+        return self._dedupe(self.retriever.search(question, k=RANKED * 3, lang=lang), lang)
 
     def _dedupe(self, hits: list[Hit], lang: str) -> list[Hit]:
         ranked: list[Hit] = []
@@ -303,6 +278,10 @@ class Answerer:
                 return Hit(passage, hit.score, {**hit.channels, "translated_from": 1.0}), twin
         return hit, row
 
+    def evidence(self, question: str, hits: list[Hit]) -> Evidence:
+        """What the abstention decision reads: the hits' channels and whether an unknown event is named."""
+        return Evidence.of(question, hits, named_events(question, self.index.events, self._known_word))
+
     def answer(self, question: str, hits: list[Hit], lang: str) -> Answer:
         """Compose the reply from ranked hits (already de-duplicated)."""
         if hits and hits[0].channels.get("listed"):
@@ -310,19 +289,19 @@ class Answerer:
             # The reply shows the first sessions with their recording and slides links.
             shown = [ln for hit in hits[:MAX_LISTED_SHOWN] for ln in hit.passage.links if ln.kind != "session"]
             return Answer(question, lang, False, links=shown, kind="sessions", sessions=sessions)
-        if self.abstention.abstain(hits) or unknown_event(question, self.index.events, self._known_word):
+        if self.abstention.abstain(self.evidence(question, hits)):
             return Answer(question=question, lang=lang, abstained=True, kind="none")
         query_terms = set(tokenize(question))
         snippets: list[Snippet] = []
         for hit in hits[:MAX_SNIPPETS]:
             p = hit.passage
             if p.kind == "post":
-                text, links = _best_sentences(p, query_terms, self._idf)
+                text, links, spans = _best_sentences(p, query_terms, self._idf)
             else:  # a session or an event card is cited whole, with all its links
                 text = _best_sentences(p, query_terms, self._idf)[0] if p.kind == "session" else p.text.split("\n")[0]
-                links = list(p.links)
+                links, spans = list(p.links), [(0, 0)] * len(p.links)
             snippets.append(Snippet(text, p.title, p.section, p.date, p.lang, p.url, round(hit.score, 4), links,
-                                    p.kind, p.session, p.event))
+                                    p.kind, p.session, p.event, spans))
         # The recordings the quoted sentences cite first, then the others of the quoted passages (a
         # session's page and slides are in its citation, not among the videos).
         media = [ln for snippet in snippets for ln in snippet.links]
@@ -361,6 +340,11 @@ class Answerer:
         hits = self.rank(question, lang)
         return self.answer(question, hits, lang), hits
 
-    def ask(self, question: str, lang: str | None = None) -> Answer:
-        question = question.strip()
-        return self.reply(question, lang or detect_language(question))[0]
+    def respond(self, message: str, lang: str | None = None) -> tuple[Answer, list[Hit]]:
+        """What a user gets for a message as Slack delivers it: markup read as words, the language
+        detected as the bot does (unless given). ``eval`` scores exactly this."""
+        question = unmark(message)
+        return self.reply(question, lang or detect_language(question))
+
+    def ask(self, message: str, lang: str | None = None) -> Answer:
+        return self.respond(message, lang)[0]

@@ -26,7 +26,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.answer import MAX_LISTED_SHOWN, Answer
-from bot.cards import Part, event_parts, session_parts
+from bot.cards import Part, event_parts, inline_parts, session_parts
 from bot.catalog import Video
 from bot.i18n import language_name, t
 from bot.language import ui_language
@@ -253,9 +253,9 @@ def answer_message(
     for snippet in answer.snippets:
         if len(blocks) + 2 + reserved > MAX_BLOCKS:
             break
-        quoted = quote_lines(escape(snippet.text.strip()))
-        blocks.append(section(quoted))
-        plain.append(quoted)
+        inline = inline_parts(snippet.text.strip(), snippet.links, snippet.spans)
+        blocks.append(section(quote_lines("".join(link(p.url, p.text) if p.url else escape(p.text) for p in inline))))
+        plain.append(quote_lines(escape("".join(f"{p.text} ({p.url})" if p.url else p.text for p in inline))))
         if snippet.session is not None:
             parts = session_parts(snippet.session, lang)
         elif snippet.event is not None:

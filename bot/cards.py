@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bot.i18n import t
 from embeddings.events import Event, format_day, format_span, region_names
 from embeddings.lexical import fold
+from embeddings.markdown import Link
 from embeddings.sessions import Session
 
 
@@ -79,3 +80,23 @@ def filter_events(events: list[Event], query: str) -> list[Event]:
 def plain(parts: list[Part]) -> str:
     """The terminal form: link texts followed by their URL."""
     return " · ".join(f"{p.text} <{p.url}>" if p.url else p.text for p in parts)
+
+
+def inline_parts(text: str, links: list[Link], spans: list[tuple[int, int]]) -> list[Part]:
+    """A quoted text cut into plain and linked parts, so each link stays clickable where it is written.
+
+    ``spans`` gives each link's range in ``text``; links without one, ``(0, 0)`` (a link cited beside the
+    text) and ranges that overlap an earlier one are left out.
+    """
+    parts: list[Part] = []
+    at = 0
+    for link, (start, end) in sorted(zip(links, spans, strict=False), key=lambda pair: pair[1]):
+        if start >= end or start < at or end > len(text):
+            continue
+        if start > at:
+            parts.append(Part(text[at:start]))
+        parts.append(Part(" ".join(text[start:end].split()), link.url))
+        at = end
+    if at < len(text):
+        parts.append(Part(text[at:]))
+    return parts

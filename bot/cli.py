@@ -59,7 +59,7 @@ def render_answer(answer, today: dt.date | None = None) -> str:
     """The terminal form of an answer: snippets with citations and recordings, a session list, or the
     coming events."""
     from bot.answer import MAX_LISTED_SHOWN
-    from bot.cards import event_parts, plain, session_parts
+    from bot.cards import event_parts, inline_parts, plain, session_parts
     from bot.i18n import t
     from embeddings.events import format_day
 
@@ -85,7 +85,10 @@ def render_answer(answer, today: dt.date | None = None) -> str:
         return t(lang, "dont_know").replace("`", "")
     lines: list[str] = []
     for number, snippet in enumerate(answer.snippets, 1):
-        quoted = textwrap.fill(snippet.text.replace("\n", " "), width=96, initial_indent="   ", subsequent_indent="   ")
+        inline = inline_parts(snippet.text.strip(), snippet.links, snippet.spans)
+        text = "".join(f"{p.text} ({p.url})" if p.url else p.text for p in inline)
+        quoted = textwrap.fill(text.replace("\n", " "), width=96, initial_indent="   ", subsequent_indent="   ",
+                               break_long_words=False, break_on_hyphens=False)
         lines.append(f"{number}. {quoted.strip()}")
         if snippet.session is not None:
             lines.append(f"   — {plain(session_parts(snippet.session, lang))}")
@@ -120,14 +123,31 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        keys = [k for k in report if k not in {"by_lang", "misses"}]
+        keys = [k for k in report if k not in {"by_lang", "misses", "cross_lingual"}]
         rows = [("all", report), *report["by_lang"].items()]
+        if "cross_lingual" in report:
+            rows.append(("cross", report["cross_lingual"]))
         print(f"{'':6}" + "".join(f"{k:>20}" for k in keys))
         for name, values in rows:
             print(f"{name:6}" + "".join(f"{'-' if values[k] is None else values[k]:>20}" for k in keys))
         print(f"misses: {', '.join(report['misses']) or 'none'}")
     if args.explain:
         _explain(evaluator, answerer)
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Fit the abstention model on tuning sets and store it beside the other encoders' calibrations."""
+    from bot.abstention import calibration_path
+    from bot.calibrate import AbstentionCalibrator
+
+    answerer = _answerer(args)
+    calibrator = AbstentionCalibrator(list(args.questions))
+    calibrator.collect(answerer)
+    calibration = calibrator.fit(answerer.index.model)
+    path = args.out or calibration_path(answerer.index.model)
+    calibration.save(path)
+    print(f"{path}: threshold {calibration.threshold}, out-of-fold {calibration.cross_validated}")
     return 0
 
 
@@ -144,6 +164,11 @@ def _explain(evaluator, answerer) -> None:
         state = "abstained" if outcome.answer.abstained else "answered"
         expected = "abstain" if q.abstain else q.relevant
         print(f"  {state}; expected {expected}; relevant at rank {found}", file=sys.stderr)
+        calibration = answerer.abstention.calibration
+        if outcome.answer.kind in ("passages", "none"):
+            evidence = answerer.evidence(outcome.answer.question, outcome.hits)
+            chance = f"{calibration.probability(evidence):.3f}" if calibration else "no calibration"
+            print(f"  P(answerable) {chance} · {evidence}", file=sys.stderr)
         for i, hit in enumerate(outcome.hits[:5], 1):
             chans = " ".join(f"{k}={v:.3f}" for k, v in hit.channels.items())
             mark = "*" if answers(hit.passage, q.relevant, answerer) else " "
@@ -296,6 +321,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--explain", action="store_true", help="show each miss with per-channel scores")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("calibrate", parents=[common], help="fit when to say \"I don't know\" on tuning sets")
+    p.add_argument("--questions", required=True, type=Path, action="append", help="a tuning set (repeatable)")
+    p.add_argument("--out", type=Path, help="where to write it (default: bot/calibration/<encoder>.json)")
+    p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("chat", parents=[common], help="ask questions in the terminal, as the bot would answer")
     p.set_defaults(func=cmd_chat)

@@ -2,19 +2,28 @@
 
 A question set is JSON lines: ``id``, ``lang``, ``question``, ``relevant`` (strings; a passage is
 relevant when its text or one of its links contains any of them, case-insensitively), ``links`` (URLs
-a good reply shows) and optional ``abstain: true`` (the posts do not answer it).
+a good reply shows), optional ``abstain: true`` (the posts do not answer it) and optional ``cross: true``
+(the answer exists only in languages other than the question's).
+
+Each question is answered as a Slack message would be (:meth:`Answerer.respond`: markup read as words,
+language detected by the bot; ``lang`` only groups the report), and ``link_hit`` counts only the links
+the Slack reply really shows (the URLs in its blocks).
 """
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from bot.answer import Answer, Answerer
-from embeddings.markdown import display_url
+from bot.blocks import answer_message
+from embeddings.markdown import display_url, youtube_id
 from embeddings.passages import Passage
 from embeddings.search import Hit
 
@@ -29,6 +38,7 @@ class Question:
     relevant: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
     abstain: bool = False
+    cross: bool = False
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -40,7 +50,8 @@ def load_questions(path: Path) -> list[Question]:
             row = json.loads(line)
             questions.append(
                 Question(row["id"], row.get("lang", ""), row["question"], tuple(row.get("relevant", [])),
-                         tuple(row.get("links", [])), bool(row.get("abstain", False)))
+                         tuple(row.get("links", [])), bool(row.get("abstain", False)),
+                         bool(row.get("cross", False)))
             )
         except (json.JSONDecodeError, KeyError) as exc:
             raise ValueError(f"{path}:{number}: not a question ({exc})") from None
@@ -73,10 +84,20 @@ class Outcome:
     link_hit: bool | None
 
 
-def _shows(answer: Answer, url: str) -> bool:
-    wanted = display_url(url).rstrip("/").lower()
-    shown = [ln.url for ln in answer.links] + [ln.url for s in answer.snippets for ln in s.links]
-    return any(display_url(u).rstrip("/").lower() == wanted for u in shown)
+_SLACK_LINK = re.compile(r"<(https?://[^|>]+)\|")
+
+
+def shown_links(answer: Answer) -> set[str]:
+    """The URLs the Slack reply links (``<url|label>`` in its blocks), normalised for comparison."""
+    blocks = json.dumps(answer_message(answer).block_dicts(), ensure_ascii=False)
+    return {_normal(html.unescape(url)) for url in _SLACK_LINK.findall(blocks)}
+
+
+def _normal(url: str) -> str:
+    """One spelling per link: a YouTube video by its id (embed, watch and youtu.be links are one video)."""
+    url = unquote(url)
+    video = youtube_id(url)
+    return f"youtube:{video}" if video else display_url(url).rstrip("/").lower()
 
 
 @dataclass
@@ -89,17 +110,20 @@ class QuestionSetEvaluator:
     def run(self, answerer: Answerer) -> dict[str, Any]:
         self.outcomes = []
         for q in self.questions:
-            answer, hits = answerer.reply(q.question, q.lang or "en")
+            answer, hits = answerer.respond(q.question)
             rank = None
             if not answer.abstained:
                 rank = next((i + 1 for i, h in enumerate(hits) if answers(h.passage, q.relevant, answerer)), None)
-            link_hit = any(_shows(answer, url) for url in q.links) if q.links else None
+            link_hit = bool(shown_links(answer) & {_normal(url) for url in q.links}) if q.links else None
             self.outcomes.append(Outcome(q, answer, hits, rank, link_hit))
         report = self.metrics(self.outcomes)
         by_lang: dict[str, list[Outcome]] = defaultdict(list)
         for outcome in self.outcomes:
             by_lang[outcome.question.lang].append(outcome)
         report["by_lang"] = {lang: self.metrics(items) for lang, items in sorted(by_lang.items())}
+        crossing = [o for o in self.outcomes if o.question.cross]
+        if crossing:
+            report["cross_lingual"] = self.metrics(crossing)
         report["misses"] = [
             o.question.id for o in self.outcomes
             if (o.question.abstain and not o.answer.abstained) or (not o.question.abstain and o.rank != 1)

@@ -215,9 +215,10 @@ def mentions(text: str) -> list[Mention]:
     return found
 
 
-def unknown_event(question: str, events: list[Event], known_word: Callable[[str], bool]) -> Mention | None:
-    """The first event the question names that the catalogue does not hold ("IstioCon 2019", "KubeCon
-    India 2024", "Istio Day Tokyo"), or None.
+def named_events(
+    question: str, events: list[Event], known_word: Callable[[str], bool]
+) -> list[tuple[Mention, list[Event]]]:
+    """Each event the question names, with the catalogue's events that fit it (none: an unknown event).
 
     A word after the name narrows the match only when the documents never use it (``known_word``):
     "Londres" is in the Spanish posts, so "KubeCon Londres" is not unknown although the catalogue says
@@ -225,6 +226,7 @@ def unknown_event(question: str, events: list[Event], known_word: Callable[[str]
     """
     from embeddings.lexical import fold
 
+    named = []
     for mention in mentions(question):
         known = [e for e in events if e.series == mention.series]
         if mention.year:
@@ -233,9 +235,14 @@ def unknown_event(question: str, events: list[Event], known_word: Callable[[str]
             known = [e for e in known if e.region == mention.region]
         if mention.where and not known_word(fold(mention.where)):
             known = [e for e in known if fold(mention.where) in fold(f"{e.place} {e.name}")]
-        if not known:
-            return mention
-    return None
+        named.append((mention, known))
+    return named
+
+
+def unknown_event(question: str, events: list[Event], known_word: Callable[[str], bool]) -> Mention | None:
+    """The first event the question names that the catalogue does not hold ("IstioCon 2019", "KubeCon
+    India 2024", "Istio Day Tokyo"), or None."""
+    return next((mention for mention, known in named_events(question, events, known_word) if not known), None)
 
 
 def event_key(series: str, region: str, year: str) -> str:

@@ -30,8 +30,10 @@ from embeddings.config import Settings
 from embeddings.documents import load_corpus, source_hashes
 from embeddings.encoder import embedding_dim, load_model, model_id
 from embeddings.events import Event
+from embeddings.lexicon import Lexicon
 from embeddings.passages import Passage
 from embeddings.posts import Problem
+from embeddings.translations import translation_pairs
 
 if TYPE_CHECKING:
     import faiss
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 EXACT_INDEX_MAX = 200_000
 """Up to this many passages the index is exact (flat inner product, a full scan: ~20 ms at 200k on one
 core); above it, IVF (approximate, ~1 ms at 1M; see BENCHMARKS.md)."""
@@ -65,6 +67,10 @@ class Index:
     centroids: dict[str, np.ndarray]
     manifest: dict[str, Any]
     events: list[Event] = field(default_factory=list)
+    twins: list[set[int]] = field(default_factory=list)
+    """For each passage, the rows of the passages that translate (part of) it."""
+    lexicon: Lexicon = field(default_factory=lambda: Lexicon({}))
+    """Word translations mined from those twins (for cross-lingual BM25)."""
 
     @property
     def model(self) -> str:
@@ -227,11 +233,12 @@ def embed_passages(
 
 
 def ingest_fingerprint() -> str:
-    """Hash of the code that turns posts into passages: changing it must rebuild indexes (cheaply, from cache)."""
-    from embeddings import banners, documents, events, markdown, passages, posts, sessions
+    """Hash of the code that turns documents into passages and translations: changing it must rebuild
+    indexes (cheaply, from the embedding cache)."""
+    from embeddings import banners, documents, events, lexicon, markdown, passages, posts, sessions, translations
 
     digest = hashlib.sha256()
-    for module in (markdown, posts, sessions, banners, events, passages, documents):
+    for module in (markdown, posts, sessions, banners, events, passages, documents, translations, lexicon):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -263,13 +270,17 @@ def load_index(index_dir: Path, expected_model: str | None = None) -> Index:
         with np.load(build / "centroids.npz") as data:
             centroids = {lang: data[lang] for lang in data.files}
         events = [Event.from_dict(item) for item in json.loads((build / "events.json").read_text(encoding="utf-8"))]
+        translations = json.loads((build / "translations.json").read_text(encoding="utf-8"))
+        twins = [set(rows) for rows in translations["twins"]]
+        lexicon = Lexicon({word: [tuple(pair) for pair in pairs] for word, pairs in translations["lexicon"].items()})
     except IndexUnavailable:
         raise
     except Exception as exc:  # any unreadable part means the index is corrupt
         raise IndexUnavailable(f"index at {index_dir} is corrupt ({type(exc).__name__}: {exc})") from None
-    if vectors.ntotal != len(passages) or vectors.d != manifest.get("dim") or not passages:
+    consistent = vectors.ntotal == len(passages) == len(twins) and vectors.d == manifest.get("dim")
+    if not consistent or not passages:
         raise IndexUnavailable(f"index at {index_dir} is corrupt ({vectors.ntotal} vectors, {len(passages)} passages)")
-    return Index(passages, vectors, centroids, manifest, events)
+    return Index(passages, vectors, centroids, manifest, events, twins, lexicon)
 
 
 def _write(
@@ -287,6 +298,13 @@ def _write(
             fh.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
     faiss.write_index(make_faiss_index(vectors), str(tmp / "vectors.faiss"))
     np.savez(tmp / "centroids.npz", **language_centroids(passages, vectors))
+    # Which passages translate which, and the word translations mined from them: computed once per build.
+    twins = translation_pairs(passages, vectors)
+    lexicon = Lexicon.mine(passages, twins)
+    (tmp / "translations.json").write_text(
+        json.dumps({"twins": [sorted(rows) for rows in twins], "lexicon": lexicon.to_dict()}, ensure_ascii=False),
+        encoding="utf-8",
+    )
     (tmp / "events.json").write_text(
         json.dumps([event.to_dict() for event in events], ensure_ascii=False, indent=1), encoding="utf-8"
     )

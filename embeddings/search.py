@@ -20,6 +20,7 @@ import numpy as np
 from embeddings.events import YEAR, mentions
 from embeddings.index import Index, normalize
 from embeddings.lexical import BM25Index, Vocabulary, name_terms, tokenize
+from embeddings.lexicon import Lexicon
 from embeddings.passages import Passage
 
 if TYPE_CHECKING:
@@ -33,6 +34,10 @@ POOL = 10
 """The dense channel fetches POOL × CANDIDATES passages by raw cosine before centring keeps CANDIDATES."""
 RRF_K = 20
 """Reciprocal-rank-fusion constant: larger flattens the difference between ranks."""
+UNREAD_SHARE = 0.5
+"""Share of a lexical vote imputed, from its dense rank, to a passage BM25 cannot read (written only in
+languages other than the question's). Fitted on the tuning sets: 0 buries such passages, 1 floods an
+answer with them (README, "Quality")."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,9 @@ class Retriever(Protocol):
 
     index: Index
 
-    def search(self, query: str, k: int = 10) -> list[Hit]: ...
+    def search(self, query: str, k: int = 10, lang: str | None = None) -> list[Hit]:
+        """Best ``k`` passages; ``lang`` is the question's language, when the caller knows it."""
+        ...
 
 
 class DenseRetriever:
@@ -88,7 +95,7 @@ class DenseRetriever:
         order = np.argsort(-centred, kind="stable")[:k]
         return ids[order], raw[order], centred[order]
 
-    def search(self, query: str, k: int = 10) -> list[Hit]:
+    def search(self, query: str, k: int = 10, lang: str | None = None) -> list[Hit]:
         query_vector = self.encode(query)
         ids, raw, centred = self.scores(query_vector, max(k, CANDIDATES))
         domain = self.domain_similarity(query_vector)
@@ -118,8 +125,18 @@ class HybridRetriever:
         dense_weight: float = 1.0,
         lexical_weight: float = 2.0,
         post_weight: float = 1.0,
+        lexicon: Lexicon | None = None,
+        unread_share: float = UNREAD_SHARE,
     ) -> None:
         self.index = index
+        self.lexicon = lexicon if lexicon is not None else index.lexicon
+        self.unread_share = unread_share
+        self.twins = index.twins
+        # For each passage, the languages it can be read in: its own and its translations'.
+        passages = index.passages
+        self._readable_in = [
+            {p.lang, *(passages[j].lang for j in twins)} for p, twins in zip(passages, self.twins, strict=True)
+        ]
         self.dense = DenseRetriever(index, model)
         self.bm25 = BM25Index([p.embedding_text for p in index.passages])
         self.dense_weight = dense_weight
@@ -166,7 +183,7 @@ class HybridRetriever:
             relative = 0.5 * same_year + 0.5 * relative * np.where(same_year > 0, 1.0, 0.5)
         return relative
 
-    def search(self, query: str, k: int = 10) -> list[Hit]:
+    def search(self, query: str, k: int = 10, lang: str | None = None) -> list[Hit]:
         query_vector = self.dense.encode(query)
         ids, raw, centred = self.dense.scores(query_vector, CANDIDATES)
         terms = tokenize(query)
@@ -176,6 +193,8 @@ class HybridRetriever:
         # Words naming the event ("Istio Day", "Europe", "2025") already chose the post; at full weight
         # they favour any passage that repeats the event's name, so the other words count double.
         terms += [t for t in terms if t not in event]
+        if self.lexicon is not None:  # the question's words as the corpus translates them, counted once
+            terms += self.lexicon.expand(question_terms)
         lexical = self.bm25.scores(terms)
         lex_ids = np.argsort(-lexical, kind="stable")[:CANDIDATES]
         lex_ids = lex_ids[lexical[lex_ids] > 0]
@@ -185,9 +204,19 @@ class HybridRetriever:
         for rank, (i, r, c) in enumerate(zip(ids.tolist(), raw.tolist(), centred.tolist(), strict=True)):
             fused[i] = fused.get(i, 0.0) + self.dense_weight / (RRF_K + rank + 1)
             channels.setdefault(i, {}).update(dense=c, cosine=r, dense_rank=rank + 1)
+        lexical_vote: dict[int, float] = {}
         for rank, i in enumerate(lex_ids.tolist()):
-            fused[i] = fused.get(i, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
+            lexical_vote[i] = self.lexical_weight / (RRF_K + rank + 1)
             channels.setdefault(i, {}).update(bm25=float(lexical[i]), bm25_rank=rank + 1)
+        if lang and self.unread_share:
+            # BM25 cannot read a passage written only in other languages than the question's: its
+            # lexical vote is missing, not low. Impute a share of it from the passage's dense rank.
+            for rank, i in enumerate(ids.tolist()):
+                if lang not in self._readable_in[i]:
+                    imputed = self.unread_share * self.lexical_weight / (RRF_K + rank + 1)
+                    lexical_vote[i] = max(lexical_vote.get(i, 0.0), imputed)
+        for i, vote in lexical_vote.items():
+            fused[i] = fused.get(i, 0.0) + vote
         if relative.max() > 0:
             # The best-matching post's passages get up to one rank-1 vote; a uniform bonus changes nothing.
             for i in fused:
@@ -202,10 +231,14 @@ class HybridRetriever:
         # (Short letter-only names are left out: PDF, URL, CLI are generic, whatever the posts say.)
         checked = [name for name in all_names if len(name) > 3 or any(ch.isdigit() for ch in name)]
         unknown = float(sum(not self.vocabulary.knows(name) for name in checked))
+        distinct = set(question_terms)
+        # (exact lookup: "weather" is one letter from "whether", yet no post speaks of the weather)
+        unknown_words = sum(t not in self.vocabulary for t in distinct) / len(distinct) if distinct else 0.0
         names = all_names - event
         words = set(question_terms)
         for i in best:
-            channels[i].update(domain=domain, unknown_names=unknown, term_coverage=self.bm25.coverage(words, i))
+            channels[i].update(domain=domain, unknown_names=unknown, unknown_words=unknown_words,
+                               term_coverage=self.bm25.coverage(words, i))
             if names:
                 channels[i]["name_coverage"] = self.bm25.coverage(names, i)
         return [Hit(self.index.passages[i], fused[i], channels[i]) for i in best]

@@ -196,3 +196,21 @@ def test_answer_to_dict_schema(answerer: Answerer) -> None:
         for link in snippet["links"]:
             assert set(link) == {"url", "text", "kind"}
     assert {"url": "https://youtu.be/h9EgMrJ0ahs", "text": "opening keynote", "kind": "video"} in data["links"]
+
+
+def test_a_link_in_a_quoted_sentence_stays_clickable_where_it_is_written(answerer: Answerer) -> None:
+    from bot.blocks import answer_message
+    from bot.cards import inline_parts
+
+    answer = answerer.ask("Where can I find the slides of IstioCon China 2023?")
+    assert not answer.abstained
+    inline = [part for snippet in answer.snippets for part in inline_parts(snippet.text, snippet.links, snippet.spans)]
+    linked = [part for part in inline if part.url]
+    assert any("sched.com" in part.url for part in linked), inline
+    for snippet in answer.snippets:  # each drawn link's text is the text the post links
+        for link, (start, end) in zip(snippet.links, snippet.spans, strict=True):
+            if end > start:
+                assert " ".join(snippet.text[start:end].split()) == " ".join(link.text.split())
+    blocks = str(answer_message(answer).block_dicts())
+    assert "<https://istioconchina2023.sched.com/|" in blocks
+    assert "(https://istioconchina2023.sched.com/)" in render_answer(answer)

@@ -157,3 +157,19 @@ def test_index_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     captured = capsys.readouterr()
     assert "error" in captured.err and "no document could be indexed" in captured.err
     assert not (tmp_path / "index2" / "CURRENT").exists()
+
+
+def test_eval_counts_only_links_the_slack_reply_shows() -> None:
+    from bot.answer import Answer, Snippet
+    from bot.evaluate import shown_links
+    from embeddings.markdown import Link
+
+    video = Link("https://youtu.be/h9EgMrJ0ahs", "keynote", "video", "h9EgMrJ0ahs")
+    hidden = Link("https://example.com/hidden", "hidden", "link")
+    snippet = Snippet("A keynote.", "Post", "", "2023-04-27", "en", "https://istio.io/latest/blog/2023/x/", 1.0,
+                      [hidden], spans=[(0, 0)])
+    shown = shown_links(Answer("q", "en", False, [snippet], [video]))
+    assert "youtube:h9EgMrJ0ahs" in shown  # any spelling of the video (embed, watch, youtu.be) is one link
+    assert "https://istio.io/latest/blog/2023/x" in shown
+    assert not any("example.com" in url for url in shown)  # cited beside the quote, never drawn
+    assert shown_links(Answer("q", "en", True, kind="none")) == set()

@@ -1,0 +1,30 @@
+"""Slack's message markup read back as the words a user sees, before a question is searched.
+
+Slack sends ``&`` as ``&amp;``, a colleague as ``<@U024BE7LH>``, a channel as ``<#C0123|events>`` and
+a link as ``<https://istio.io|istio.io>``. Searched as is, ``amp`` and ``U024BE7LH`` are words no
+post contains, and the question looks like it is about something else.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ANGLED = re.compile(r"<([^<>]*)>")
+_ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}
+
+
+def _readable(match: re.Match[str]) -> str:
+    target, _, label = match.group(1).partition("|")
+    if target.startswith(("@", "!")):
+        return " "  # people, user groups and @here are who is asked, not what
+    if target.startswith("#"):
+        return label or " "  # a channel reads as its name
+    return label or target.removeprefix("mailto:")  # a link reads as its label, or its address
+
+
+def unmark(text: str) -> str:
+    """``text`` as the user saw it in Slack: mentions removed, channels and links as their names,
+    the three escaped characters restored (``&amp;`` last, so ``&amp;lt;`` stays ``&lt;``)."""
+    text = _ANGLED.sub(_readable, text)
+    text = re.sub(r"&(lt|gt|amp);", lambda m: _ENTITIES[m.group(0)], text)
+    return " ".join(text.split())

@@ -1,0 +1,80 @@
+"""The calibrated "I don't know": fitted data per encoder, a documented fallback, and what it declines."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot import abstention
+from bot.abstention import Abstention, Calibration, Evidence, calibration_path
+from bot.answer import Answerer
+from bot.calibrate import AbstentionCalibrator
+
+
+def _evidence(**values: float) -> Evidence:
+    return Evidence(**{name: values.get(name, 0.0) for name in Evidence.names()})
+
+
+def test_the_bundled_calibration_fits_the_bundled_encoder(answerer: Answerer) -> None:
+    calibration = answerer.abstention.calibration
+    assert calibration is not None, "bot/calibration/ has no file for the default encoder"
+    assert calibration.model == answerer.index.model and calibration.features == Evidence.names()
+    assert calibration.cross_validated["false_abstain_rate"] <= 0.05  # chosen on out-of-fold figures
+    assert sum(calibration.fitted_on.values()) >= 300
+
+
+def test_another_encoder_never_reuses_the_calibration(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="bot.abstention"):
+        fallback = Abstention.for_model("intfloat/multilingual-e5-large")
+    assert fallback.calibration is None
+    assert "no abstention calibration" in caplog.text and "calibrate" in caplog.text
+    # The documented default rule: decline unknown names and events, and questions no passage covers.
+    assert fallback.abstain(_evidence(unknown_names=1, term_coverage=1))
+    assert fallback.abstain(_evidence(term_coverage=0.2, name_coverage=0.3))
+    assert not fallback.abstain(_evidence(term_coverage=0.7))
+
+
+def test_a_broken_calibration_file_falls_back_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(abstention, "CALIBRATION_DIR", tmp_path)
+    calibration_path("some/model").write_text("{not json", encoding="utf-8")
+    with caplog.at_level(logging.ERROR, logger="bot.abstention"):
+        assert Abstention.for_model("some/model").calibration is None
+    assert "unreadable" in caplog.text
+
+
+def test_a_calibration_round_trips_and_rejects_other_features(tmp_path: Path) -> None:
+    n = len(Evidence.names())
+    calibration = Calibration("m", Evidence.names(), (0.0,) * n, (1.0,) * n, (1.0,) + (0.0,) * (n - 1), 0.0, 0.5)
+    path = tmp_path / "m.json"
+    calibration.save(path)
+    assert Calibration.load(path) == calibration
+    assert calibration.probability(_evidence(cosine=3)) > 0.9 > 0.1 > calibration.probability(_evidence(cosine=-3))
+    stale = dataclasses.replace(calibration, features=("cosine",), mean=(0.0,), scale=(1.0,), coef=(1.0,))
+    stale.save(path)
+    with pytest.raises(ValueError, match="features"):
+        Calibration.load(path)
+
+
+def test_the_threshold_keeps_false_abstentions_within_the_limit() -> None:
+    rng = np.random.default_rng(0)
+    answerable = np.array([1] * 200 + [0] * 60)
+    probability = np.clip(np.where(answerable == 1, rng.normal(0.8, 0.15, 260), rng.normal(0.3, 0.2, 260)), 0, 1)
+    calibrator = AbstentionCalibrator([], max_false_abstain=0.03)
+    threshold, recall, false_abstain = calibrator.choose_threshold(probability, answerable)
+    assert false_abstain <= 0.03 and np.mean(probability[answerable == 1] < threshold) == false_abstain
+    assert recall == np.mean(probability[answerable == 0] < threshold) and recall > 0.5
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["thanks!", "ok 👍", "gracias!", "谢谢", "hi", "你好", "lol nice",
+     "What's the weather like in Amsterdam tomorrow?", "Any good restaurants in Paris?", "¿Qué tiempo hará en Madrid?"],
+)
+def test_chit_chat_and_off_topic_questions_naming_known_places_are_declined(answerer: Answerer, message: str) -> None:
+    assert answerer.ask(message).abstained

@@ -1,0 +1,33 @@
+"""Slack markup in a question is read as the words the user saw, before anything is searched."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer import Answerer
+from bot.markup import unmark
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("<@U024BE7LH> asked me: who spoke at IstioCon 2022?", "asked me: who spoke at IstioCon 2022?"),
+        ("talks on security &amp; observability", "talks on security & observability"),
+        ("seen in <#C0123ABC|events>: when is Istio Day?", "seen in events: when is Istio Day?"),
+        ("is <https://istio.io/latest/blog/|the blog> up to date?", "is the blog up to date?"),
+        ("what is <https://istio.io>?", "what is https://istio.io?"),
+        ("<!here> <!subteam^S012|@team> slides?", "slides?"),
+        ("a &amp;lt; b", "a &lt; b"),  # unescaped once: what the user typed was "&lt;"
+    ],
+)
+def test_markup_reads_as_the_words_the_user_saw(message: str, expected: str) -> None:
+    assert unmark(message) == expected
+
+
+def test_a_question_with_markup_gets_the_answer_it_gets_without(answerer: Answerer) -> None:
+    plain = answerer.ask("Who talked about Istio at Bloomberg & how do they secure financial data?")
+    marked = answerer.ask("<@U024BE7LH> asked me: who talked about Istio at Bloomberg &amp; how do they "
+                          "secure financial data? (see <#C0123ABC|istio-events>)")
+    assert not plain.abstained and not marked.abstained
+    assert marked.snippets[0].url == plain.snippets[0].url
+    assert "U024BE7LH" not in marked.question and "&amp;" not in marked.question
