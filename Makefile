@@ -37,7 +37,7 @@ test: install
 # Tuning sets choose parameters and fit the abstention model; held-out sets only report (README, "Quality").
 TUNING := ../shared/eval/questions.jsonl tests/data/questions_docs.jsonl tests/data/questions_corpus.jsonl \
 	tests/data/questions_offtopic.jsonl tests/data/questions_sessions_tuning.jsonl \
-	tests/data/questions_tuning_calibration.jsonl
+	tests/data/questions_tuning_calibration.jsonl tests/data/questions_tuning_declines.jsonl
 HELD_OUT := tests/data/questions_heldout.jsonl tests/data/questions_sessions_heldout.jsonl
 
 eval: install

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from bot.abstention import Abstention, Evidence
 from bot.cards import split_events
-from bot.intents import asks_next_month, asks_upcoming
+from bot.intents import asks_next_month, asks_upcoming, asks_when_or_where
 from bot.language import detect_language
 from bot.markup import unmark
 from embeddings.config import Settings
@@ -243,7 +243,11 @@ class Answerer:
         if listed is not None:
             _, rows = listed
             return [Hit(self.index.passages[row], 1.0 / (rank + 1), {"listed": 1.0}) for rank, row in enumerate(rows)]
-        return self._dedupe(self.retriever.search(question, k=RANKED * 3, lang=lang), lang)
+        hits = self.retriever.search(question, k=RANKED * 3, lang=lang)
+        if not asks_when_or_where(question):
+            # A card says only an event's dates and place: for any other question, every passage goes first.
+            hits = sorted(hits, key=lambda hit: hit.passage.kind == "event")
+        return self._dedupe(hits, lang)
 
     def _dedupe(self, hits: list[Hit], lang: str) -> list[Hit]:
         ranked: list[Hit] = []

@@ -54,3 +54,17 @@ def _close(gap: str) -> bool:
 
 def asks_next_month(question: str) -> bool:
     return bool(_NEXT_MONTH.search(question))
+
+
+_WHEN_WHERE = re.compile(
+    r"(?:when|where|dates?|days?|city|venue|held|location|place)|when's|"
+    r"cu[aá]ndo|d[oó]nde|fechas?|d[ií]as?|ciudad|lugar|sede|"
+    r"什么时候|何时|哪天|哪一天|几号|日期|时间|在哪|哪里|哪个城市|地点|举办地",
+    re.IGNORECASE,
+)
+
+
+def asks_when_or_where(question: str) -> bool:
+    """"When was Istio Day Europe 2025?", "¿Dónde fue la KubeCon NA 2024?", "IstioCon 2022 是什么时候？": what
+    an event's card (its dates and place) answers."""
+    return bool(_WHEN_WHERE.search(question))

@@ -1,7 +1,7 @@
 """A bilingual lexicon mined from the corpus's own translations, to carry question words across languages.
 
-BM25 only matches words spelled alike, so an English question about "Beijing" never meets a Chinese-only
-paragraph about 北京 by words. The posts translated into several languages are aligned paragraph by
+BM25 only matches words spelled alike, so an English question about "Shanghai" never meets a Chinese-only
+paragraph about 上海 by words. The posts translated into several languages are aligned paragraph by
 paragraph (:mod:`embeddings.translations`); a word and its translation keep appearing in aligned
 paragraphs together and rarely apart. The Dice coefficient of those co-occurrences ranks, for each word,
 the words of the other languages that translate it. Nothing is written by hand: what the corpus does not

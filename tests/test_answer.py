@@ -214,3 +214,14 @@ def test_a_link_in_a_quoted_sentence_stays_clickable_where_it_is_written(answere
     blocks = str(answer_message(answer).block_dicts())
     assert "<https://istioconchina2023.sched.com/|" in blocks
     assert "(https://istioconchina2023.sched.com/)" in render_answer(answer)
+
+
+def test_an_event_card_answers_when_and_where_and_no_other_question(answerer: Answerer) -> None:
+    from bot.intents import asks_when_or_where
+
+    assert asks_when_or_where("When was Istio Day Europe 2025?") and asks_when_or_where("¿Dónde fue la KubeCon 2024?")
+    assert asks_when_or_where("IstioCon 2022 是什么时候？") and not asks_when_or_where("Who spoke about eBPF?")
+    other = answerer.rank("Who from Lyft spoke at the all-day Istio Twitch stream in 2018?", "en")
+    assert other and all(hit.passage.kind != "event" for hit in other[:5])
+    when = answerer.rank("When was the all-day Istio Twitch stream?", "en")
+    assert any(hit.passage.kind == "event" for hit in when[:3])
