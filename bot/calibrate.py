@@ -23,7 +23,7 @@ from bot.intents import asks_upcoming
 from bot.language import detect_language
 from bot.markup import unmark
 
-MAX_FALSE_ABSTAIN = 0.03
+MAX_FALSE_ABSTAIN = 0.02
 """Out-of-fold share of answerable tuning questions the chosen threshold may decline (target: 0.05)."""
 FOLDS = 5
 C = 0.1

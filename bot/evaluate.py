@@ -17,12 +17,14 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from bot.answer import Answer, Answerer
 from bot.blocks import answer_message
+from embeddings.events import find_dates
 from embeddings.markdown import display_url, youtube_id
 from embeddings.passages import Passage
 from embeddings.search import Hit
@@ -59,9 +61,23 @@ def load_questions(path: Path) -> list[Question]:
 
 
 def is_relevant(passage: Passage, relevant: tuple[str, ...]) -> bool:
-    """Does the passage's text, or one of its links as written in markdown, contain a relevant string?"""
+    """Does the passage's text, or one of its links as written in markdown, contain a relevant string?
+
+    A relevant string that is a dated day ("April 1, 2025", "2025年4月1日") also matches a passage that
+    gives that day in another format or language ("1 April 2025", "1–4 de abril de 2025"): the answer
+    to "when" is the day, not its spelling.
+    """
     haystacks = [passage.text.lower()] + [f"[{ln.text}]({ln.url})".lower() for ln in passage.links]
-    return any(needle.lower() in hay for needle in relevant for hay in haystacks)
+    if any(needle.lower() in hay for needle in relevant for hay in haystacks):
+        return True
+    wanted = {day for needle in relevant for day in _days(needle)}
+    return bool(wanted and wanted & _days(passage.text))
+
+
+@lru_cache(maxsize=8192)
+def _days(text: str) -> frozenset[str]:
+    """The first days of the dates ``text`` writes with their year."""
+    return frozenset(span.start for span in find_dates(text, ""))
 
 
 def answers(passage: Passage, relevant: tuple[str, ...], answerer: Answerer) -> bool:

@@ -57,14 +57,25 @@ def asks_next_month(question: str) -> bool:
 
 
 _WHEN_WHERE = re.compile(
-    r"(?:when|where|dates?|days?|city|venue|held|location|place)|when's|"
-    r"cu[aá]ndo|d[oó]nde|fechas?|d[ií]as?|ciudad|lugar|sede|"
+    r"\b(?:when|where|dates?|(?:what|which) day|city|venue|held|location)\b|"
+    r"\bcu[aá]ndo\b|\bd[oó]nde\b|\bfechas?\b|\bqu[eé] d[ií]a\b|\bciudad\b|\blugar\b|\bsede\b|"
     r"什么时候|何时|哪天|哪一天|几号|日期|时间|在哪|哪里|哪个城市|地点|举办地",
+    re.IGNORECASE,
+)
+
+
+_WHERE_TO_FIND = re.compile(
+    r"\bwhere (?:can|could|do|should|would) (?:i|we|you|one)\b"
+    r"|\bwhere(?:'s| is| are) the (?:video|recording|slides?|link)"
+    r"|\bd[oó]nde (?:puedo|podemos|se puede|encuentro"
+    r"|est[aá]n? (?:el|la|los|las) (?:v[ií]deo|grabaci|diapositiva|enlace))"
+    r"|(?:在哪|哪里)(?:里)?(?:可以|能)?(?:看|找|下载|观看)",
     re.IGNORECASE,
 )
 
 
 def asks_when_or_where(question: str) -> bool:
     """"When was Istio Day Europe 2025?", "¿Dónde fue la KubeCon NA 2024?", "IstioCon 2022 是什么时候？": what
-    an event's card (its dates and place) answers."""
-    return bool(_WHEN_WHERE.search(question))
+    an event's card (its dates and place) answers. "Where can I watch…", "¿Dónde puedo ver…?" and
+    "在哪看" ask for a recording or a link, not a place."""
+    return bool(_WHEN_WHERE.search(question)) and not _WHERE_TO_FIND.search(question)

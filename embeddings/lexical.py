@@ -84,6 +84,10 @@ def name_terms(text: str) -> set[str]:
     return terms
 
 
+STEM = 5
+"""Characters two inflections of one word share in the languages we index ("protegió" / "protege")."""
+
+
 class Vocabulary:
     """The words an index knows, looked up leniently: "Solo" is known from "solo.io", "Shangai" from
     "shanghai" (one letter off), so only names the posts never mention count as unknown."""
@@ -106,6 +110,16 @@ class Vocabulary:
         if len(term) >= 5:  # one letter missing, extra or wrong: symmetric deletions meet
             return term in self._deletes or any(v in self._known or v in self._deletes for v in _deletions(term))
         return False
+
+
+    def shares_stem(self, term: str, stem: int = STEM) -> bool:
+        """Does some word begin like ``term`` (its first ``stem`` characters; short words exactly)?
+        "protegió" and "financieros" share a stem with words of the Spanish posts; "weather" shares none."""
+        if term in self._known or len(term) <= stem:
+            return term in self._known
+        prefix = term[:stem]
+        at = bisect.bisect_left(self._terms, prefix)
+        return at < len(self._terms) and self._terms[at].startswith(prefix)
 
 
 def _deletions(term: str) -> set[str]:

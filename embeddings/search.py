@@ -232,8 +232,9 @@ class HybridRetriever:
         checked = [name for name in all_names if len(name) > 3 or any(ch.isdigit() for ch in name)]
         unknown = float(sum(not self.vocabulary.knows(name) for name in checked))
         distinct = set(question_terms)
-        # (exact lookup: "weather" is one letter from "whether", yet no post speaks of the weather)
-        unknown_words = sum(t not in self.vocabulary for t in distinct) / len(distinct) if distinct else 0.0
+        # (by stem, not the typo-lenient lookup: "weather" is one letter from "whether", yet no post speaks
+        # of the weather, while "protegió" is the "protege" of the Spanish posts)
+        unknown_words = sum(not self.vocabulary.shares_stem(t) for t in distinct) / len(distinct) if distinct else 0.0
         names = all_names - event
         words = set(question_terms)
         for i in best:

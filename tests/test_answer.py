@@ -125,7 +125,7 @@ def test_links_drop_the_si_tracking_parameter(answerer: Answerer) -> None:
     ("lang", "question"),
     [
         ("en", "How did Bloomberg protect its financial data with Istio?"),
-        ("es", "¿Cómo protegió Bloomberg sus datos financieros con Istio?"),
+        ("es", "¿Cómo protege Bloomberg su información financiera con Istio?"),
         ("zh", "彭博社如何使用 Istio 保护他们的财务信息？"),
     ],
 )

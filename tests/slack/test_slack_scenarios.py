@@ -201,7 +201,8 @@ def test_thread_follow_up_is_answered_only_where_the_bot_answered(bot: BotServer
     mock_slack.wait_for("chat.postMessage")
     mock_slack.settle(quiet=0.3)
     follow = {"type": "message", "channel_type": "channel", "channel": CHANNEL, "user": "U0000ANA",
-              "text": "Where can I watch the Bloomberg talk?", "ts": new_ts(), "thread_ts": first["ts"]}
+              "text": "Where can I watch the Bloomberg talk from Istio Day Europe 2023?", "ts": new_ts(),
+              "thread_ts": first["ts"]}
     bot.event(follow)
     posts = mock_slack.wait_for("chat.postMessage", count=2)
     assert posts[1].body["thread_ts"] == first["ts"]
