@@ -221,6 +221,8 @@ def test_an_event_card_answers_when_and_where_and_no_other_question(answerer: An
 
     assert asks_when_or_where("When was Istio Day Europe 2025?") and asks_when_or_where("¿Dónde fue la KubeCon 2024?")
     assert asks_when_or_where("IstioCon 2022 是什么时候？") and not asks_when_or_where("Who spoke about eBPF?")
+    assert not asks_when_or_where("Where can I watch the Bloomberg talk?")  # a recording, not a place
+    assert not asks_when_or_where("What happened at Istio Day Europe 2025?")  # "Day" names the event
     other = answerer.rank("Who from Lyft spoke at the all-day Istio Twitch stream in 2018?", "en")
     assert other and all(hit.passage.kind != "event" for hit in other[:5])
     when = answerer.rank("When was the all-day Istio Twitch stream?", "en")

@@ -173,3 +173,13 @@ def test_eval_counts_only_links_the_slack_reply_shows() -> None:
     assert "https://istio.io/latest/blog/2023/x" in shown
     assert not any("example.com" in url for url in shown)  # cited beside the quote, never drawn
     assert shown_links(Answer("q", "en", True, kind="none")) == set()
+
+
+def test_a_date_is_the_same_answer_in_any_format() -> None:
+    from bot.evaluate import is_relevant
+    from embeddings.passages import Passage
+
+    card = Passage(id="event/x/es#0", doc_id="event/x/es", lang="es", title="IstioCon 2021", date="", url="",
+                   section="", position=0, text="IstioCon 2021: 22–26 de febrero de 2021, virtual.")
+    assert is_relevant(card, ("February 22, 2021",)) and is_relevant(card, ("2021年2月22日",))
+    assert not is_relevant(card, ("February 23, 2021",)) and not is_relevant(card, ("February 22",))
