@@ -7,6 +7,11 @@ Dense scores are centred per passage language: multilingual encoders give passag
 own language a roughly constant bonus, which would bury the right paragraph when it exists only in
 another language. Subtracting the query's mean similarity to each language (``q · centroid``, exact
 and O(1) per language) removes that bonus.
+
+BM25 reads only the question's own language, so two things carry it across: the question's words are
+expanded with their translations from the lexicon mined at index build (:mod:`embeddings.lexicon`),
+and a passage with no version in the question's language gets part of a lexical vote from its dense
+rank (``UNREAD_SHARE``) instead of none.
 """
 
 from __future__ import annotations
