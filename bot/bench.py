@@ -271,6 +271,7 @@ def bench_index(settings: Any) -> dict[str, Any]:
 def bench_answers(answerer: Any, questions: list[tuple[str, str]], repeats: int) -> dict[str, Any]:
     """Warm latency of retrieval alone and of the full reply (answer plus Slack blocks)."""
     from bot.answer import RANKED
+    from bot.language import detect_language
 
     build_blocks = _blocks_builder()
     for question, _ in questions[:5]:  # warm-up: detector and tokenizer caches, first-call allocations
@@ -280,7 +281,7 @@ def bench_answers(answerer: Any, questions: list[tuple[str, str]], repeats: int)
     for _ in range(repeats):
         for question, _ in questions:
             started = time.perf_counter()
-            answerer.retriever.search(question, k=RANKED * 3)
+            answerer.retriever.search(question, k=RANKED * 3, lang=detect_language(question))
             retrieval.append(time.perf_counter() - started)
         for question, _ in questions:
             started = time.perf_counter()

@@ -243,6 +243,7 @@ def answer_message(
     video_lines: list[str] = []
     plain_videos: list[str] = []
     # Videos a session or event citation already links are not listed twice.
+    # (A video a quoted post sentence links inline is still listed: the list is where to watch.)
     seen = {ln.url for s in answer.snippets if s.kind != "post" for ln in s.links}
     for link_ in answer.links:
         if link_.kind == "video" and link_.url not in seen:

@@ -24,7 +24,8 @@ from bot.language import detect_language
 from bot.markup import unmark
 
 MAX_FALSE_ABSTAIN = 0.02
-"""Out-of-fold share of answerable tuning questions the chosen threshold may decline (target: 0.05)."""
+"""Out-of-fold share of answerable tuning questions the chosen threshold may decline (issue 9 allows 0.05:
+the margin is for questions unlike the tuning sets)."""
 FOLDS = 5
 C = 0.1
 """Inverse regularisation strength: the out-of-fold ROC AUC was 0.933 at 0.1, 0.932 at 1, 0.930 at 10."""
@@ -60,8 +61,11 @@ class AbstentionCalibrator:
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
-        x = np.stack([e.vector() for e in self.evidence])
         y = np.array(self.answerable, dtype=int)
+        if min(int(y.sum()), int(len(y) - y.sum())) < FOLDS:
+            raise ValueError(f"need at least {FOLDS} answerable and {FOLDS} unanswerable questions to calibrate, "
+                             f"got {int(y.sum())} and {int(len(y) - y.sum())}")
+        x = np.stack([e.vector() for e in self.evidence])
         pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=C, class_weight="balanced", max_iter=1000))
         folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0)
         out_of_fold = cross_val_predict(pipeline, x, y, cv=folds, method="predict_proba")[:, 1]

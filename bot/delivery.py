@@ -21,6 +21,7 @@ from bot.answer import Answer, Answerer
 from bot.blocks import Message, answer_message, error_message, help_message
 from bot.dedupe import Dedupe
 from bot.language import detect_language, ui_language
+from bot.markup import unmark
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ class Responder:
             return False
         reacted = _react(client, client.reactions_add, channel, ts, ids)
         try:
-            if not question.strip():
+            if not unmark(question):  # nothing but mentions or links of people
                 message = help_message(detect_language(event.get("text") or ""))
             else:
                 from bot.listeners.commands import build, parse  # the slash command's words work here too

@@ -72,6 +72,10 @@ class Index:
     lexicon: Lexicon = field(default_factory=lambda: Lexicon({}))
     """Word translations mined from those twins (for cross-lingual BM25)."""
 
+    def __post_init__(self) -> None:
+        if len(self.twins) != len(self.passages):  # an index assembled in code, without translations
+            self.twins = [set() for _ in self.passages]
+
     @property
     def model(self) -> str:
         return str(self.manifest["model"])

@@ -198,8 +198,7 @@ class HybridRetriever:
         # Words naming the event ("Istio Day", "Europe", "2025") already chose the post; at full weight
         # they favour any passage that repeats the event's name, so the other words count double.
         terms += [t for t in terms if t not in event]
-        if self.lexicon is not None:  # the question's words as the corpus translates them, counted once
-            terms += self.lexicon.expand(question_terms)
+        terms += self.lexicon.expand(question_terms)  # the question's words as the corpus translates them, once
         lexical = self.bm25.scores(terms)
         lex_ids = np.argsort(-lexical, kind="stable")[:CANDIDATES]
         lex_ids = lex_ids[lexical[lex_ids] > 0]

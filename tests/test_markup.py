@@ -31,3 +31,15 @@ def test_a_question_with_markup_gets_the_answer_it_gets_without(answerer: Answer
     assert not plain.abstained and not marked.abstained
     assert marked.snippets[0].url == plain.snippets[0].url
     assert "U024BE7LH" not in marked.question and "&amp;" not in marked.question
+
+
+def test_a_message_of_nothing_but_mentions_is_not_searched(answerer: Answerer) -> None:
+    answer, hits = answerer.respond("<@U024BE7LH> <!here>")
+    assert answer.abstained and hits == []
+
+
+def test_the_slash_command_reads_markup_before_asking() -> None:
+    from bot.listeners.commands import parse
+
+    assert parse("<@U024BE7LH> who spoke at IstioCon 2022? &amp; slides") == (
+        "ask", "who spoke at IstioCon 2022? & slides", "en")

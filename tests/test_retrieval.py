@@ -173,3 +173,12 @@ def test_dense_retriever_can_replace_hybrid(docs_index: Index, model: SentenceTr
     assert not answer.abstained
     shown = " ".join(s.text for s in answer.snippets) + " ".join(ln.url for ln in answer.links)
     assert "Zack Butcher" in shown or "gIntE4Nn5r4" in shown
+    # Without BM25 there is no calibration to use: the documented dense rule still declines off-topic.
+    assert Answerer(DenseRetriever(docs_index, model)).ask("How do I bake sourdough bread at home?").abstained
+
+
+def test_an_index_assembled_without_translations_still_answers(docs_index: Index, model: SentenceTransformer) -> None:
+    bare = Index(docs_index.passages, docs_index.vectors, docs_index.centroids, docs_index.manifest, docs_index.events)
+    assert len(bare.twins) == len(bare.passages)
+    answer = Answerer(HybridRetriever(bare, model)).ask("Who talked about using Istio for controls compliance?")
+    assert not answer.abstained

@@ -18,13 +18,14 @@ from bot.blocks import Message, answer_message, error_message, events_message, h
 from bot.delivery import Responder, log_ids
 from bot.i18n import SUBCOMMANDS
 from bot.language import detect_language, ui_language
+from bot.markup import unmark
 
 logger = logging.getLogger(__name__)
 
 
 def parse(text: str) -> tuple[str, str, str]:
     """``(subcommand, argument, UI language)``; text that starts with no subcommand word is a question."""
-    text = neutralize(" ".join(text.split()))
+    text = neutralize(unmark(text))  # Slack markup read as words; what is left of mentions made inert
     if not text:
         return "help", "", "en"
     word, _, rest = text.partition(" ")
