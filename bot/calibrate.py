@@ -19,9 +19,6 @@ import numpy as np
 from bot.abstention import Calibration, Evidence
 from bot.answer import Answerer
 from bot.evaluate import load_questions
-from bot.intents import asks_upcoming
-from bot.language import detect_language
-from bot.markup import unmark
 
 MAX_FALSE_ABSTAIN = 0.02
 """Out-of-fold share of answerable tuning questions the chosen threshold may decline (issue 9 allows 0.05:
@@ -42,15 +39,15 @@ class AbstentionCalibrator:
     counts: dict[str, int] = field(default_factory=dict)
 
     def collect(self, answerer: Answerer) -> None:
-        """Search every question as the bot would; list and "what's next" questions never abstain."""
+        """Answer every question as the bot would; list and "what's next" answers never abstain, so they
+        are left out."""
         for path in self.question_sets:
             used = 0
             for question in load_questions(path):
-                text = unmark(question.question)
-                if (asks_upcoming(text) and answerer.index.events) or answerer.lister.matches(text) is not None:
+                answer, hits = answerer.respond(question.question)
+                if answer.kind in ("sessions", "upcoming"):
                     continue
-                hits = answerer.rank(text, detect_language(text))
-                self.evidence.append(answerer.evidence(text, hits))
+                self.evidence.append(answerer.evidence(answer.question, hits))
                 self.answerable.append(not question.abstain)
                 used += 1
             self.counts[path.name] = used

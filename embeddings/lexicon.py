@@ -29,9 +29,6 @@ class Lexicon:
     def __init__(self, translations: dict[str, list[tuple[str, float]]]) -> None:
         self._translations = translations
 
-    def __len__(self) -> int:
-        return len(self._translations)
-
     def to_dict(self) -> dict[str, list[tuple[str, float]]]:
         return self._translations
 

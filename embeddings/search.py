@@ -136,11 +136,10 @@ class HybridRetriever:
         self.index = index
         self.lexicon = lexicon if lexicon is not None else index.lexicon
         self.unread_share = unread_share
-        self.twins = index.twins
         # For each passage, the languages it can be read in: its own and its translations'.
         passages = index.passages
         self._readable_in = [
-            {p.lang, *(passages[j].lang for j in twins)} for p, twins in zip(passages, self.twins, strict=True)
+            {p.lang, *(passages[j].lang for j in twins)} for p, twins in zip(passages, index.twins, strict=True)
         ]
         self.dense = DenseRetriever(index, model)
         self.bm25 = BM25Index([p.embedding_text for p in index.passages])
@@ -235,12 +234,11 @@ class HybridRetriever:
         # (Short letter-only names are left out: PDF, URL, CLI are generic, whatever the posts say.)
         checked = [name for name in all_names if len(name) > 3 or any(ch.isdigit() for ch in name)]
         unknown = float(sum(not self.vocabulary.knows(name) for name in checked))
-        distinct = set(question_terms)
+        words = set(question_terms)
         # (by stem, not the typo-lenient lookup: "weather" is one letter from "whether", yet no post speaks
         # of the weather, while "protegió" is the "protege" of the Spanish posts)
-        unknown_words = sum(not self.vocabulary.shares_stem(t) for t in distinct) / len(distinct) if distinct else 0.0
+        unknown_words = sum(not self.vocabulary.shares_stem(t) for t in words) / len(words) if words else 0.0
         names = all_names - event
-        words = set(question_terms)
         for i in best:
             channels[i].update(domain=domain, unknown_names=unknown, unknown_words=unknown_words,
                                term_coverage=self.bm25.coverage(words, i))
