@@ -61,6 +61,8 @@ class Snippet:
     event: Event | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
     """For each link, the range of ``text`` it is written on (``(0, 0)``: cited beside the text, not in it)."""
+    passage_id: str = ""
+    """The passage quoted (what the question log and feedback record)."""
 
 
 def _links_dict(links: list[Link]) -> list[dict[str, str]]:
@@ -305,7 +307,7 @@ class Answerer:
                 text = _best_sentences(p, query_terms, self._idf)[0] if p.kind == "session" else p.text.split("\n")[0]
                 links, spans = list(p.links), [(0, 0)] * len(p.links)
             snippets.append(Snippet(text, p.title, p.section, p.date, p.lang, p.url, round(hit.score, 4), links,
-                                    p.kind, p.session, p.event, spans))
+                                    p.kind, p.session, p.event, spans, passage_id=p.id))
         # The recordings the quoted sentences cite first, then the others of the quoted passages (a
         # session's page and slides are in its citation, not among the videos).
         media = [ln for snippet in snippets for ln in snippet.links]

@@ -17,9 +17,10 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 from bot.answer import Answerer
-from bot.dedupe import Dedupe
-from bot.delivery import Responder
+from bot.delivery import BotOptions, Responder
+from bot.home import HomeTabs
 from bot.listeners import register
+from bot.store import Store
 
 DEFAULT_PORT = 3000
 RATE_LIMIT_RETRIES = 2
@@ -90,16 +91,17 @@ def create_app(
     token: str | None = None,
     signing_secret: str | None = None,
     api_url: str | None = None,
-    dedupe: Dedupe | None = None,
+    store: Store | None = None,
+    options: BotOptions | None = None,
     client: WebClient | None = None,
     token_verification_enabled: bool = True,
 ) -> App:
     """The Bolt app with every listener registered.
 
     ``token``, ``signing_secret`` and ``api_url`` fall back to ``SLACK_BOT_TOKEN``,
-    ``SLACK_SIGNING_SECRET`` and ``SLACK_API_URL``; ``dedupe`` to the shared SQLite store
-    (:meth:`Dedupe.from_env`). Listeners run after the ack (``process_before_response=False``), so
-    retrieval never delays Slack's 3-second deadline.
+    ``SLACK_SIGNING_SECRET`` and ``SLACK_API_URL``; ``store`` to :meth:`Store.from_env` (``DATABASE_URL``,
+    else a SQLite file in ``CACHE_DIR``); ``options`` to :meth:`BotOptions.from_env`. Listeners run after
+    the ack (``process_before_response=False``), so retrieval never delays Slack's 3-second deadline.
     """
     config = SlackConfig.from_env(bot_token=token, signing_secret=signing_secret, api_url=api_url)
     client = client or create_web_client(config.bot_token, config.api_url)
@@ -110,5 +112,6 @@ def create_app(
         token_verification_enabled=token_verification_enabled,
         name="istio-events-bot",
     )
-    register(app, Responder(answerer, dedupe or Dedupe.from_env()))
+    responder = Responder(answerer, store or Store.from_env(), options or BotOptions.from_env())
+    register(app, responder, HomeTabs(answerer.index, answerer.today))
     return app

@@ -312,21 +312,21 @@ def _blocks_builder() -> Callable[[Any], Any]:
 # -- Slack path ----------------------------------------------------------------------------------
 
 
-def _serve_probe(docs: str | None, index: str | None, port: int, api_url: str, dedupe_db: str) -> None:
+def _serve_probe(docs: str | None, index: str | None, port: int, api_url: str, database_url: str) -> None:
     """Runs in a fresh interpreter: the HTTP mode (bot.server's ASGI app under uvicorn) on loopback."""
     import uvicorn
 
     from bot.answer import Answerer
     from bot.app import create_app
-    from bot.dedupe import Dedupe
     from bot.server import AppSlot, create_asgi_app
+    from bot.store import Store
     from embeddings.config import Settings
 
     settings = Settings.from_env(docs_dir=docs, index_dir=index)
     answerer = Answerer.from_settings(settings)
     answerer.ask("Who talked about ambient mesh?")  # warm, as a server is before it takes traffic
     app = create_app(answerer, token=BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=api_url,
-                     dedupe=Dedupe(dedupe_db))
+                     store=Store(database_url))
     slot = AppSlot()
     slot.fill(app, len(answerer.index.passages))
     config = uvicorn.Config(create_asgi_app(slot), host="127.0.0.1", port=port, log_level="warning")
@@ -337,7 +337,7 @@ def _serve_probe(docs: str | None, index: str | None, port: int, api_url: str, d
 def _bot_server(args: argparse.Namespace, api_url: str, tmp: Path) -> Iterator[subprocess.Popen[str]]:
     port = _free_port()
     command = [sys.executable, "-m", "bot.bench", "--probe-serve", f"--port={port}", f"--api-url={api_url}",
-               f"--dedupe-db={tmp / 'dedupe.sqlite'}"]
+               f"--database-url=sqlite:///{tmp / 'bot.sqlite'}"]
     command += [f"--docs={args.docs}"] if args.docs else []
     command += [f"--index={args.index}"] if args.index else []
     process = subprocess.Popen(command, env=_child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -657,7 +657,7 @@ def _probe_main(argv: list[str]) -> int:
     parser.add_argument("--index")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--api-url", default="")
-    parser.add_argument("--dedupe-db", default=":memory:")
+    parser.add_argument("--database-url", default="sqlite://")
     args = parser.parse_args(argv)
     if args.probe_startup:
         _startup_probe(args.docs, args.index)
@@ -665,7 +665,7 @@ def _probe_main(argv: list[str]) -> int:
         import logging
 
         logging.basicConfig(level=logging.WARNING)
-        _serve_probe(args.docs, args.index, args.port, args.api_url, args.dedupe_db)
+        _serve_probe(args.docs, args.index, args.port, args.api_url, args.database_url)
     else:
         parser.error("use `istio-events-bot bench`")
     return 0

@@ -20,10 +20,19 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    CheckboxesElement,
+    ContextActionsBlock,
     ContextBlock,
+    FeedbackButtonObject,
+    FeedbackButtonsElement,
+    InputBlock,
     MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
     SectionBlock,
 )
+from slack_sdk.models.views import View
 
 from bot.answer import MAX_LISTED_SHOWN, Answer
 from bot.cards import Part, event_parts, inline_parts, session_parts
@@ -39,6 +48,11 @@ MAX_TEXT_CHARS = 3900
 """Plain ``text`` is cut here: Slack truncates long messages and shows 4,000 characters at most."""
 MAX_BUTTON_VALUE = 2000
 SHARE_ACTION_ID = "share_answer"
+FEEDBACK_ACTION_ID = "answer_feedback"
+REASON_CALLBACK_ID = "feedback_reason"
+REASON_CHOICES = ("wrong", "unrelated", "missing", "declined")
+"""The "what was wrong?" modal's checkboxes (``reason_<choice>`` in :mod:`bot.i18n`)."""
+MAX_REASON_CHARS = 1000
 
 _SPECIAL = re.compile(r"<(?P<kind>[!@#])(?P<body>[^>|]*)(?:\|(?P<label>[^>]*))?>")
 _BROADCAST_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
@@ -146,6 +160,48 @@ def share_button(lang: str, value: dict[str, str]) -> ActionsBlock | None:
     )
 
 
+def feedback_block(answer_id: int, lang: str) -> ContextActionsBlock:
+    """Slack's native 👍 / 👎 feedback buttons; each value names the vote and the stored answer."""
+    return ContextActionsBlock(elements=[FeedbackButtonsElement(
+        action_id=FEEDBACK_ACTION_ID,
+        positive_button=FeedbackButtonObject(text=t(lang, "feedback_good"), value=f"good:{answer_id}"),
+        negative_button=FeedbackButtonObject(text=t(lang, "feedback_bad"), value=f"bad:{answer_id}"),
+    )])
+
+
+def parse_feedback_value(value: str) -> tuple[int, int] | None:
+    """``(vote, answer id)`` from a feedback button's value, or None when it is not one of ours."""
+    vote, _, answer_id = value.partition(":")
+    if vote not in ("good", "bad") or not answer_id.isdigit() or len(answer_id) > 18:
+        return None
+    return (1 if vote == "good" else -1), int(answer_id)
+
+
+def reason_modal(answer_id: int, lang: str) -> View:
+    """The "what was wrong?" modal a 👎 opens; ``private_metadata`` names the answer."""
+    lang = ui_language(lang)
+    return View(
+        type="modal",
+        callback_id=REASON_CALLBACK_ID,
+        private_metadata=str(answer_id),
+        title=PlainTextObject(text=clip(t(lang, "reason_title"), 24)),
+        submit=PlainTextObject(text=t(lang, "reason_submit")),
+        close=PlainTextObject(text=t(lang, "reason_close")),
+        blocks=[
+            InputBlock(
+                block_id="choices", optional=True, label=t(lang, "reason_label"),
+                element=CheckboxesElement(action_id="choices", options=[
+                    Option(value=choice, text=t(lang, f"reason_{choice}")) for choice in REASON_CHOICES
+                ]),
+            ),
+            InputBlock(
+                block_id="details", optional=True, label=t(lang, "reason_other"),
+                element=PlainTextInputElement(action_id="details", multiline=True, max_length=MAX_REASON_CHARS),
+            ),
+        ],
+    )
+
+
 def _finish(blocks: list[Block], tail: list[Block]) -> list[Block]:
     """Append ``tail`` (echo, button) while keeping the message within 50 blocks."""
     room = MAX_BLOCKS - len(tail)
@@ -219,15 +275,29 @@ def answer_message(
     share: dict[str, str] | None = None,
     shared_by: str | None = None,
     today: dt.date | None = None,
+    feedback: int | None = None,
+    note: str | None = None,
 ) -> Message:
     """The reply to a question: quoted snippets with citations and the videos, a list of sessions, or the
     coming events.
 
     ``echo_question`` repeats the (defanged) question, for replies seen outside the asker's thread;
-    ``share`` adds the "Share in channel" button with that value.
+    ``share`` adds the "Share in channel" button with that value; ``feedback`` the 👍 / 👎 buttons for
+    that stored answer id; ``note`` a line of the bot's own words first (e.g. "I read text only").
     """
     lang = ui_language(answer.lang)
     tail = _echo_and_share(lang, answer.question if echo_question else None, share, shared_by)
+    if feedback is not None:
+        tail.append(feedback_block(feedback, lang))
+    message = _answer_body(answer, lang, tail, today)
+    if note:
+        body = message.blocks[: len(message.blocks) - len(tail)]
+        message.blocks = _finish([context(escape(note)), *body], tail)
+        message.text = f"{note}\n\n{message.text}"
+    return message
+
+
+def _answer_body(answer: Answer, lang: str, tail: list[Block], today: dt.date | None) -> Message:
     if answer.kind == "sessions" and answer.sessions:
         return _sessions_blocks(answer, lang, tail)
     if answer.kind == "upcoming":

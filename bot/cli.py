@@ -258,6 +258,29 @@ def cmd_events(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The gap report from the store (``DATABASE_URL``, else the SQLite file in ``CACHE_DIR``)."""
+    from bot.report import gap_report, parse_since
+    from bot.store import Store, StoreError
+
+    try:
+        since = parse_since(args.since)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        store = Store.from_env(args.database_url)
+        try:
+            report = gap_report(store, since)
+        finally:
+            store.close()
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.to_text())
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.server import serve
 
@@ -336,6 +359,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default="en", help="language of dates and labels (en, es, zh)")
     p.add_argument("--today", type=dt.date.fromisoformat, help="ISO date that upcoming is counted from")
     p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser("report", help="questions declined, answers voted down, most asked topics, per language")
+    p.add_argument("--since", default="7d", help="how far back: 30m, 24h, 7d, 2w (default 7d)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--database-url", help="the store (default: $DATABASE_URL, else the SQLite file in CACHE_DIR)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("serve", parents=[common], help="run the Slack app (Socket Mode or HTTP)")
     p.set_defaults(func=cmd_serve)

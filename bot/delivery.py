@@ -9,9 +9,11 @@ text.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk import WebClient
@@ -19,9 +21,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.answer import Answer, Answerer
 from bot.blocks import Message, answer_message, error_message, help_message
-from bot.dedupe import Dedupe
 from bot.language import detect_language, ui_language
 from bot.markup import unmark
+from bot.store import AnswerRecord, Store, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,8 @@ REJECTED_BLOCKS = frozenset(
      "too_many_blocks"}
 )
 """``chat.postMessage`` errors meaning "this rich message is not acceptable": retry as plain text."""
+PRUNE_EVERY = 3600.0
+"""Seconds between two applications of the store's retention (``FEEDBACK_RETENTION_DAYS``)."""
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 
 
@@ -56,23 +60,26 @@ def strip_mentions(text: str, bot_user_id: str | None = None) -> str:
     return " ".join(text.split())
 
 
-def post_message(client: WebClient, channel: str, message: Message, ids: dict[str, Any], **extra: Any) -> bool:
-    """``chat.postMessage`` with blocks; if Slack rejects the blocks, the plain text alone. True if posted."""
+def post_message(
+    client: WebClient, channel: str, message: Message, ids: dict[str, Any], **extra: Any
+) -> str | None:
+    """``chat.postMessage`` with blocks; if Slack rejects the blocks, the plain text alone. The posted
+    message's ``ts``, or None when nothing could be posted."""
     try:
-        client.chat_postMessage(channel=channel, **message.post_kwargs(), **extra)
-        return True
+        response = client.chat_postMessage(channel=channel, **message.post_kwargs(), **extra)
+        return str(response.get("ts") or "")
     except SlackApiError as exc:
         error = exc.response.get("error") if exc.response is not None else None
         if error not in REJECTED_BLOCKS:
             logger.error("chat.postMessage failed (%s) %s", error, ids)
-            return False
+            return None
         logger.warning("chat.postMessage rejected the blocks (%s); posting plain text %s", error, ids)
     try:
-        client.chat_postMessage(channel=channel, **message.plain_kwargs(), **extra)
-        return True
+        response = client.chat_postMessage(channel=channel, **message.plain_kwargs(), **extra)
+        return str(response.get("ts") or "")
     except SlackApiError as exc:
         logger.error("plain-text chat.postMessage failed (%s) %s", exc.response.get("error"), ids)
-        return False
+        return None
 
 
 def _react(client: WebClient, method: Callable[..., Any], channel: str, ts: str, ids: dict[str, Any]) -> bool:
@@ -88,12 +95,66 @@ def _react(client: WebClient, method: Callable[..., Any], channel: str, ts: str,
         return False
 
 
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or not value.strip():
+        return default
+    if value.strip().lower() in ("1", "on", "true", "yes"):
+        return True
+    if value.strip().lower() in ("0", "off", "false", "no"):
+        return False
+    raise ValueError(f"expected on or off, not {value!r}")
+
+
+@dataclass(frozen=True)
+class BotOptions:
+    """How the bot behaves in a workspace (``FOLLOW_THREADS``, ``ADMIN_USER_IDS`` when not given)."""
+
+    follow_threads: bool = True
+    """Answer questions in threads the bot answered in without a new mention."""
+    admin_user_ids: frozenset[str] = frozenset()
+    """Slack user ids allowed to see ``/istio-events report``."""
+
+    @classmethod
+    def from_env(cls, follow_threads: bool | None = None, admin_user_ids: frozenset[str] | None = None) -> BotOptions:
+        env = os.environ
+        try:
+            follow = _flag(env.get("FOLLOW_THREADS"), True) if follow_threads is None else follow_threads
+        except ValueError as exc:
+            raise SystemExit(f"FOLLOW_THREADS: {exc}") from None
+        admins = admin_user_ids if admin_user_ids is not None else frozenset(
+            re.findall(r"[UW][A-Z0-9]+", env.get("ADMIN_USER_IDS") or "")
+        )
+        return cls(follow_threads=follow, admin_user_ids=admins)
+
+
+def answer_record(answer: Answer | None, question: str, surface: str, lang: str, user_hash: str | None) -> AnswerRecord:
+    """What the question log keeps of one answer: what was asked and what was cited (never who asked)."""
+    if answer is None:
+        return AnswerRecord(surface, question, lang, declined=False, kind="error", user_hash=user_hash)
+    documents = tuple(dict.fromkeys(s.url for s in answer.snippets))
+    passages = tuple(s.passage_id for s in answer.snippets if s.passage_id)
+    topic = answer.snippets[0].title if answer.snippets else None
+    if answer.kind == "sessions":
+        documents = tuple(dict.fromkeys(s.page for s in answer.sessions if s.page))
+        passages = tuple(s.id for s in answer.sessions)
+        topic = answer.sessions[0].event if answer.sessions else None
+    elif answer.kind == "upcoming":
+        documents = tuple(e.key for e in answer.events)
+        topic = "upcoming events"
+    return AnswerRecord(
+        surface=surface, question=question, lang=answer.lang, declined=answer.abstained, kind=answer.kind,
+        documents=documents, passages=passages, topic=topic, user_hash=user_hash,
+    )
+
+
 @dataclass
 class Responder:
-    """Answers messages for every listener: one reply per message, in the right thread."""
+    """Answers messages for every listener: one reply per message, in the right thread, logged once."""
 
     answerer: Answerer
-    dedupe: Dedupe
+    store: Store
+    options: BotOptions = field(default_factory=BotOptions)
+    _next_prune: float = field(default=0.0, init=False, repr=False)
 
     def safe_ask(self, question: str, ids: dict[str, Any], lang: str | None = None) -> tuple[Answer | None, str]:
         """The answer (None on an internal failure, which is logged) and the UI language to use."""
@@ -107,6 +168,85 @@ class Responder:
             except Exception:
                 return None, "en"
 
+    def claim(self, channel: str, ts: str, ids: dict[str, Any]) -> bool:
+        """First delivery of this message? With the store down, answer anyway (a duplicate beats silence)."""
+        try:
+            return self.store.claim(channel, ts)
+        except StoreError as exc:
+            logger.error("store unavailable, answering without the exactly-once claim (%s) %s", exc, ids)
+            return True
+
+    def user_hash(self, team: str | None, user: str | None) -> str | None:
+        """The salted hash the store keeps instead of a user id (None when unknown or the store is down)."""
+        if not user:
+            return None
+        try:
+            return self.store.hash_user(team, user)
+        except StoreError as exc:
+            logger.warning("could not hash the user id (%s)", exc)
+            return None
+
+    def log_answer(
+        self, answer: Answer | None, question: str, surface: str, lang: str, body: dict[str, Any], user: str | None
+    ) -> int | None:
+        """Record the answer in the question log; its id goes into the feedback buttons (None if not stored)."""
+        team = body.get("team_id") or (body.get("team") or {}).get("id")
+        record = answer_record(answer, question, surface, lang, self.user_hash(team, user))
+        try:
+            answer_id = self.store.record_answer(record)
+            if time.monotonic() >= self._next_prune:  # retention applied as the log grows, hourly at most
+                self._next_prune = time.monotonic() + PRUNE_EVERY
+                removed = self.store.prune()
+                if removed:
+                    logger.info("retention: %d expired rows removed from the store", removed)
+            return answer_id
+        except StoreError as exc:
+            logger.error("could not log the answer; replying without feedback buttons (%s) %s", exc, log_ids(body))
+            return None
+
+    def attach(self, answer_id: int | None, channel: str, ts: str | None) -> None:
+        """Remember which message carries the answer, so reactions on it count as votes."""
+        if answer_id is None or not ts:
+            return
+        try:
+            self.store.attach_reply(answer_id, channel, ts)
+        except StoreError as exc:
+            logger.warning("could not remember the reply's ts (%s)", exc)
+
+    def follow(self, channel: str, thread_ts: str) -> None:
+        try:
+            self.store.follow_thread(channel, thread_ts)
+        except StoreError as exc:
+            logger.warning("could not remember the thread (%s)", exc)
+
+    def follows(self, channel: str, thread_ts: str) -> bool:
+        try:
+            return self.store.follows_thread(channel, thread_ts)
+        except StoreError as exc:
+            logger.warning("could not read the followed threads (%s)", exc)
+            return False
+
+    def compose(
+        self, body: dict[str, Any], question: str, surface: str, *, note: str | None = None
+    ) -> tuple[Message, int | None]:
+        """The reply to a message (the slash command's words work too) and its logged answer id."""
+        event = body.get("event") or {}
+        ids = log_ids(body)
+        if not unmark(question):  # nothing but mentions or links of people
+            lang = detect_language(event.get("text") or "")
+            return (Message(text=note, blocks=[]) if note else help_message(lang)), None
+        from bot.listeners.commands import build, parse
+
+        kind, arg, lang = parse(question)
+        if kind in ("help", "events", "videos"):
+            return build(self, kind, arg, lang, ids, share=False), None
+        answer, ui_lang = self.safe_ask(question, ids)
+        answer_id = self.log_answer(answer, question, surface, ui_lang, body, event.get("user"))
+        if answer is None:
+            return error_message(ui_lang), answer_id
+        message = answer_message(answer, today=self.answerer.today(), feedback=answer_id, note=note)
+        return message, answer_id
+
     def reply(
         self,
         client: WebClient,
@@ -114,33 +254,38 @@ class Responder:
         question: str,
         *,
         thread_ts: str | None,
+        surface: str,
+        note: str | None = None,
+        working: Callable[[], Any] | None = None,
     ) -> bool:
-        """Answer the event's message once (``thread_ts`` None means in the channel itself, as in DMs)."""
+        """Answer the event's message once (``thread_ts`` None means in the channel itself, as in DMs).
+
+        While it works, the question gets :eyes:, or ``working`` is called instead once the message is
+        claimed (the assistant panel shows a status line)."""
         event = body["event"]
         channel, ts = event["channel"], event["ts"]
         ids = log_ids(body)
-        if not self.dedupe.claim(channel, ts):
+        if not self.claim(channel, ts, ids):
             logger.info("duplicate delivery ignored %s", ids)
             return False
-        reacted = _react(client, client.reactions_add, channel, ts, ids)
+        reacted = working is None and _react(client, client.reactions_add, channel, ts, ids)
+        if working is not None:
+            try:
+                working()
+            except Exception:
+                logger.info("could not show the working status %s", ids, exc_info=True)
         try:
-            if not unmark(question):  # nothing but mentions or links of people
-                message = help_message(detect_language(event.get("text") or ""))
-            else:
-                from bot.listeners.commands import build, parse  # the slash command's words work here too
+            message, answer_id = self.compose(body, question, surface, note=note)
+            if note and not message.blocks:  # a file and no words: the note alone
+                from bot.blocks import section
 
-                kind, arg, lang = parse(question)
-                if kind in ("help", "events", "videos"):
-                    message = build(self, kind, arg, lang, ids, share=False)
-                else:
-                    answer, lang = self.safe_ask(question, ids)
-                    today = self.answerer.today()
-                    message = answer_message(answer, today=today) if answer is not None else error_message(lang)
+                message = Message(text=note, blocks=[section(note)])
             extra = {"thread_ts": thread_ts} if thread_ts else {}
             posted = post_message(client, channel, message, ids, **extra)
-            if posted and thread_ts:
-                self.dedupe.follow_thread(channel, thread_ts)
-            return posted
+            self.attach(answer_id, channel, posted)
+            if posted is not None and thread_ts:
+                self.follow(channel, thread_ts)
+            return posted is not None
         finally:
             if reacted:
                 _react(client, client.reactions_remove, channel, ts, ids)

@@ -59,6 +59,51 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_en": "English",
         "lang_es": "Spanish",
         "lang_zh": "Chinese",
+        "file_note": "I read text only: I cannot open files or images. Ask me your question in words.",
+        "assistant_greeting": (
+            "Hi! I answer questions about Istio community events (IstioCon, Istio Day, KubeCon) from istio.io: "
+            "what was said, when and where, and where to watch the talks. Ask in English, Spanish or Chinese."
+        ),
+        "assistant_prompts_title": "Try asking",
+        "prompt_latest": "What happened at {event}?",
+        "prompt_recordings_title": "Recordings from {event}",
+        "prompt_recordings": "videos {event}",
+        "prompt_next": "Which Istio events are coming up?",
+        "prompt_events_title": "Every event you know about",
+        "prompt_events": "events",
+        "status_searching": "is searching istio.io…",
+        "feedback_good": "Helpful",
+        "feedback_bad": "Not helpful",
+        "feedback_thanks": "Thanks for the feedback!",
+        "feedback_failed": "Sorry, I could not record your feedback right now. Please try again later.",
+        "feedback_unknown": "I no longer have that answer on record, so the vote was not counted.",
+        "reason_title": "What was wrong?",
+        "reason_label": "What was wrong with the answer?",
+        "reason_other": "Anything else (optional)",
+        "reason_submit": "Send",
+        "reason_close": "Cancel",
+        "reason_wrong": "It is wrong or out of date",
+        "reason_unrelated": "It does not answer my question",
+        "reason_missing": "A link or recording is missing",
+        "reason_declined": "It should have known the answer",
+        "report_refused": "Sorry, only the bot's admins can see the report (`ADMIN_USER_IDS`).",
+        "report_failed": "Sorry, the report is not available right now: the feedback store cannot be read.",
+        "home_title": "Istio Events",
+        "home_intro": (
+            "I answer questions about Istio community events from what istio.io has published: recap posts, "
+            "the IstioCon programs with their talks and recordings, and the dates of each event."
+        ),
+        "home_how": "*How to ask*",
+        "home_ways": (
+            "• Mention me in a channel: `@istio-events when is the next IstioCon?`\n"
+            "• Send me a direct message, or open me in the assistant panel\n"
+            "• `{command} <question>`, `{command} events`, `{command} videos [topic]`, `{command} help`"
+        ),
+        "home_languages": "*Languages*: ask in English, Español or 中文; I reply in your language and quote posts in "
+                          "any of them.",
+        "home_events": "*Events I know about*",
+        "home_recordings": "*Latest recordings* · {event}",
+        "home_feedback": "Use 👍 / 👎 under an answer (or react with them) to tell the maintainers how I did.",
     },
     "es": {
         "lead": "Esto es lo que dice istio.io al respecto:",
@@ -110,6 +155,35 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_en": "inglés",
         "lang_es": "español",
         "lang_zh": "chino",
+        "file_note": "Solo leo texto: no puedo abrir archivos ni imágenes. Escríbeme tu pregunta con palabras.",
+        "assistant_greeting": (
+            "¡Hola! Respondo preguntas sobre los eventos de la comunidad de Istio (IstioCon, Istio Day, KubeCon) "
+            "a partir de istio.io: qué se dijo, cuándo y dónde, y dónde ver las charlas."
+        ),
+        "assistant_prompts_title": "Prueba a preguntar",
+        "prompt_latest": "¿Qué pasó en {event}?",
+        "prompt_recordings_title": "Grabaciones de {event}",
+        "prompt_recordings": "vídeos {event}",
+        "prompt_next": "¿Cuáles son los próximos eventos de Istio?",
+        "prompt_events_title": "Todos los eventos que conoces",
+        "prompt_events": "eventos",
+        "status_searching": "está buscando en istio.io…",
+        "feedback_good": "Útil",
+        "feedback_bad": "No es útil",
+        "feedback_thanks": "¡Gracias por tu opinión!",
+        "feedback_failed": "Lo siento, ahora no puedo guardar tu opinión. Vuelve a intentarlo más tarde.",
+        "feedback_unknown": "Ya no tengo registrada esa respuesta, así que el voto no se contó.",
+        "reason_title": "¿Qué falló?",
+        "reason_label": "¿Qué estaba mal en la respuesta?",
+        "reason_other": "Algo más (opcional)",
+        "reason_submit": "Enviar",
+        "reason_close": "Cancelar",
+        "reason_wrong": "Es incorrecta o está desactualizada",
+        "reason_unrelated": "No responde a mi pregunta",
+        "reason_missing": "Falta un enlace o una grabación",
+        "reason_declined": "Debería haber sabido la respuesta",
+        "report_refused": "Lo siento, solo los administradores del bot pueden ver el informe (`ADMIN_USER_IDS`).",
+        "report_failed": "Lo siento, el informe no está disponible ahora: no se puede leer el almacén de opiniones.",
     },
     "zh": {
         "lead": "以下是 istio.io 上的相关内容：",
@@ -158,6 +232,35 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_en": "英文",
         "lang_es": "西班牙文",
         "lang_zh": "中文",
+        "file_note": "我只能读取文字，无法打开文件或图片。请用文字提问。",
+        "assistant_greeting": (
+            "你好！我根据 istio.io 回答有关 Istio 社区活动（IstioCon、Istio Day、KubeCon）的问题："
+            "讲了什么、何时何地举行，以及在哪里观看演讲录像。"
+        ),
+        "assistant_prompts_title": "试着问问",
+        "prompt_latest": "{event} 有哪些内容？",
+        "prompt_recordings_title": "{event} 的录像",
+        "prompt_recordings": "视频 {event}",
+        "prompt_next": "接下来有哪些 Istio 活动？",
+        "prompt_events_title": "你了解的所有活动",
+        "prompt_events": "活动",
+        "status_searching": "正在搜索 istio.io…",
+        "feedback_good": "有帮助",
+        "feedback_bad": "没有帮助",
+        "feedback_thanks": "感谢你的反馈！",
+        "feedback_failed": "抱歉，现在无法记录你的反馈，请稍后再试。",
+        "feedback_unknown": "我已不再保存那条回答，因此这次投票没有计入。",
+        "reason_title": "哪里不对？",
+        "reason_label": "这条回答哪里不对？",
+        "reason_other": "其他说明（可选）",
+        "reason_submit": "提交",
+        "reason_close": "取消",
+        "reason_wrong": "内容有误或已过时",
+        "reason_unrelated": "没有回答我的问题",
+        "reason_missing": "缺少链接或录像",
+        "reason_declined": "它本应知道答案",
+        "report_refused": "抱歉，只有机器人的管理员（`ADMIN_USER_IDS`）可以查看报告。",
+        "report_failed": "抱歉，现在无法生成报告：无法读取反馈存储。",
     },
 }
 
@@ -172,6 +275,9 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "videos": ("videos", "en"),
     "vídeos": ("videos", "es"),
     "视频": ("videos", "zh"),
+    "report": ("report", "en"),
+    "informe": ("report", "es"),
+    "报告": ("report", "zh"),
 }
 """Subcommands and their translations; the word used also picks the reply's language."""
 

@@ -4,7 +4,8 @@
 Web API methods are served at ``/api/<method>`` (point ``SLACK_API_URL`` at ``<url>/api/``), and
 ``/response_url/<id>`` stands in for slash-command and interaction ``response_url``s. Faults can be
 switched on per test: a 429 with ``Retry-After`` once, ``invalid_blocks`` for messages with blocks,
-``missing_scope`` for reactions.
+``missing_scope`` for reactions. For Socket Mode, set ``socket_url`` to a mock WebSocket endpoint:
+``apps.connections.open`` (app-level ``xapp-`` token) then hands out ``<socket_url>?ticket=...``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -64,6 +66,10 @@ class MockSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.faults = Faults()
+        self.socket_url: str | None = None
+        """Where ``apps.connections.open`` sends Socket Mode clients (``ws://...``); unset: not enabled."""
+        self.locales: dict[str, str] = {}
+        """``users.info`` answers each user's ``locale`` from here (``en-US`` otherwise)."""
         self._cond = threading.Condition()
         self._ts = 0
         mock = self
@@ -80,7 +86,7 @@ class MockSlack:
                 body = _decode(raw, self.headers.get("Content-Type", ""))
                 if path.startswith("/api/"):
                     method = path.removeprefix("/api/")
-                    authorized = self.headers.get("Authorization", "").startswith("Bearer xoxb-")
+                    authorized = mock._authorized(method, self.headers.get("Authorization", ""))
                     status, headers, response = mock._answer(method, body, authorized)
                 else:
                     method, authorized = "response_url", True
@@ -119,11 +125,23 @@ class MockSlack:
         with self._cond:
             self.calls.clear()
             self.faults = Faults()
+            self.locales = {}
 
     def _record(self, call: Call) -> None:
         with self._cond:
             self.calls.append(call)
             self._cond.notify_all()
+
+    def _authorized(self, method: str, authorization: str) -> bool:
+        """The bot token for bot methods; ``apps.connections.open`` takes only the app-level token."""
+        token_prefix = "xapp-" if method == "apps.connections.open" else "xoxb-"
+        return authorization.startswith(f"Bearer {token_prefix}")
+
+    def _connections_open(self) -> dict[str, Any]:
+        """A fresh single-use WebSocket URL, as Slack issues one per connection."""
+        if self.socket_url is None:
+            return {"ok": False, "error": "socket_mode_not_enabled"}
+        return {"ok": True, "url": f"{self.socket_url}?ticket={uuid.uuid4()}&app_id=A0000001"}
 
     def _answer(self, method: str, body: dict[str, Any], authorized: bool) -> tuple[int, dict, dict]:
         if not authorized:
@@ -137,6 +155,11 @@ class MockSlack:
         if method == "auth.test":
             return 200, {}, {"ok": True, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": TEAM_ID,
                              "user": "istio-events", "team": "Istio", "url": "https://istio.slack.com/"}
+        if method == "apps.connections.open":
+            return 200, {}, self._connections_open()
+        if method == "users.info":
+            user = str(body.get("user", ""))
+            return 200, {}, {"ok": True, "user": {"id": user, "locale": self.locales.get(user, "en-US")}}
         if method.startswith("reactions.") and self.faults.missing_reaction_scope:
             return 200, {}, {"ok": False, "error": "missing_scope", "needed": "reactions:write"}
         if method in {"chat.postMessage", "chat.postEphemeral"}:

@@ -88,6 +88,17 @@ def _redact_logs() -> None:
         handler.addFilter(redact)
 
 
+def check_store() -> None:
+    """Open (and migrate) the store before anything loads: a wrong ``DATABASE_URL`` stops here, clearly."""
+    from bot.store import Store, StoreError
+
+    try:
+        with Store.from_env() as store:
+            logger.info("store: %s", store.url_for_logs)
+    except StoreError as exc:
+        raise SystemExit(f"the store cannot be used: {exc} (see DATABASE_URL in the README)") from None
+
+
 def serve(
     settings: Settings,
     config: SlackConfig | None = None,
@@ -99,6 +110,7 @@ def serve(
     config = config or SlackConfig.from_env()
     if not config.bot_token:
         raise SystemExit("SLACK_BOT_TOKEN is not set (see .env.example)")
+    check_store()
     if config.socket_mode:
         serve_socket_mode(settings, config, answerer_factory)
     else:

@@ -28,14 +28,18 @@ def handle_share(
     try:
         value = json.loads(action.get("value") or "{}")
         kind, arg, lang = str(value["k"]), str(value.get("a", "")), str(value.get("l", "en"))
+        answer_id = int(value["i"]) if "i" in value else None
     except (ValueError, KeyError, TypeError):
         logger.warning("share button with an unreadable value %s", ids)
         return
     user = (body.get("user") or {}).get("id", "")
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    message = build(context["responder"], kind, arg, lang, ids, share=False, shared_by=user)
-    posted = bool(channel) and post_message(client, channel, message, ids)
-    if not posted:
+    responder = context["responder"]
+    message = build(responder, kind, arg, lang, ids, share=False, shared_by=user, answer_id=answer_id)
+    posted = post_message(client, channel, message, ids) if channel else None
+    if posted is not None and channel:
+        responder.attach(answer_id, channel, posted)  # reactions on the shared copy count as votes
+    else:
         # Not a member of the channel (or a DM with someone else): response_url can still post there.
         try:
             respond(response_type="in_channel", replace_original=False, **message.post_kwargs())

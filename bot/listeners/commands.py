@@ -1,4 +1,4 @@
-"""``/istio-events``: ``help``, ``events``, ``videos [topic or event]``, or any question.
+"""``/istio-events``: ``help``, ``events``, ``videos [topic or event]``, ``report [7d]`` (admins), or any question.
 
 The command is acknowledged before anything else (Slack allows 3 seconds); the answer follows as
 an ephemeral message through ``response_url``, with a "Share in channel" button whose value is what
@@ -14,9 +14,19 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import catalog
-from bot.blocks import Message, answer_message, error_message, events_message, help_message, neutralize, videos_message
+from bot.blocks import (
+    Message,
+    answer_message,
+    defang,
+    error_message,
+    events_message,
+    help_message,
+    neutralize,
+    section,
+    videos_message,
+)
 from bot.delivery import Responder, log_ids
-from bot.i18n import SUBCOMMANDS
+from bot.i18n import SUBCOMMANDS, t
 from bot.language import detect_language, ui_language
 from bot.markup import unmark
 
@@ -37,10 +47,26 @@ def parse(text: str) -> tuple[str, str, str]:
     return sub, rest, lang
 
 
-def build(responder: Responder, kind: str, arg: str, lang: str, ids: dict[str, Any], **options: Any) -> Message:
-    """The reply for a parsed command; ``options`` go to the message builder (share value, shared_by)."""
-    share = options.pop("share", True)
-    value = {"k": kind, "a": arg, "l": lang}
+def build(
+    responder: Responder,
+    kind: str,
+    arg: str,
+    lang: str,
+    ids: dict[str, Any],
+    *,
+    share: bool = True,
+    shared_by: str | None = None,
+    body: dict[str, Any] | None = None,
+    user: str | None = None,
+    answer_id: int | None = None,
+) -> Message:
+    """The reply for a parsed command.
+
+    ``share`` adds the "Share in channel" button; ``shared_by`` marks a shared copy. A question's answer is
+    logged once (``body`` and ``user`` say where from) and gets the feedback buttons; a shared copy passes the
+    ``answer_id`` it was logged under instead of logging it again.
+    """
+    value: dict[str, Any] = {"k": kind, "a": arg, "l": lang}
     if kind == "help":
         return help_message(lang)
     index = responder.answerer.index
@@ -48,21 +74,43 @@ def build(responder: Responder, kind: str, arg: str, lang: str, ids: dict[str, A
     try:
         if kind == "events":
             upcoming, past = catalog.events(index, today, arg)
-            return events_message(
-                upcoming, past, lang, arg, share=value if share else None, shared_by=options.get("shared_by")
-            )
+            return events_message(upcoming, past, lang, arg, share=value if share else None, shared_by=shared_by)
         if kind == "videos":
             found = catalog.videos(index, lang, arg, responder.answerer.retriever)
-            return videos_message(
-                found, lang, arg, share=value if share else None, shared_by=options.get("shared_by")
-            )
+            return videos_message(found, lang, arg, share=value if share else None, shared_by=shared_by)
     except Exception:
         logger.exception("listing %s failed %s", kind, ids)
         return error_message(lang)
     answer, ui_lang = responder.safe_ask(arg, ids, lang=lang)
+    if answer_id is None and body is not None:
+        answer_id = responder.log_answer(answer, arg, "command", ui_lang, body, user)
     if answer is None:
         return error_message(ui_lang)
-    return answer_message(answer, echo_question=True, share=value if share else None, today=today, **options)
+    if answer_id is not None:
+        value["i"] = answer_id
+    return answer_message(answer, echo_question=True, share=value if share else None, today=today,
+                          shared_by=shared_by, feedback=answer_id)
+
+
+def report(responder: Responder, arg: str, user: str, lang: str, ids: dict[str, Any]) -> Message:
+    """The gap report for admins (``ADMIN_USER_IDS``); everyone else gets a polite refusal."""
+    from bot.report import DEFAULT_SINCE, gap_report, parse_since, report_message
+    from bot.store import StoreError
+
+    if user not in responder.options.admin_user_ids:
+        logger.info("report refused to a non-admin %s", ids)
+        text = t(lang, "report_refused")
+        return Message(text=text, blocks=[section(text)])
+    try:
+        since = parse_since(arg) if arg.strip() else DEFAULT_SINCE
+    except ValueError as exc:
+        return Message(text=str(exc), blocks=[section(defang(str(exc)))])
+    try:
+        return report_message(gap_report(responder.store, since))
+    except StoreError as exc:
+        logger.error("report unavailable (%s) %s", exc, ids)
+        text = t(lang, "report_failed")
+        return Message(text=text, blocks=[section(text)])
 
 
 def send_ephemeral(respond: Respond, client: WebClient, command: dict[str, Any], message: Message, ids: dict) -> None:
@@ -87,7 +135,11 @@ def handle_command(
     ack()
     ids = log_ids(body)
     kind, arg, lang = parse(command.get("text") or "")
-    message = build(context["responder"], kind, arg, lang, ids)
+    user = command.get("user_id") or ""
+    if kind == "report":
+        message = report(context["responder"], arg, user, lang, ids)
+    else:
+        message = build(context["responder"], kind, arg, lang, ids, body=body, user=user)
     send_ephemeral(respond, client, command, message, ids)
 
 

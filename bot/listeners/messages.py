@@ -4,6 +4,11 @@ All message events are taken here (so Slack never sees an unhandled event and re
 everything that is not a person's new message (edits, deletions, joins, any bot) is dropped. A
 mention outside a followed thread is left to ``app_mention``; where both fire for one message, the
 responder's (channel, ts) claim lets only one of them answer.
+
+Thread manners (:mod:`bot.manners`): in a followed thread only messages that ask something are
+answered, not "thanks", "ok", emoji or people talking to each other; ``FOLLOW_THREADS=off`` turns
+following off. A DM with a file gets a note that the bot reads text only, and an answer if it asks
+something.
 """
 
 from __future__ import annotations
@@ -13,25 +18,50 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.delivery import strip_mentions
+from bot.delivery import Responder, strip_mentions
+from bot.i18n import t
+from bot.language import detect_language, ui_language
+from bot.manners import is_meant_for_the_bot
+
+PERSON_SUBTYPES = (None, "file_share", "thread_broadcast")
+"""Message subtypes that are a person writing (a file with a comment, a reply also sent to the channel)."""
 
 
 def is_person_message(event: dict[str, Any]) -> bool:
-    """A new message written by a person: no subtype (edit, delete, join…), no bot."""
-    return not event.get("subtype") and not event.get("bot_id") and bool(event.get("user")) and "ts" in event
+    """A new message written by a person: no edit, delete or join subtype, no bot."""
+    return (
+        event.get("subtype") in PERSON_SUBTYPES
+        and not event.get("bot_id")
+        and bool(event.get("user"))
+        and "ts" in event
+        and "channel" in event
+    )
+
+
+def file_note(event: dict[str, Any], question: str) -> str | None:
+    """The "I read text only" note for a message with files, in the asker's language."""
+    if not event.get("files") and event.get("subtype") != "file_share":
+        return None
+    return t(ui_language(detect_language(question)) if question else "en", "file_note")
 
 
 def handle_message(body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     if not is_person_message(event):
         return
-    responder = context["responder"]
-    question = strip_mentions(event.get("text") or "", context.bot_user_id)
+    responder: Responder = context["responder"]
+    text = event.get("text") or ""
+    question = strip_mentions(text, context.bot_user_id)
     thread_ts = event.get("thread_ts")
-    in_dm = event.get("channel_type") == "im"
+    if event.get("channel_type") == "im":
+        responder.reply(client, body, question, thread_ts=thread_ts, surface="dm", note=file_note(event, question))
+        return
     in_thread = bool(thread_ts) and thread_ts != event["ts"]
-    follow_up = in_thread and responder.dedupe.follows_thread(event["channel"], thread_ts)
-    if in_dm or follow_up:
-        responder.reply(client, body, question, thread_ts=thread_ts)
+    if not in_thread or not responder.options.follow_threads:
+        return
+    if context.bot_user_id and f"<@{context.bot_user_id}" in text:
+        return  # a mention: app_mention answers it, whatever it says
+    if is_meant_for_the_bot(text, context.bot_user_id) and responder.follows(event["channel"], thread_ts):
+        responder.reply(client, body, question, thread_ts=thread_ts, surface="thread")
 
 
 def register(app: App) -> None:

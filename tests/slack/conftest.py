@@ -2,20 +2,27 @@
 served over real HTTP.
 
 One uvicorn server runs for the whole session on a loopback port; each test gets a freshly built
-Bolt app (new dedupe store, clean call record) swapped into it, so tests cannot leak into each other.
+Bolt app (its own store in a fresh SQLite file, clean call record) swapped into it, so tests cannot leak
+into each other. The same app can be driven over Socket Mode instead (``transport``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import pytest
+from slack_bolt import App
 from slack_harness import BOT_TOKEN, SIGNING_SECRET, BotServer
+from socket_harness import SocketBot
 
 from bot.answer import Answerer
 from bot.app import create_app
-from bot.dedupe import Dedupe
+from bot.delivery import BotOptions
 from bot.mock_slack import MockSlack
+from bot.store import Store
 
 
 @pytest.fixture(scope="session")
@@ -39,13 +46,91 @@ def bot_server() -> Iterator[BotServer]:
     server.stop()
 
 
+ADMIN_USER = "U0000ADM"
+"""The one user in ``ADMIN_USER_IDS`` of the test apps (may run ``/istio-events report``)."""
+
+
 @pytest.fixture
-def bot(bot_server: BotServer, mock_slack: MockSlack, warm_answerer: Answerer) -> Iterator[BotServer]:
-    """A fresh app (own dedupe store) behind the session's server, with an empty call record."""
-    app = create_app(warm_answerer, token=BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=mock_slack.api_url,
-                     dedupe=Dedupe(":memory:"))
-    bot_server.slot.fill(app, len(warm_answerer.index.passages))
+def slack_store(tmp_path: Path) -> Iterator[Store]:
+    """The test app's store: a SQLite file of its own, readable by the test (and by the CLI)."""
+    store = Store(f"sqlite:///{tmp_path / 'bot.sqlite'}")
+    yield store
+    store.close()
+
+
+def make_app(answerer: Answerer, mock_slack: MockSlack, store: Store, **options: Any) -> App:
+    """A fresh app as the Slack tests build it: the real pipeline, the mock Web API, its own store."""
+    bot_options = BotOptions(**{"admin_user_ids": frozenset({ADMIN_USER}), **options})
+    return create_app(answerer, token=BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=mock_slack.api_url,
+                      store=store, options=bot_options)
+
+
+@pytest.fixture
+def bot(
+    bot_server: BotServer, mock_slack: MockSlack, warm_answerer: Answerer, slack_store: Store
+) -> Iterator[BotServer]:
+    """A fresh app (own store) behind the session's server, with an empty call record."""
+    bot_server.slot.fill(make_app(warm_answerer, mock_slack, slack_store), len(warm_answerer.index.passages))
     mock_slack.reset()
     yield bot_server
     mock_slack.settle(quiet=0.2)
     bot_server.slot.app = None
+
+
+# -- the same scenarios over either transport ----------------------------------------------------
+
+Transport = BotServer | SocketBot
+"""Both deliver with ``event(event, *, event_id=None, retry_attempt=0, ...)``, ``command(text,
+response_url)`` and ``interaction(payload)``, and answer with ``status_code`` 200 once acknowledged."""
+
+
+@pytest.fixture(scope="session")
+def socket_bot(mock_slack: MockSlack) -> Iterator[SocketBot]:
+    """The mock Socket Mode server for the session; the mock's ``apps.connections.open`` points at it."""
+    bot = SocketBot().start()
+    mock_slack.socket_url = bot.server.url
+    yield bot
+    bot.stop()
+    mock_slack.socket_url = None
+
+
+@contextmanager
+def driving(request: pytest.FixtureRequest, app: App, mock_slack: MockSlack, answerer: Answerer) -> Iterator[Transport]:
+    """``app`` behind the session's HTTP server, or on a new Socket Mode connection, per ``request.param``."""
+    driver: Transport
+    if request.param == "http":
+        driver = request.getfixturevalue("bot_server")
+        driver.slot.fill(app, len(answerer.index.passages))
+    else:
+        driver = request.getfixturevalue("socket_bot")
+        driver.connect(app)
+    mock_slack.reset()
+    yield driver
+    mock_slack.settle(quiet=0.2)
+    if isinstance(driver, SocketBot):
+        driver.disconnect()
+    else:
+        driver.slot.app = None
+
+
+@pytest.fixture(params=["http", "socket"])
+def transport(
+    request: pytest.FixtureRequest, mock_slack: MockSlack, warm_answerer: Answerer, slack_store: Store
+) -> Iterator[Transport]:
+    """A fresh app behind the session's HTTP server, or on a new Socket Mode connection; empty call record.
+
+    The socket server starts only when a test asks for it; ``@pytest.mark.parametrize("transport",
+    ["socket"], indirect=True)`` picks one transport.
+    """
+    with driving(request, make_app(warm_answerer, mock_slack, slack_store), mock_slack, warm_answerer) as driver:
+        yield driver
+
+
+@pytest.fixture(params=["http", "socket"])
+def follow_threads_off(
+    request: pytest.FixtureRequest, mock_slack: MockSlack, warm_answerer: Answerer, slack_store: Store
+) -> Iterator[Transport]:
+    """Like ``transport``, for an app configured with ``FOLLOW_THREADS=off``."""
+    app = make_app(warm_answerer, mock_slack, slack_store, follow_threads=False)
+    with driving(request, app, mock_slack, warm_answerer) as driver:
+        yield driver

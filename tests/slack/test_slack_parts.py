@@ -1,12 +1,11 @@
-"""The pieces under the scenarios: dedupe store, Block Kit limits and escaping, catalog, transport wiring."""
+"""The pieces under the scenarios: Block Kit limits and escaping, catalog, transport wiring (the store has its own
+suite in tests/store)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import logging
-import multiprocessing
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,55 +20,13 @@ from bot import catalog, server
 from bot.answer import Answer, Answerer, Snippet
 from bot.app import RedactTokens, SlackConfig, create_app
 from bot.blocks import MAX_BLOCKS, MAX_CONTEXT_ELEMENTS, MAX_SECTION_CHARS, answer_message, defang, videos_message
-from bot.dedupe import Dedupe
 from bot.mock_slack import MockSlack
+from bot.store import Store
 from embeddings.config import Settings
 from embeddings.events import Event, EventPost
 from embeddings.markdown import Link
 from embeddings.passages import Passage
 from embeddings.sessions import Session, Speaker
-
-# -- dedupe ---------------------------------------------------------------------------------------
-
-
-def test_dedupe_claims_once_and_forgets_after_the_ttl() -> None:
-    store = Dedupe(":memory:", ttl=0.2)
-    assert store.claim("C1", "1.0") is True
-    assert store.claim("C1", "1.0") is False
-    assert store.claim("C2", "1.0") is True  # another channel, another message
-    time.sleep(0.3)
-    assert store.claim("C1", "1.0") is True
-
-
-def test_dedupe_is_bounded() -> None:
-    store = Dedupe(":memory:", max_entries=5)
-    for i in range(20):
-        assert store.claim("C", f"{i}.0")
-    assert store._db.execute("SELECT COUNT(*) FROM seen").fetchone()[0] == 5
-    assert store.claim("C", "19.0") is False  # the newest are the ones kept
-
-
-def _claim_all(path: str, keys: int) -> int:
-    store = Dedupe(path)
-    won = sum(store.claim("C", f"{i}.0") for i in range(keys))
-    store.close()
-    return won
-
-
-def test_dedupe_file_is_shared_by_worker_processes(tmp_path: Path) -> None:
-    path = str(tmp_path / "dedupe.sqlite")
-    with multiprocessing.get_context("fork").Pool(4) as pool:
-        won = pool.starmap(_claim_all, [(path, 40)] * 4)
-    assert sum(won) == 40  # every message answered by exactly one worker
-
-
-def test_dedupe_remembers_followed_threads(tmp_path: Path) -> None:
-    path = tmp_path / "d.sqlite"
-    Dedupe(path).follow_thread("C1", "5.0")
-    other_worker = Dedupe(path)
-    assert other_worker.follows_thread("C1", "5.0")
-    assert not other_worker.follows_thread("C1", "6.0")
-
 
 # -- blocks ---------------------------------------------------------------------------------------
 
@@ -166,7 +123,7 @@ def test_events_and_videos_are_derived_from_the_index() -> None:
 
 def test_web_client_retries_rate_limits_and_connection_errors(mock_slack: MockSlack, warm_answerer: Answerer) -> None:
     app = create_app(warm_answerer, token=BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=mock_slack.api_url,
-                     dedupe=Dedupe())
+                     store=Store("sqlite://"))
     kinds = {type(handler) for handler in app.client.retry_handlers}
     assert {RateLimitErrorRetryHandler, ConnectionErrorRetryHandler} <= kinds
     assert app.client.base_url == mock_slack.api_url
@@ -186,7 +143,7 @@ def test_serve_uses_socket_mode_with_an_app_token(
     monkeypatch: pytest.MonkeyPatch, mock_slack: MockSlack, warm_answerer: Answerer, tmp_path: Path
 ) -> None:
     """Wiring only: the WebSocket connection is replaced, the handler and app are real."""
-    monkeypatch.setenv("DEDUPE_DB", str(tmp_path / "dedupe.sqlite"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.sqlite'}")
     order: list[str] = []
     started: list[SocketModeHandler] = []
 
@@ -230,7 +187,7 @@ def test_serve_uses_socket_mode_with_an_app_token(
 def test_serve_uses_http_on_port_without_an_app_token(
     monkeypatch: pytest.MonkeyPatch, mock_slack: MockSlack, warm_answerer: Answerer, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("DEDUPE_DB", str(tmp_path / "dedupe.sqlite"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.sqlite'}")
     ran: list[uvicorn.Server] = []
     monkeypatch.setattr(uvicorn.Server, "run", lambda self: ran.append(self))
     monkeypatch.setenv("PORT", "8765")
@@ -247,6 +204,16 @@ def test_serve_refuses_to_start_without_credentials(monkeypatch: pytest.MonkeyPa
         server.serve(Settings.from_env(), config=SlackConfig(bot_token=None, signing_secret="s"))
     with pytest.raises(SystemExit):
         server.serve(Settings.from_env(), config=SlackConfig(bot_token="xoxb-1", signing_secret=None))
+
+
+def test_serve_refuses_to_start_with_a_store_it_cannot_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://bot:hunter2@127.0.0.1:9/bot?connect_timeout=2")
+    monkeypatch.setattr(server, "serve_http", lambda *args: pytest.fail("started without a store"))
+    with pytest.raises(SystemExit) as stopped:
+        server.serve(Settings.from_env(), config=SlackConfig(bot_token="xoxb-1", signing_secret="s"))
+    message = str(stopped.value)
+    assert "the store cannot be used" in message and "127.0.0.1:9" in message
+    assert "hunter2" not in message
 
 
 def test_tokens_never_reach_the_logs(caplog: pytest.LogCaptureFixture) -> None:

@@ -4,30 +4,16 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
 
 import pytest
-from slack_harness import BotServer
+from slack_harness import AMBIENT_VIDEO, CHANNEL, BotServer, blocks_json, mention, new_ts
 
 from bot.mock_slack import BOT_ID, BOT_USER_ID, MockSlack
 
 SPANISH_QUESTION = "¿Dónde puedo ver la charla sobre la postura de seguridad de Ambient Mesh?"
-AMBIENT_VIDEO = "https://youtu.be/QnfrbbY_Hy4"
-CHANNEL = "C0000GEN"
-_counter = iter(range(1, 10**6))
 
 
-def new_ts() -> str:
-    return f"{int(time.time())}.{next(_counter):06d}"
 
-
-def mention(text: str, ts: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {"type": "app_mention", "user": "U0000ANA", "text": f"<@{BOT_USER_ID}> {text}",
-            "ts": ts or new_ts(), "channel": CHANNEL, **extra}
-
-
-def blocks_json(call: Any) -> str:
-    return json.dumps(call.body.get("blocks", []), ensure_ascii=False)
 
 
 def all_output(mock: MockSlack) -> str:
