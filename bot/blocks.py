@@ -38,7 +38,7 @@ from bot.answer import MAX_LISTED_SHOWN, Answer
 from bot.cards import Part, event_parts, inline_parts, session_parts
 from bot.catalog import Video
 from bot.i18n import language_name, t
-from bot.language import ui_language
+from bot.language import UI_LANGUAGES, ui_language
 from embeddings.events import Event, format_day
 
 MAX_BLOCKS = 50
@@ -161,29 +161,64 @@ def share_button(lang: str, value: dict[str, str]) -> ActionsBlock | None:
 
 
 def feedback_block(answer_id: int, lang: str) -> ContextActionsBlock:
-    """Slack's native 👍 / 👎 feedback buttons; each value names the vote and the stored answer."""
+    """Slack's native 👍 / 👎 feedback buttons; each value names the vote, the stored answer and the reply's
+    language (``good:42:es``), so even a vote the store cannot take is answered in that language."""
+    lang = ui_language(lang)
     return ContextActionsBlock(elements=[FeedbackButtonsElement(
         action_id=FEEDBACK_ACTION_ID,
-        positive_button=FeedbackButtonObject(text=t(lang, "feedback_good"), value=f"good:{answer_id}"),
-        negative_button=FeedbackButtonObject(text=t(lang, "feedback_bad"), value=f"bad:{answer_id}"),
+        positive_button=FeedbackButtonObject(text=t(lang, "feedback_good"), value=f"good:{answer_id}:{lang}"),
+        negative_button=FeedbackButtonObject(text=t(lang, "feedback_bad"), value=f"bad:{answer_id}:{lang}"),
     )])
 
 
-def parse_feedback_value(value: str) -> tuple[int, int] | None:
-    """``(vote, answer id)`` from a feedback button's value, or None when it is not one of ours."""
-    vote, _, answer_id = value.partition(":")
+@dataclass(frozen=True)
+class FeedbackValue:
+    """What a feedback button's value says: +1 or -1, on which stored answer, in which UI language."""
+
+    vote: int
+    answer_id: int
+    lang: str
+
+
+def parse_feedback_value(value: str) -> FeedbackValue | None:
+    """The vote a feedback button's value carries, or None when it is not one of ours."""
+    vote, _, rest = value.partition(":")
+    answer_id, _, lang = rest.partition(":")
     if vote not in ("good", "bad") or not answer_id.isdigit() or len(answer_id) > 18:
         return None
-    return (1 if vote == "good" else -1), int(answer_id)
+    if lang and lang not in UI_LANGUAGES:
+        return None
+    return FeedbackValue(1 if vote == "good" else -1, int(answer_id), lang or "en")
 
 
-def reason_modal(answer_id: int, lang: str) -> View:
-    """The "what was wrong?" modal a 👎 opens; ``private_metadata`` names the answer."""
-    lang = ui_language(lang)
+@dataclass(frozen=True)
+class ReasonContext:
+    """What the "what was wrong?" modal carries (``private_metadata``): the answer, where to reply, the language."""
+
+    answer_id: int
+    channel: str
+    lang: str
+
+    def encode(self) -> str:
+        return json.dumps({"a": self.answer_id, "c": self.channel, "l": self.lang})
+
+    @classmethod
+    def decode(cls, metadata: str) -> ReasonContext | None:
+        try:
+            data = json.loads(metadata)
+            context_ = cls(int(data["a"]), str(data.get("c") or ""), ui_language(str(data.get("l") or "en")))
+        except (ValueError, KeyError, TypeError):
+            return None
+        return context_ if context_.answer_id > 0 else None
+
+
+def reason_modal(reason: ReasonContext) -> View:
+    """The "what was wrong?" modal a 👎 opens."""
+    lang = ui_language(reason.lang)
     return View(
         type="modal",
         callback_id=REASON_CALLBACK_ID,
-        private_metadata=str(answer_id),
+        private_metadata=reason.encode(),
         title=PlainTextObject(text=clip(t(lang, "reason_title"), 24)),
         submit=PlainTextObject(text=t(lang, "reason_submit")),
         close=PlainTextObject(text=t(lang, "reason_close")),

@@ -8,6 +8,7 @@ text.
 
 from __future__ import annotations
 
+import enum
 import logging
 import os
 import re
@@ -33,6 +34,7 @@ REJECTED_BLOCKS = frozenset(
      "too_many_blocks"}
 )
 """``chat.postMessage`` errors meaning "this rich message is not acceptable": retry as plain text."""
+_PERSON = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 PRUNE_EVERY = 3600.0
 """Seconds between two applications of the store's retention (``FEEDBACK_RETENTION_DAYS``)."""
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
@@ -127,8 +129,18 @@ class BotOptions:
         return cls(follow_threads=follow, admin_user_ids=admins)
 
 
+class Delivery(enum.Enum):
+    """What became of a message the bot was asked to answer."""
+
+    POSTED = "posted"
+    DUPLICATE = "duplicate"  # another delivery of the same message claimed it
+    FAILED = "failed"  # Slack refused the reply, even as plain text
+
+
 def answer_record(answer: Answer | None, question: str, surface: str, lang: str, user_hash: str | None) -> AnswerRecord:
-    """What the question log keeps of one answer: what was asked and what was cited (never who asked)."""
+    """What the question log keeps of one answer: what was asked and what was cited (never who asked, and
+    no one else's user id: mentions of people in the question are stored as ``@someone``)."""
+    question = _PERSON.sub("@someone", question)
     if answer is None:
         return AnswerRecord(surface, question, lang, declined=False, kind="error", user_hash=user_hash)
     documents = tuple(dict.fromkeys(s.url for s in answer.snippets))
@@ -176,12 +188,15 @@ class Responder:
             logger.error("store unavailable, answering without the exactly-once claim (%s) %s", exc, ids)
             return True
 
-    def user_hash(self, team: str | None, user: str | None) -> str | None:
-        """The salted hash the store keeps instead of a user id (None when unknown or the store is down)."""
+    def user_hash(self, user: str | None) -> str | None:
+        """The salted hash the store keeps instead of a user id (None when unknown or the store is down).
+
+        The user id alone is hashed, not the team: events and interactions name the team in different
+        fields (and Slack Connect can differ), while one person's votes must hash the same everywhere."""
         if not user:
             return None
         try:
-            return self.store.hash_user(team, user)
+            return self.store.hash_user(None, user)
         except StoreError as exc:
             logger.warning("could not hash the user id (%s)", exc)
             return None
@@ -190,8 +205,7 @@ class Responder:
         self, answer: Answer | None, question: str, surface: str, lang: str, body: dict[str, Any], user: str | None
     ) -> int | None:
         """Record the answer in the question log; its id goes into the feedback buttons (None if not stored)."""
-        team = body.get("team_id") or (body.get("team") or {}).get("id")
-        record = answer_record(answer, question, surface, lang, self.user_hash(team, user))
+        record = answer_record(answer, question, surface, lang, self.user_hash(user))
         try:
             answer_id = self.store.record_answer(record)
             if time.monotonic() >= self._next_prune:  # retention applied as the log grows, hourly at most
@@ -257,7 +271,7 @@ class Responder:
         surface: str,
         note: str | None = None,
         working: Callable[[], Any] | None = None,
-    ) -> bool:
+    ) -> Delivery:
         """Answer the event's message once (``thread_ts`` None means in the channel itself, as in DMs).
 
         While it works, the question gets :eyes:, or ``working`` is called instead once the message is
@@ -267,7 +281,7 @@ class Responder:
         ids = log_ids(body)
         if not self.claim(channel, ts, ids):
             logger.info("duplicate delivery ignored %s", ids)
-            return False
+            return Delivery.DUPLICATE
         reacted = working is None and _react(client, client.reactions_add, channel, ts, ids)
         if working is not None:
             try:
@@ -285,7 +299,7 @@ class Responder:
             self.attach(answer_id, channel, posted)
             if posted is not None and thread_ts:
                 self.follow(channel, thread_ts)
-            return posted is not None
+            return Delivery.POSTED if posted is not None else Delivery.FAILED
         finally:
             if reacted:
                 _react(client, client.reactions_remove, channel, ts, ids)

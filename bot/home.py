@@ -35,6 +35,19 @@ def latest_event(index: Index, today: dt.date) -> Event | None:
     return max(dated, key=lambda e: (e.end or e.start, e.start), default=None)
 
 
+def has_a_recap(event: Event) -> bool:
+    """Whether the index can say what happened at the event: its program, recordings, or a post written after it."""
+    end = event.end or event.start
+    return bool(event.sessions or event.recordings or any(post.date > end for post in event.posts))
+
+
+def latest_recapped_event(index: Index, today: dt.date) -> Event | None:
+    """The most recent past event the index has more on than its announcement."""
+    _, past = catalog.events(index, today)
+    dated = [event for event in past if event.start and has_a_recap(event)]
+    return max(dated, key=lambda e: (e.end or e.start, e.start), default=None)
+
+
 def home_view(index: Index, today: dt.date, lang: str = "en") -> View:
     """The Home tab: what the bot does, how to ask, its languages, the events it knows, the latest recordings."""
     lang = ui_language(lang)
@@ -74,10 +87,11 @@ class Prompt:
 
 
 def suggested_prompts(index: Index, today: dt.date, lang: str) -> list[Prompt]:
-    """Up to four prompts in ``lang``: the latest event, its recordings, what's next, every event."""
+    """Up to four prompts in ``lang``: the latest event with a recap, the newest recordings, what's next
+    (when something is), every event. Each is one the bot can answer from the index."""
     lang = ui_language(lang)
     prompts = []
-    latest = latest_event(index, today)
+    latest = latest_recapped_event(index, today)
     if latest is not None:
         question = t(lang, "prompt_latest", event=latest.name)
         prompts.append(Prompt(question, question))
@@ -86,7 +100,9 @@ def suggested_prompts(index: Index, today: dt.date, lang: str) -> list[Prompt]:
         event = videos[0].event_name
         title = t(lang, "prompt_recordings_title", event=event)
         prompts.append(Prompt(title, t(lang, "prompt_recordings", event=event)))
-    prompts.append(Prompt(t(lang, "prompt_next"), t(lang, "prompt_next")))
+    upcoming, _ = catalog.events(index, today)
+    if upcoming:
+        prompts.append(Prompt(t(lang, "prompt_next"), t(lang, "prompt_next")))
     prompts.append(Prompt(t(lang, "prompt_events_title"), t(lang, "prompt_events")))
     return prompts[:MAX_PROMPTS]
 

@@ -41,6 +41,15 @@ def test_questions_and_requests_are_meant_for_the_bot(text: str) -> None:
         "lol nice",
         "great talk by the way",
         "",
+        "Will do, thanks!",
+        "Can't wait!",
+        "Any time!",
+        "que bien, gracias",
+        "Como dije, gracias",
+        "por fin, gracias",
+        "谢谢你的推荐",
+        "哪里哪里",
+        "how cool",
     ],
 )
 def test_thanks_acknowledgements_and_emoji_are_not(text: str) -> None:

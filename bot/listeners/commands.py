@@ -8,6 +8,7 @@ an ephemeral message through ``response_url``, with a "Share in channel" button 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -31,6 +32,7 @@ from bot.language import detect_language, ui_language
 from bot.markup import unmark
 
 logger = logging.getLogger(__name__)
+_DURATION = re.compile(r"^\d+\s*[mhdw]$", re.IGNORECASE)
 
 
 def parse(text: str) -> tuple[str, str, str]:
@@ -43,6 +45,8 @@ def parse(text: str) -> tuple[str, str, str]:
     if known is None:
         return "ask", text, ui_language(detect_language(text))
     sub, word_lang = known
+    if sub == "report" and rest and not _DURATION.match(rest):
+        return "ask", text, ui_language(detect_language(text))  # "informe de la IstioCon 2022" is a question
     lang = word_lang if word_lang != "en" or not rest else ui_language(detect_language(rest))
     return sub, rest, lang
 

@@ -16,7 +16,14 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import FEEDBACK_ACTION_ID, MAX_REASON_CHARS, REASON_CALLBACK_ID, parse_feedback_value, reason_modal
+from bot.blocks import (
+    FEEDBACK_ACTION_ID,
+    MAX_REASON_CHARS,
+    REASON_CALLBACK_ID,
+    ReasonContext,
+    parse_feedback_value,
+    reason_modal,
+)
 from bot.delivery import Responder, log_ids
 from bot.i18n import t
 from bot.store import StoreError, VoteOutcome
@@ -45,33 +52,34 @@ def handle_feedback_button(
     ack()
     ids = log_ids(body)
     responder: Responder = context["responder"]
-    parsed = parse_feedback_value(str(action.get("value") or ""))
+    feedback = parse_feedback_value(str(action.get("value") or ""))
     user = (body.get("user") or {}).get("id")
-    if parsed is None or not user:
+    if feedback is None or not user:
         logger.warning("feedback button with an unreadable value or no user: ignored %s", ids)
         return
-    value, answer_id = parsed
     try:
-        stored = responder.store.answer_by_id(answer_id)
-        lang = stored.lang if stored else "en"
-        user_hash = responder.store.hash_user((body.get("team") or {}).get("id"), user)
-        outcome = responder.store.cast_vote(answer_id, user_hash, value, "button")
+        outcome = responder.store.cast_vote(feedback.answer_id, responder.store.hash_user(None, user),
+                                            feedback.vote, "button")
     except StoreError as exc:
         logger.error("could not store a feedback vote (%s) %s", exc, ids)
-        _tell(respond, t("en", "feedback_failed"), ids)
+        _tell(respond, t(feedback.lang, "feedback_failed"), ids)
         return
     if outcome is VoteOutcome.UNKNOWN_ANSWER:
-        logger.warning("feedback on answer %d, which is not on record (pruned or forged) %s", answer_id, ids)
-        _tell(respond, t(lang, "feedback_unknown"), ids)
+        logger.warning("feedback on answer %d, which is not on record (pruned or forged) %s",
+                       feedback.answer_id, ids)
+        _tell(respond, t(feedback.lang, "feedback_unknown"), ids)
         return
-    logger.info("vote %+d on answer %d by button (%s) %s", value, answer_id, outcome.name.lower(), ids)
-    if value < 0 and body.get("trigger_id"):
+    logger.info("vote %+d on answer %d by button (%s) %s", feedback.vote, feedback.answer_id,
+                outcome.name.lower(), ids)
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""
+    if feedback.vote < 0 and body.get("trigger_id"):
         try:
-            client.views_open(trigger_id=body["trigger_id"], view=reason_modal(answer_id, lang))
+            reason = ReasonContext(feedback.answer_id, channel, feedback.lang)
+            client.views_open(trigger_id=body["trigger_id"], view=reason_modal(reason))
             return
         except Exception:
             logger.info("could not open the reason modal %s", ids, exc_info=True)
-    _tell(respond, t(lang, "feedback_thanks"), ids)
+    _tell(respond, t(feedback.lang, "feedback_thanks"), ids)
 
 
 def _reaction(event: dict[str, Any], body: dict[str, Any], context: BoltContext, added: bool) -> None:
@@ -89,7 +97,7 @@ def _reaction(event: dict[str, Any], body: dict[str, Any], context: BoltContext,
         if stored is None:
             logger.info("reaction on a message that carries no logged answer: not a vote %s", ids)
             return
-        user_hash = responder.store.hash_user(body.get("team_id"), user)
+        user_hash = responder.store.hash_user(None, user)  # as for buttons: one person, one hash
         if added:
             outcome = responder.store.cast_vote(stored.id, user_hash, value, "reaction")
             logger.info("vote %+d on answer %d by reaction (%s) %s", value, stored.id, outcome.name.lower(), ids)
@@ -116,29 +124,35 @@ def reason_text(view: dict[str, Any]) -> str:
     return "; ".join(part for part in (", ".join(c for c in chosen if c), details[:MAX_REASON_CHARS]) if part)
 
 
-def handle_reason(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+def handle_reason(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Close the modal at once (Slack allows 3 seconds; the store may be slower), then keep the reason; if
+    it cannot be kept, say so to the user where the answer was."""
+    ack()
     responder: Responder = context["responder"]
     ids = log_ids(body)
-    metadata = str(view.get("private_metadata") or "")
+    reason_context = ReasonContext.decode(str(view.get("private_metadata") or ""))
     user = (body.get("user") or {}).get("id")
     reason = reason_text(view)
-    if not metadata.isdigit() or not user:
-        ack()
-        logger.warning("reason modal with an unreadable answer id: ignored %s", ids)
+    if reason_context is None or not user:
+        logger.warning("reason modal with unreadable metadata or no user: ignored %s", ids)
         return
     if not reason:
-        ack()
         return
     try:
-        user_hash = responder.store.hash_user((body.get("team") or {}).get("id"), user)
-        stored = responder.store.add_reason(int(metadata), user_hash, reason)
+        kept = responder.store.add_reason(reason_context.answer_id, responder.store.hash_user(None, user), reason)
     except StoreError as exc:
         logger.error("could not store a feedback reason (%s) %s", exc, ids)
-        ack(response_action="errors", errors={"details": t("en", "feedback_failed")})
+        if reason_context.channel:
+            try:
+                client.chat_postEphemeral(channel=reason_context.channel, user=user,
+                                          text=t(reason_context.lang, "feedback_failed"))
+            except Exception:
+                logger.info("could not tell the user %s", ids, exc_info=True)
         return
-    ack()
-    if not stored:
-        logger.warning("reason for answer %s without a vote on record: dropped %s", metadata, ids)
+    if not kept:
+        logger.warning("reason for answer %d without a vote on record: dropped %s", reason_context.answer_id, ids)
 
 
 def register(app: App) -> None:

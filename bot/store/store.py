@@ -37,6 +37,10 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any fixed 64-bit number: processes migrating one PostgreSQL database queue on this advisory lock.
 MIGRATION_LOCK_ID = 0x1571_0E0E_B075_7012
 SALT_KEY = "user_hash_salt"
+BUTTON = "button"
+"""The vote source a click gives (the other is ``reaction``); a click outranks a reaction of the same value."""
+ASSISTANT_THREADS = "assistant:"
+"""Prefix of the ``threads.channel`` of assistant-panel threads, kept apart from the threads followed."""
 
 # SQLAlchemy keeps an INSERT's rowcount (inserted, or ignored ON CONFLICT) only when asked.
 _ROWCOUNT = {"preserve_rowcount": True}
@@ -324,15 +328,15 @@ class Store:
         messages of the last ``claim_ttl`` seconds (no entry cap as in the old Dedupe).
         """
         now = self._now()
+        key = f"{channel}:{ts}"
+        # Other expired claims go in passing, skipping rows another claim is deleting (no lock waits, no
+        # deadlocks); an expired claim of this very key is deleted for certain (waiting on that one row).
         expired = select(Claim.key).where(Claim.expires < now).with_for_update(skip_locked=True)
-        stmt = self._insert(Claim).values(key=f"{channel}:{ts}", expires=now + timedelta(seconds=self.claim_ttl))
-        # An expired claim of this very key is taken over atomically, even if another claim holds it for deletion.
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[Claim.key], set_={"expires": stmt.excluded.expires}, where=Claim.expires < now
-        )
+        stmt = self._insert(Claim).values(key=key, expires=now + timedelta(seconds=self.claim_ttl))
         with self._begin() as conn:
             conn.execute(delete(Claim).where(Claim.key.in_(expired)))
-            return conn.execute(stmt, execution_options=_ROWCOUNT).rowcount == 1
+            conn.execute(delete(Claim).where(Claim.key == key, Claim.expires < now))
+            return conn.execute(stmt.on_conflict_do_nothing(), execution_options=_ROWCOUNT).rowcount == 1
 
     @_guarded
     def follow_thread(self, channel: str, thread_ts: str) -> None:
@@ -344,6 +348,15 @@ class Store:
         )
         with self._begin() as conn:
             conn.execute(stmt)
+
+    @_guarded
+    def mark_assistant_thread(self, channel: str, thread_ts: str) -> None:
+        """Remember a thread of Slack's assistant panel (its DM replies are not the panel's otherwise)."""
+        self.follow_thread(ASSISTANT_THREADS + channel, thread_ts)
+
+    @_guarded
+    def is_assistant_thread(self, channel: str, thread_ts: str) -> bool:
+        return self.follows_thread(ASSISTANT_THREADS + channel, thread_ts)
 
     @_guarded
     def follows_thread(self, channel: str, thread_ts: str) -> bool:
@@ -421,7 +434,13 @@ class Store:
                     .where(*key, Vote.value != value)
                     .values(value=value, source=source, reason=None, cast_at=now)
                 )
-                return VoteOutcome.CHANGED if conn.execute(change).rowcount == 1 else VoteOutcome.UNCHANGED
+                if conn.execute(change).rowcount == 1:
+                    return VoteOutcome.CHANGED
+                if source == BUTTON:
+                    # The same vote, now also clicked: the button shows it, so removing the reaction must
+                    # not withdraw it.
+                    conn.execute(update(Vote).where(*key).values(source=BUTTON))
+                return VoteOutcome.UNCHANGED
         except IntegrityError:
             # The answer was pruned between the check and the insert (the foreign key refused the vote).
             return VoteOutcome.UNKNOWN_ANSWER

@@ -5,7 +5,9 @@ files in DMs. Every Web API call lands in the mock; every vote in the test's own
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,6 +46,19 @@ def click(mock: MockSlack, post: Call, value: str, user: str = "U0000ANA") -> di
         "response_url": f"{mock.url}/response_url/feedback",
         "actions": [{"type": "feedback_buttons", "action_id": FEEDBACK_ACTION_ID, "block_id": "fb",
                      "value": value, "action_ts": str(time.time())}],
+    }
+
+
+def reason_submission(metadata: str, choice: str, details: str, user: str = "U0000ANA") -> dict[str, Any]:
+    """The ``view_submission`` of the "what was wrong?" modal with one box ticked and some text."""
+    return {
+        "type": "view_submission", "api_app_id": "A0000001", "team": {"id": TEAM_ID},
+        "user": {"id": user, "team_id": TEAM_ID}, "trigger_id": "1111.3333.submit",
+        "view": {"id": "V0000001", "type": "modal", "callback_id": REASON_CALLBACK_ID,
+                 "private_metadata": metadata, "state": {"values": {
+                     "choices": {"choices": {"type": "checkboxes", "selected_options": [{"value": choice}]}},
+                     "details": {"details": {"type": "plain_text_input", "value": details}},
+                 }}},
     }
 
 
@@ -98,10 +113,49 @@ def test_assistant_thread_greets_with_prompts_in_the_users_language(
     assert all(len(p["title"]) <= 75 for p in listed)
 
 
+def test_assistant_thread_started_twice_greets_once(transport: Transport, mock_slack: MockSlack) -> None:
+    thread_ts = new_ts()
+    started = {"type": "assistant_thread_started", "ts": thread_ts, "assistant_thread": {
+        "user_id": "U0000ANA", "channel_id": DM, "thread_ts": thread_ts, "context": {}}}
+    transport.event(started, event_id="EvStarted1")
+    transport.event(started, event_id="EvStarted1", retry_attempt=1)
+    mock_slack.wait_for("chat.postMessage")
+    mock_slack.settle(quiet=0.5)
+    assert len(mock_slack.of("chat.postMessage")) == 1
+    assert len(mock_slack.of("assistant.threads.setSuggestedPrompts")) == 1
+
+
+def start_assistant_thread(transport: Transport, mock_slack: MockSlack) -> str:
+    """Open an assistant-panel thread as Slack does, and return its ts (the greeting and prompts are left
+    out of the call record)."""
+    thread_ts = new_ts()
+    transport.event({"type": "assistant_thread_started", "ts": thread_ts, "assistant_thread": {
+        "user_id": "U0000ANA", "channel_id": DM, "thread_ts": thread_ts, "context": {}}})
+    mock_slack.wait_for("assistant.threads.setSuggestedPrompts")
+    mock_slack.settle(quiet=0.3)
+    mock_slack.reset()
+    return thread_ts
+
+
+def test_a_reply_in_an_ordinary_dm_thread_is_answered_as_a_dm(
+    transport: Transport, mock_slack: MockSlack, slack_store: Store
+) -> None:
+    thread_ts = new_ts()  # a thread under one of the bot's DM answers, not an assistant-panel thread
+    transport.event({"type": "message", "channel_type": "im", "channel": DM, "user": "U0000ANA",
+                     "text": AMBIENT_QUESTION, "ts": new_ts(), "thread_ts": thread_ts})
+    [post] = mock_slack.wait_for("chat.postMessage")
+    mock_slack.settle(quiet=0.3)
+    assert post.body["thread_ts"] == thread_ts and AMBIENT_VIDEO in blocks_json(post)
+    assert len(mock_slack.of("reactions.add")) == 1
+    assert mock_slack.of("assistant.threads.setStatus") == mock_slack.of("assistant.threads.setTitle") == []
+    [logged] = slack_store.answers_since(_epoch())
+    assert logged.surface == "dm"
+
+
 def test_assistant_message_sets_status_and_title_then_answers_once(
     transport: Transport, mock_slack: MockSlack
 ) -> None:
-    thread_ts = new_ts()
+    thread_ts = start_assistant_thread(transport, mock_slack)
     message = {"type": "message", "channel_type": "im", "channel": DM, "user": "U0000ANA",
                "text": "¿Dónde puedo ver la charla sobre la postura de seguridad de Ambient Mesh?",
                "ts": new_ts(), "thread_ts": thread_ts}
@@ -138,8 +192,9 @@ def test_assistant_failure_shows_no_exception_text(
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(Answerer, "ask", broken)
+    thread_ts = start_assistant_thread(transport, mock_slack)
     transport.event({"type": "message", "channel_type": "im", "channel": DM, "user": "U0000ANA",
-                     "text": "Where can I watch the Ambient Mesh talk?", "ts": new_ts(), "thread_ts": new_ts()})
+                     "text": "Where can I watch the Ambient Mesh talk?", "ts": new_ts(), "thread_ts": thread_ts})
     [post] = mock_slack.wait_for("chat.postMessage")
     assert "something went wrong" in post.body["text"]
     assert "secret internal detail" not in "\n".join(call.raw for call in mock_slack.calls)
@@ -148,7 +203,14 @@ def test_assistant_failure_shows_no_exception_text(
 # -- the Home tab -------------------------------------------------------------------------------------
 
 
-def test_home_tab_is_one_views_publish_per_open(transport: Transport, mock_slack: MockSlack) -> None:
+def test_home_tab_is_one_views_publish_per_open(
+    transport: Transport, mock_slack: MockSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.home
+
+    built: list[str] = []
+    real = bot.home.home_view
+    monkeypatch.setattr(bot.home, "home_view", lambda *args: built.append("view") or real(*args))
     opened = {"type": "app_home_opened", "user": "U0000ANA", "channel": DM, "tab": "home", "ts": new_ts()}
     assert transport.event(opened).status_code == 200
     [publish] = mock_slack.wait_for("views.publish")
@@ -162,6 +224,7 @@ def test_home_tab_is_one_views_publish_per_open(transport: Transport, mock_slack
     mock_slack.wait_for("views.publish", count=2)
     mock_slack.settle(quiet=0.3)
     assert [call.method for call in mock_slack.calls] == ["views.publish", "views.publish"]
+    assert built == ["view"]  # built on the first open, then served from the cache
     transport.event({**opened, "ts": new_ts(), "tab": "messages"})  # the Messages tab: nothing to publish
     mock_slack.settle(quiet=0.5)
     assert len(mock_slack.of("views.publish")) == 2
@@ -188,8 +251,25 @@ def test_button_and_reaction_votes_are_stored_once_per_person(
     transport.event(reaction(post, "-1", "U0000BOB", added=False))  # Bob takes his back
     mock_slack.settle(quiet=0.5)
     assert votes(slack_store) == [(1, "button")]
-    stored = slack_store.votes_since(_epoch())
-    assert all("U0000ANA" not in v.user_hash for v in stored)
+
+
+def test_no_user_id_reaches_the_database(transport: Transport, mock_slack: MockSlack, slack_store: Store) -> None:
+    """Askers, voters and people mentioned in questions: none of their ids is stored, in any table."""
+    post = ask(transport, mock_slack, "<@U0000BOB> asked me: who talked about the security posture of Ambient Mesh?")
+    transport.interaction(click(mock_slack, post, feedback_values(post)["bad"], user="U0000EVE"))
+    transport.event(reaction(post, "+1", "U0000ZED"))
+    mock_slack.wait_for("views.open")
+    mock_slack.settle(quiet=0.5)
+    assert len(slack_store.votes_since(_epoch())) == 2
+    [logged] = slack_store.answers_since(_epoch())
+    assert logged.question.startswith("@someone asked me")
+    database = Path(slack_store.url_for_logs.removeprefix("sqlite:///"))
+    with sqlite3.connect(database) as db:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        dump = "\n".join(str(row) for table in tables for row in db.execute(f"SELECT * FROM {table}"))
+    assert "Ambient Mesh" in dump  # the dump is of the right database
+    for user in ("U0000ANA", "U0000BOB", "U0000EVE", "U0000ZED"):
+        assert user not in dump
 
 
 def test_thumbs_down_opens_the_reason_modal_and_the_reason_is_stored(
@@ -200,35 +280,31 @@ def test_thumbs_down_opens_the_reason_modal_and_the_reason_is_stored(
     [opened] = mock_slack.wait_for("views.open")
     view = opened.body["view"] if isinstance(opened.body["view"], dict) else json.loads(opened.body["view"])
     assert view["callback_id"] == REASON_CALLBACK_ID and opened.body["trigger_id"] == "1111.2222.feedback"
-    submission = {
-        "type": "view_submission", "api_app_id": "A0000001", "team": {"id": TEAM_ID},
-        "user": {"id": "U0000ANA", "team_id": TEAM_ID}, "trigger_id": "1111.3333.submit",
-        "view": {"id": "V0000001", "type": "modal", "callback_id": REASON_CALLBACK_ID,
-                 "private_metadata": view["private_metadata"], "state": {"values": {
-                     "choices": {"choices": {"type": "checkboxes", "selected_options": [{"value": "missing"}]}},
-                     "details": {"details": {"type": "plain_text_input", "value": "The keynote video is missing"}},
-                 }}},
-    }
+    submission = reason_submission(view["private_metadata"], "missing", "The keynote video is missing")
     assert transport.interaction(submission).status_code == 200
     mock_slack.settle(quiet=0.5)
     [vote] = slack_store.votes_since(_epoch())
     assert (vote.value, vote.source, vote.reason) == (-1, "button", "missing; The keynote video is missing")
 
 
-@pytest.mark.parametrize("value", ["good:999999", "great:1", "good:", "bad:1;DROP TABLE votes", ""])
+@pytest.mark.parametrize(
+    "value", ["good:999999:es", "great:1", "good:", "bad:1;DROP TABLE votes", "good:1:xx", ""]
+)
 def test_unknown_or_forged_feedback_is_not_counted(
-    transport: Transport, mock_slack: MockSlack, slack_store: Store, value: str
+    transport: Transport, mock_slack: MockSlack, slack_store: Store, value: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     post = ask(transport, mock_slack)
     assert transport.interaction(click(mock_slack, post, value)).status_code == 200
     mock_slack.settle(quiet=0.5)
     assert slack_store.votes_since(_epoch()) == []
     notes = mock_slack.of("response_url")
-    if value == "good:999999":  # well formed, but no such answer: the user is told, politely
+    if value == "good:999999:es":  # well formed, but no such answer: the user is told, politely, in Spanish
         [note] = notes
-        assert "no longer have that answer" in note.body["text"]
+        assert "Ya no tengo registrada esa respuesta" in note.body["text"]
+        assert "not on record" in caplog.text
     else:
         assert notes == []
+        assert "feedback button with an unreadable value" in caplog.text
 
 
 def test_reactions_on_messages_the_bot_never_sent_are_not_votes(
@@ -255,12 +331,17 @@ def test_a_store_that_is_down_still_answers_and_apologises_for_votes(
     def down(*args: Any, **kwargs: Any) -> None:
         raise StoreError("sqlite:///bot.sqlite: database is locked")
 
-    for method in ("claim", "record_answer", "cast_vote", "answer_by_id", "follows_thread", "follow_thread"):
+    for method in ("claim", "record_answer", "cast_vote", "add_reason", "follows_thread", "follow_thread"):
         monkeypatch.setattr(slack_store, method, down)
     mock_slack.reset()
     transport.interaction(click(mock_slack, post, value))
     [note] = mock_slack.wait_for("response_url")
     assert "could not record your feedback" in note.body["text"]
+    metadata = json.dumps({"a": 1, "c": CHANNEL, "l": "zh"})
+    transport.interaction(reason_submission(metadata, "wrong", "out of date"))
+    [apology] = mock_slack.wait_for("chat.postEphemeral")
+    assert apology.body["channel"] == CHANNEL and apology.body["user"] == "U0000ANA"
+    assert apology.body["text"] == "抱歉，现在无法记录你的反馈，请稍后再试。"
     transport.event(mention(AMBIENT_QUESTION))
     [answer] = mock_slack.wait_for("chat.postMessage")
     assert AMBIENT_VIDEO in blocks_json(answer)

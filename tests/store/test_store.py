@@ -248,6 +248,24 @@ def test_retract_removes_only_the_matching_vote(store: Store) -> None:
     assert not store.retract_vote(answer_id, user, -1, "reaction")
 
 
+def test_a_click_after_the_matching_reaction_survives_removing_the_reaction(store: Store) -> None:
+    answer_id = store.record_answer(record())
+    user = store.hash_user(None, "U1")
+    assert store.cast_vote(answer_id, user, 1, "reaction") is VoteOutcome.NEW
+    assert store.cast_vote(answer_id, user, 1, "button") is VoteOutcome.UNCHANGED  # one vote, now shown by the button
+    assert not store.retract_vote(answer_id, user, 1, "reaction")
+    [vote] = store.votes_since(datetime(2000, 1, 1))
+    assert (vote.value, vote.source) == (1, "button")
+
+
+def test_assistant_threads_are_kept_apart_from_followed_threads(store: Store) -> None:
+    store.mark_assistant_thread("D1", "1.1")
+    assert store.is_assistant_thread("D1", "1.1")
+    assert not store.follows_thread("D1", "1.1")
+    store.follow_thread("D1", "2.2")
+    assert not store.is_assistant_thread("D1", "2.2")
+
+
 def test_reason_on_a_vote(store: Store) -> None:
     answer_id = store.record_answer(record())
     user = store.hash_user(None, "U1")
