@@ -392,7 +392,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("faiss.loader", "sentence_transformers", "jieba", "httpx", "bm25s", "urllib3"):
+    noisy_loggers = ("faiss.loader", "sentence_transformers", "jieba", "httpx", "bm25s", "urllib3",
+                     "alembic.runtime.plugins")
+    for noisy in noisy_loggers:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return int(args.func(args) or 0)
 
