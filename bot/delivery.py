@@ -208,15 +208,24 @@ class Responder:
         record = answer_record(answer, question, surface, lang, self.user_hash(user))
         try:
             answer_id = self.store.record_answer(record)
-            if time.monotonic() >= self._next_prune:  # retention applied as the log grows, hourly at most
-                self._next_prune = time.monotonic() + PRUNE_EVERY
-                removed = self.store.prune()
-                if removed:
-                    logger.info("retention: %d expired rows removed from the store", removed)
-            return answer_id
         except StoreError as exc:
             logger.error("could not log the answer; replying without feedback buttons (%s) %s", exc, log_ids(body))
             return None
+        self.apply_retention()
+        return answer_id
+
+    def apply_retention(self) -> None:
+        """Delete what ``FEEDBACK_RETENTION_DAYS`` no longer keeps: at the first answer, then hourly at most."""
+        if time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + PRUNE_EVERY
+        try:
+            removed = self.store.prune()
+        except StoreError as exc:
+            logger.warning("retention could not be applied (%s)", exc)
+            return
+        if removed:
+            logger.info("retention: %d expired rows removed from the store", removed)
 
     def attach(self, answer_id: int | None, channel: str, ts: str | None) -> None:
         """Remember which message carries the answer, so reactions on it count as votes."""

@@ -220,3 +220,19 @@ def test_tokens_never_reach_the_logs(caplog: pytest.LogCaptureFixture) -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "token %s and %s", ("xoxb-123-abc", "xapp-1-A-b"), None)
     RedactTokens().filter(record)
     assert "xoxb-123" not in record.getMessage() and "xapp-1" not in record.getMessage()
+
+
+def test_responder_applies_the_retention_as_it_logs(warm_answerer: Answerer, tmp_path: Path) -> None:
+    from bot.delivery import Responder
+    from bot.store import AnswerRecord
+
+    store = Store(f"sqlite:///{tmp_path / 'bot.sqlite'}", retention_days=30)
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=31)
+    store.record_answer(AnswerRecord("dm", "an old question", "en", True, "none", asked_at=old))
+    responder = Responder(warm_answerer, store)
+    answer = warm_answerer.ask("Where was IstioCon 2022 held?")
+    logged = responder.log_answer(answer, answer.question, "mention", "en", {"team_id": "T1"}, "U0000ANA")
+    assert [a.id for a in store.answers_since(old - dt.timedelta(days=1))] == [logged]
+    [kept] = store.answers_since(old - dt.timedelta(days=1))
+    assert (kept.surface, kept.declined, kept.topic) == ("mention", False, "IstioCon 2022")
+    assert kept.documents and kept.passages and kept.user_hash == store.hash_user(None, "U0000ANA")
