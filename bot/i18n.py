@@ -30,7 +30,8 @@ STRINGS: dict[str, dict[str, str]] = {
             "• `{command} <question>`: ask a question\n"
             "• `{command} events [year or name]`: the events I know about, with dates (upcoming first)\n"
             "• `{command} videos [topic or event]`: talk recordings\n"
-            "• `{command} help`: this message"
+            "• `{command} help`: this message\n"
+            "You can also ask me in Slack's assistant panel, and rate any answer with 👍 / 👎."
         ),
         "events_title": "Events I know about",
         "no_events": "I know of no Istio event yet.",
@@ -119,12 +120,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "error": "Lo siento, algo salió mal al responder. Vuelve a intentarlo en un momento.",
         "help": (
             "*Pregúntame sobre los eventos de la comunidad de Istio* (IstioCon, Istio Day, KubeCon): "
-            "menciónome en un canal, envíame un mensaje directo o usa el comando. Respondo en español, "
+            "mencióname en un canal, envíame un mensaje directo o usa el comando. Respondo en español, "
             "inglés o chino con citas de los resúmenes de los eventos y enlaces a las grabaciones.\n"
             "• `{command} <pregunta>`: hacer una pregunta\n"
             "• `{command} events [año o nombre]`: los eventos que conozco, con fechas (próximos primero)\n"
             "• `{command} videos [tema o evento]`: grabaciones de las charlas\n"
-            "• `{command} help`: este mensaje"
+            "• `{command} help`: este mensaje\n"
+            "También puedes preguntarme en el panel del asistente de Slack y valorar cualquier respuesta con 👍 / 👎."
         ),
         "events_title": "Eventos que conozco",
         "no_events": "Todavía no conozco ningún evento de Istio.",
@@ -203,7 +205,8 @@ STRINGS: dict[str, dict[str, str]] = {
             "• `{command} <问题>`：提问\n"
             "• `{command} events [年份或名称]`：我了解的活动及日期（即将举行的在前）\n"
             "• `{command} videos [主题或活动]`：演讲录像\n"
-            "• `{command} help`：显示本帮助"
+            "• `{command} help`：显示本帮助\n"
+            "也可以在 Slack 的助手面板中向我提问，并用 👍 / 👎 评价任何回答。"
         ),
         "events_title": "我了解的活动",
         "no_events": "我还不知道任何 Istio 活动。",
