@@ -329,7 +329,7 @@ def _serve_probe(docs: str | None, index: str | None, port: int, api_url: str, d
                      store=Store(database_url))
     slot = AppSlot()
     slot.fill(app, len(answerer.index.passages))
-    config = uvicorn.Config(create_asgi_app(slot), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(create_asgi_app(slot, SIGNING_SECRET), host="127.0.0.1", port=port, log_level="warning")
     uvicorn.Server(config).run()
 
 

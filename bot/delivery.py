@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 from bot.answer import Answer, Answerer
 from bot.blocks import Message, answer_message, error_message, help_message
 from bot.language import detect_language, ui_language
-from bot.markup import unmark
+from bot.markup import drop_lone_surrogates, unmark
 from bot.store import AnswerRecord, Store, StoreError
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,9 @@ def log_ids(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def strip_mentions(text: str, bot_user_id: str | None = None) -> str:
-    """The question without the bot's mention (or any leading user mention when the id is unknown)."""
+    """The question without the bot's mention (or any leading user mention when the id is unknown), and
+    without lone surrogates (:func:`bot.markup.drop_lone_surrogates`)."""
+    text = drop_lone_surrogates(text)
     if bot_user_id:
         text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
     else:

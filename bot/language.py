@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from bot.markup import drop_lone_surrogates
+
 UI_LANGUAGES = ("en", "es", "zh")
 DEFAULT_LANGUAGE = "en"
 
@@ -32,6 +34,7 @@ def detect_language(text: str) -> str:
 
     Short or ambiguous text (``ambient mesh``) falls back to English, the posts' main language.
     """
+    text = drop_lone_surrogates(text)
     if _HAN.search(text) and len(_HAN.findall(text)) * 2 >= len(_LATIN_WORD.findall(text)):
         return "zh"
     if _CYRILLIC.search(text):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 _ANGLED = re.compile(r"<([^<>]*)>")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}
 
 
@@ -22,9 +23,15 @@ def _readable(match: re.Match[str]) -> str:
     return label or target.removeprefix("mailto:")  # a link reads as its label, or its address
 
 
+def drop_lone_surrogates(text: str) -> str:
+    """``text`` without the halves of characters a JSON body can carry (``"\\ud83d"``): they are nothing a
+    user typed, and they cannot be encoded as UTF-8 (the language detector and the Web API would fail)."""
+    return _SURROGATE.sub("", text)
+
+
 def unmark(text: str) -> str:
     """``text`` as the user saw it in Slack: mentions removed, channels and links as their names,
     the three escaped characters restored (``&amp;`` last, so ``&amp;lt;`` stays ``&lt;``)."""
-    text = _ANGLED.sub(_readable, text)
+    text = _ANGLED.sub(_readable, drop_lone_surrogates(text))
     text = re.sub(r"&(lt|gt|amp);", lambda m: _ENTITIES[m.group(0)], text)
     return " ".join(text.split())

@@ -9,12 +9,14 @@ quickly, but Slack events get 503 until the index is loaded; Slack retries them 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -45,16 +47,30 @@ class AppSlot:
         self.ready.set()
 
 
-def create_asgi_app(slot: AppSlot) -> Starlette:
-    """The HTTP endpoints around a (possibly not yet loaded) Bolt app."""
+def create_asgi_app(slot: AppSlot, signing_secret: str | None = None) -> Starlette:
+    """The HTTP endpoints around a (possibly not yet loaded) Bolt app.
+
+    Every request to ``/slack/events`` is checked against ``signing_secret`` (``SLACK_SIGNING_SECRET`` when
+    not given) before anything else, its body included, is read: a bad signature gets 401 whether or not the
+    app has loaded, and a signed body that is not what Slack sends gets 400, not a traceback.
+    """
+    verifier = SignatureVerifier(signing_secret or os.environ.get("SLACK_SIGNING_SECRET") or "")
 
     async def slack_events(request: Request) -> Response:
+        body = await request.body()
+        if not verifier.is_valid_request(body, dict(request.headers)):
+            logger.warning("request to %s with a bad or missing signature rejected", EVENTS_PATH)
+            return JSONResponse({"error": "invalid signature"}, status_code=401)
         app = slot.app
         if app is None:
             return JSONResponse({"error": "starting"}, status_code=503, headers={"Retry-After": "5"})
-        body = await request.body()
+        try:
+            bolt_request = to_bolt_request(request, body)
+        except ValueError as exc:  # JSON that does not parse, or a form whose payload is not JSON
+            logger.warning("signed request with a body Slack does not send rejected (%s)", type(exc).__name__)
+            return JSONResponse({"error": "unreadable body"}, status_code=400)
         # Bolt's dispatch is synchronous (signature check, ack, listener hand-off): keep it off the loop.
-        bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+        bolt_response = await run_in_threadpool(app.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
     async def healthz(request: Request) -> Response:
@@ -137,7 +153,8 @@ def serve_http(
     import uvicorn
 
     slot = AppSlot()
-    server = uvicorn.Server(uvicorn.Config(create_asgi_app(slot), host=host, port=config.port, log_level="info"))
+    asgi = create_asgi_app(slot, config.signing_secret)
+    server = uvicorn.Server(uvicorn.Config(asgi, host=host, port=config.port, log_level="info"))
 
     def load() -> None:
         try:

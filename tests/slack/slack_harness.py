@@ -91,7 +91,8 @@ class BotServer:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        config = uvicorn.Config(create_asgi_app(self.slot), host="127.0.0.1", port=self.port, log_level="warning")
+        asgi = create_asgi_app(self.slot, SIGNING_SECRET)
+        config = uvicorn.Config(asgi, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 
 import pytest
-from slack_harness import AMBIENT_VIDEO, CHANNEL, BotServer, blocks_json, mention, new_ts
+from slack_harness import AMBIENT_VIDEO, CHANNEL, BotServer, blocks_json, event_body, mention, new_ts
 
 from bot.mock_slack import BOT_ID, BOT_USER_ID, MockSlack
 
@@ -92,6 +93,51 @@ def test_bad_signature_is_rejected_without_web_api_calls(bot: BotServer, mock_sl
     assert response.status_code == 401
     mock_slack.settle(quiet=0.5)
     assert mock_slack.calls == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("{not json", "application/json"), ("payload=%7Bnot+json", "application/x-www-form-urlencoded")],
+)
+def test_unreadable_bodies_get_401_unsigned_and_400_signed(
+    bot: BotServer, mock_slack: MockSlack, body: str, content_type: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert bot.post(body, content_type, secret="not-the-secret").status_code == 401  # before the body is read
+    assert bot.post(body, content_type).status_code == 400
+    app, bot.slot.app = bot.slot.app, None  # while the index loads, too: the signature is checked first
+    try:
+        assert bot.post(body, content_type, secret="not-the-secret").status_code == 401
+    finally:
+        bot.slot.app = app
+    mock_slack.settle(quiet=0.3)
+    assert mock_slack.calls == []
+    assert "Traceback" not in caplog.text and "body Slack does not send" in caplog.text
+
+
+@pytest.mark.parametrize("missing", ["channel", "ts"])
+def test_a_mention_without_channel_or_ts_is_dropped_quietly(
+    bot: BotServer, mock_slack: MockSlack, caplog: pytest.LogCaptureFixture, missing: str
+) -> None:
+    event = mention("Where was IstioCon 2022 held?")
+    body = event_body(event)
+    del body["event"][missing]
+    assert bot.post(json.dumps(body), "application/json").status_code == 200
+    mock_slack.settle(quiet=0.5)
+    assert mock_slack.calls == []
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_lone_surrogates_in_a_question_are_answered_without_an_error(
+    bot: BotServer, mock_slack: MockSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = json.dumps(event_body(mention("Where was IstioCon 2022 held? \ud83d")))  # half an emoji
+    assert "\\ud83d" in body
+    assert bot.post(body, "application/json").status_code == 200
+    [post] = mock_slack.wait_for("chat.postMessage")
+    assert "IstioCon 2022" in blocks_json(post)
+    assert "something went wrong" not in post.body["text"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_slash_command_acks_fast_then_answers_ephemerally_and_shares(bot: BotServer, mock_slack: MockSlack) -> None:
