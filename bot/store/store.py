@@ -45,6 +45,10 @@ ASSISTANT_THREADS = "assistant:"
 # SQLAlchemy keeps an INSERT's rowcount (inserted, or ignored ON CONFLICT) only when asked.
 _ROWCOUNT = {"preserve_rowcount": True}
 
+_ALEMBIC_LOCK = threading.Lock()
+"""Held around each in-process upgrade: Alembic's ``context`` proxy is process-global, so two stores
+migrating in two threads at once would tear it down under each other."""
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -298,7 +302,8 @@ class Store:
         attempts = 5
         for attempt in range(attempts):
             try:
-                with self._begin() as conn:
+                # Alembic keeps its migration context in module globals: one migration at a time per process.
+                with _ALEMBIC_LOCK, self._begin() as conn:
                     if self._backend == "postgresql":
                         conn.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK_ID)))
                     config.attributes["connection"] = conn

@@ -451,3 +451,25 @@ def test_processes_migrating_a_fresh_database_together(store_url: str) -> None:
     assert sorted(outcomes) == [False, True]  # both migrated, then exactly one claim won
     with Store(store_url) as store:
         assert not store.claim("C", "after-migrate")
+
+
+def test_stores_of_several_databases_opened_in_threads_at_once_all_migrate(tmp_path: Path) -> None:
+    """Alembic's migration context is process-global: stores of different databases opening together in
+    one process (a server's loader thread and another) must not tear it down under each other."""
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(6)
+
+    def open_one(number: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            Store(f"sqlite:///{tmp_path / f'db{number}.sqlite'}").close()
+        except BaseException as exc:  # collected, and reported by the assertion below
+            errors.append(exc)
+
+    for _ in range(3):
+        threads = [threading.Thread(target=open_one, args=(n,)) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert errors == []
