@@ -21,7 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.answer import Answer, Answerer
-from bot.blocks import Message, answer_message, error_message, help_message
+from bot.blocks import Message, answer_message, error_message, help_message, section
 from bot.language import detect_language, ui_language
 from bot.markup import drop_lone_surrogates, unmark
 from bot.store import AnswerRecord, Store, StoreError
@@ -259,7 +259,9 @@ class Responder:
         ids = log_ids(body)
         if not unmark(question):  # nothing but mentions or links of people
             lang = detect_language(event.get("text") or "")
-            return (Message(text=note, blocks=[]) if note else help_message(lang)), None
+            if note:  # a file and no words: the note alone
+                return Message(text=note, blocks=[section(note)]), None
+            return help_message(lang), None
         from bot.listeners.commands import build, parse
 
         kind, arg, lang = parse(question)
@@ -301,10 +303,6 @@ class Responder:
                 logger.info("could not show the working status %s", ids, exc_info=True)
         try:
             message, answer_id = self.compose(body, question, surface, note=note)
-            if note and not message.blocks:  # a file and no words: the note alone
-                from bot.blocks import section
-
-                message = Message(text=note, blocks=[section(note)])
             extra = {"thread_ts": thread_ts} if thread_ts else {}
             posted = post_message(client, channel, message, ids, **extra)
             self.attach(answer_id, channel, posted)

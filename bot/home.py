@@ -28,13 +28,6 @@ MAX_HOME_RECORDINGS = 8
 MAX_PROMPTS = 4
 
 
-def latest_event(index: Index, today: dt.date) -> Event | None:
-    """The most recent event that has taken place (by its end date), or None."""
-    _, past = catalog.events(index, today)
-    dated = [event for event in past if event.start]
-    return max(dated, key=lambda e: (e.end or e.start, e.start), default=None)
-
-
 def has_a_recap(event: Event) -> bool:
     """Whether the index can say what happened at the event: its program, recordings, or a post written after it."""
     end = event.end or event.start
