@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from bot.answer import Answerer
 from bot.app import RedactTokens, SlackConfig, create_app
+from bot.store import Store, StoreError
 from embeddings.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -87,14 +88,15 @@ def create_asgi_app(slot: AppSlot, signing_secret: str | None = None) -> Starlet
 
 
 def load_app(
-    settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer]
+    settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer], store: Store
 ) -> tuple[App, Answerer]:
-    """Load the model and index, then build the Slack app around them."""
+    """Load the model and index, then build the Slack app around them (and the already opened store)."""
     answerer = answerer_factory(settings)
     # The first question would otherwise pay for the language detector's models and jieba's dictionary.
     answerer.ask("Who gave the opening keynote?")
     logger.info("index loaded: %d passages", len(answerer.index.passages))
-    app = create_app(answerer, token=config.bot_token, signing_secret=config.signing_secret, api_url=config.api_url)
+    app = create_app(answerer, token=config.bot_token, signing_secret=config.signing_secret, api_url=config.api_url,
+                     store=store)
     return app, answerer
 
 
@@ -104,15 +106,14 @@ def _redact_logs() -> None:
         handler.addFilter(redact)
 
 
-def check_store() -> None:
+def open_store() -> Store:
     """Open (and migrate) the store before anything loads: a wrong ``DATABASE_URL`` stops here, clearly."""
-    from bot.store import Store, StoreError
-
     try:
-        with Store.from_env() as store:
-            logger.info("store: %s", store.url_for_logs)
+        store = Store.from_env()
     except StoreError as exc:
         raise SystemExit(f"the store cannot be used: {exc} (see DATABASE_URL in the README)") from None
+    logger.info("store: %s", store.url_for_logs)
+    return store
 
 
 def serve(
@@ -126,28 +127,29 @@ def serve(
     config = config or SlackConfig.from_env()
     if not config.bot_token:
         raise SystemExit("SLACK_BOT_TOKEN is not set (see .env.example)")
-    check_store()
+    if not config.socket_mode and not config.signing_secret:
+        raise SystemExit("SLACK_SIGNING_SECRET is not set; HTTP mode cannot verify requests")
+    store = open_store()
     if config.socket_mode:
-        serve_socket_mode(settings, config, answerer_factory)
+        serve_socket_mode(settings, config, answerer_factory, store)
     else:
-        if not config.signing_secret:
-            raise SystemExit("SLACK_SIGNING_SECRET is not set; HTTP mode cannot verify requests")
-        serve_http(settings, config, answerer_factory, host)
+        serve_http(settings, config, answerer_factory, host, store)
 
 
 def serve_socket_mode(
-    settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer]
+    settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer], store: Store
 ) -> None:
     """Load first, then open the WebSocket: nothing is received before the index is ready."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    app, _ = load_app(settings, config, answerer_factory)
+    app, _ = load_app(settings, config, answerer_factory, store)
     logger.info("starting in Socket Mode")
     SocketModeHandler(app, config.app_token).start()
 
 
 def serve_http(
-    settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer], host: str
+    settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer], host: str,
+    store: Store,
 ) -> None:
     """uvicorn on ``config.port``; the index loads in a thread while ``/healthz`` answers 503."""
     import uvicorn
@@ -158,7 +160,7 @@ def serve_http(
 
     def load() -> None:
         try:
-            app, answerer = load_app(settings, config, answerer_factory)
+            app, answerer = load_app(settings, config, answerer_factory, store)
             slot.fill(app, len(answerer.index.passages))
         except Exception as exc:
             slot.failed = type(exc).__name__
