@@ -134,8 +134,24 @@ def _words(text: str) -> list[str]:
     return [w for w in (fold(m.group(0)) for m in _WORD.finditer(text)) if w not in STOPWORDS and len(w) > 1]
 
 
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Rows of the ``k`` best positive scores, best first, ties in row order.
+
+    The same rows in the same order as ``np.argsort(-scores, kind="stable")[:k]`` without its zero and
+    negative scores, at a fraction of the cost on a large index: ``argpartition`` finds the k-th best
+    score in linear time, and only the rows at or above it are sorted (O(n + k log k), not O(n log n)).
+    """
+    positive = np.flatnonzero(scores > 0)
+    if k <= 0 or not len(positive):
+        return np.empty(0, dtype=np.int64)
+    if len(positive) > k:
+        kth = scores[positive[np.argpartition(-scores[positive], k - 1)[k - 1]]]
+        positive = positive[scores[positive] >= kth]  # every row tied with the k-th too, kept in row order
+    return positive[np.argsort(-scores[positive], kind="stable")[:k]]
+
+
 class BM25Index:
-    """BM25 (bm25s) over passage texts; ``scores`` returns a score for every passage."""
+    """BM25 (bm25s) over passage texts; ``scores`` returns a score for every passage, ``top`` the best few."""
 
     def __init__(self, texts: list[str]) -> None:
         import bm25s
@@ -166,3 +182,8 @@ class BM25Index:
         if not tokens:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+
+    def top(self, query: str | list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` best-scoring passages with a positive score (rows, best first) and every passage's score."""
+        scores = self.scores(query)
+        return top_k(scores, k), scores
