@@ -30,8 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.mock_slack import BOT_USER_ID, TEAM_ID
 from embeddings.index import recall_at_k
+from slack_testkit.mock_slack import BOT_USER_ID, TEAM_ID
 
 if TYPE_CHECKING:
     import numpy as np
@@ -405,7 +405,7 @@ class _EventClient:
 def bench_slack(args: argparse.Namespace, questions: list[tuple[str, str]], sequential: int, load: int,
                 concurrency: int) -> dict[str, Any]:
     """Ack latency one event at a time, then a bounded load run with retried deliveries mixed in."""
-    from bot.mock_slack import MockSlack
+    from slack_testkit.mock_slack import MockSlack
 
     mock = MockSlack().start()
     api_url = mock.api_url

@@ -21,8 +21,8 @@ from socket_harness import SocketBot
 from bot.answer import Answerer
 from bot.app import create_app
 from bot.delivery import BotOptions
-from bot.mock_slack import MockSlack
 from bot.store import Store
+from slack_testkit.mock_slack import MockSlack
 
 
 @pytest.fixture(scope="session")

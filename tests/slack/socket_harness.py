@@ -1,7 +1,7 @@
 """The app under test over Socket Mode: a mock of Slack's Socket Mode endpoint on loopback, and a driver
 that delivers the HTTP harness's bodies through slack_sdk's built-in client (what ``serve`` runs).
 
-As with Slack: ``apps.connections.open`` (answered by :class:`bot.mock_slack.MockSlack` with the app-level
+As with Slack: ``apps.connections.open`` (answered by :class:`slack_testkit.mock_slack.MockSlack` with the app-level
 token) hands the client ``ws://127.0.0.1:<port>/link/?ticket=...``; on connect the server sends
 ``hello``; events, commands and interactions arrive as envelopes, and the app acks each
 ``envelope_id`` on the socket. Nothing is signed: the WebSocket itself is the authentication.
@@ -19,9 +19,10 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_harness import APP_ID, command_form, event_body
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
+
+from slack_testkit.bodies import APP_ID, command_form, event_body
 
 APP_TOKEN = "xapp-1-A0000001-0000-test"
 ACK_TIMEOUT = 5.0

@@ -20,13 +20,13 @@ from bot import catalog, server
 from bot.answer import Answer, Answerer, Snippet
 from bot.app import RedactTokens, SlackConfig, create_app
 from bot.blocks import MAX_BLOCKS, MAX_CONTEXT_ELEMENTS, MAX_SECTION_CHARS, answer_message, defang, videos_message
-from bot.mock_slack import MockSlack
 from bot.store import Store
 from embeddings.config import Settings
 from embeddings.events import Event, EventPost
 from embeddings.markdown import Link
 from embeddings.passages import Passage
 from embeddings.sessions import Session, Speaker
+from slack_testkit.mock_slack import MockSlack
 
 # -- blocks ---------------------------------------------------------------------------------------
 

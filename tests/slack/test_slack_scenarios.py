@@ -7,9 +7,10 @@ import logging
 import time
 
 import pytest
-from slack_harness import AMBIENT_VIDEO, CHANNEL, BotServer, blocks_json, event_body, mention, new_ts
+from slack_harness import AMBIENT_VIDEO, CHANNEL, BotServer, blocks_json, mention, new_ts
 
-from bot.mock_slack import BOT_ID, BOT_USER_ID, MockSlack
+from slack_testkit.bodies import event_body
+from slack_testkit.mock_slack import BOT_ID, BOT_USER_ID, MockSlack
 
 SPANISH_QUESTION = "¿Dónde puedo ver la charla sobre la postura de seguridad de Ambient Mesh?"
 

@@ -15,8 +15,8 @@ from conftest import ADMIN_USER, Transport
 from slack_harness import AMBIENT_VIDEO, CHANNEL, blocks_json, mention, new_ts
 
 from bot.blocks import FEEDBACK_ACTION_ID, REASON_CALLBACK_ID
-from bot.mock_slack import BOT_USER_ID, TEAM_ID, Call, MockSlack
 from bot.store import Store, StoreError
+from slack_testkit.mock_slack import BOT_USER_ID, TEAM_ID, Call, MockSlack
 
 AMBIENT_QUESTION = "Who talked about the security posture of Ambient Mesh?"
 DM = "D0000ANA"

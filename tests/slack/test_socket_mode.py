@@ -14,7 +14,7 @@ import pytest
 from slack_harness import AMBIENT_VIDEO, CHANNEL, BotServer, blocks_json, mention, new_ts
 from socket_harness import SocketBot
 
-from bot.mock_slack import MockSlack
+from slack_testkit.mock_slack import MockSlack
 
 QUESTION = "Where can I watch the talk on the security posture of Ambient Mesh?"
 WAIT = 10.0

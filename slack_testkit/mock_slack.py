@@ -1,5 +1,5 @@
-"""A mock Slack Web API on loopback that records every call: for the tests and for `bench`
-(after bolt-python's mock_web_api_server).
+"""A mock Slack Web API on loopback that records every call, and when it arrived: for the tests and for
+the benchmarks (after bolt-python's mock_web_api_server).
 
 Web API methods are served at ``/api/<method>`` (point ``SLACK_API_URL`` at ``<url>/api/``), and
 ``/response_url/<id>`` stands in for slash-command and interaction ``response_url``s. Faults can be
@@ -14,6 +14,7 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -34,6 +35,8 @@ class Call:
     response: dict[str, Any]
     raw: str
     authorized: bool
+    at: float = 0.0
+    """When the request arrived (``time.perf_counter()``): where a benchmark's reply latency ends."""
 
     @property
     def ok(self) -> bool:
@@ -81,6 +84,7 @@ class MockSlack:
                 pass
 
             def do_POST(self) -> None:
+                arrived = time.perf_counter()
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
                 path = self.path.split("?")[0]
                 body = _decode(raw, self.headers.get("Content-Type", ""))
@@ -91,7 +95,7 @@ class MockSlack:
                 else:
                     method, authorized = "response_url", True
                     status, headers, response = 200, {}, {"ok": True}
-                mock._record(Call(method, body, status, response, raw, authorized))
+                mock._record(Call(method, body, status, response, raw, authorized, arrived))
                 payload = json.dumps(response).encode() if method != "response_url" else b"ok"
                 self.send_response(status)
                 for name, value in headers.items():
@@ -184,6 +188,13 @@ class MockSlack:
             if not self._cond.wait_for(lambda: len(matching()) >= count, timeout=timeout):
                 raise AssertionError(f"expected {count} {method} call(s), got {len(matching())}: {self.calls}")
             return matching()
+
+    def wait_until(self, match: Callable[[Call], bool], count: int = 1, timeout: float = 20.0) -> list[Call]:
+        """Block until ``count`` recorded calls satisfy ``match`` (e.g. the reply in one thread); return them."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: sum(map(match, self.calls)) >= count, timeout=timeout):
+                raise AssertionError(f"expected {count} matching call(s) within {timeout} s")
+            return [call for call in self.calls if match(call)]
 
     def settle(self, quiet: float = 0.5, timeout: float = 20.0) -> None:
         """Wait until no call has arrived for ``quiet`` seconds (the bot has finished whatever it does)."""
