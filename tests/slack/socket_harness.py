@@ -1,27 +1,37 @@
 """The app under test over Socket Mode: a mock of Slack's Socket Mode endpoint on loopback, and a driver
-that delivers the HTTP harness's bodies through slack_sdk's built-in client (what ``serve`` runs).
+that delivers the HTTP harness's bodies through the handler ``serve`` runs
+(:func:`bot.socket_mode.create_socket_mode_handler`, slack_sdk's built-in client with a pong deadline).
 
 As with Slack: ``apps.connections.open`` (answered by :class:`slack_testkit.mock_slack.MockSlack` with the app-level
 token) hands the client ``ws://127.0.0.1:<port>/link/?ticket=...``; on connect the server sends
 ``hello``; events, commands and interactions arrive as envelopes, and the app acks each
 ``envelope_id`` on the socket. Nothing is signed: the WebSocket itself is the authentication.
+
+Every connection passes through a relay (:class:`_Link`) so a test can break it the ways networks do:
+silently (:meth:`MockSocketMode.go_silent`, a NAT or load balancer that forgot the connection) or
+abruptly (:meth:`MockSocketMode.drop_connections`, FIN or RST with no close frame).
 """
 
 from __future__ import annotations
 
 import json
+import selectors
+import socket
+import struct
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.socket_mode.base_handler import BaseSocketModeHandler
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 
+from bot.socket_mode import create_socket_mode_handler
 from slack_testkit.bodies import APP_ID, command_form, event_body
 
 APP_TOKEN = "xapp-1-A0000001-0000-test"
@@ -31,6 +41,8 @@ NOT_DELIVERED = 503
 """No open connection to push the envelope to within the timeout."""
 NO_ACK = 504
 """Pushed, but no ack came back within the timeout (Bolt sends none when dispatch is not a 200)."""
+HandlerFactory = Callable[..., BaseSocketModeHandler]
+"""``(app, app_token, **options)`` to a Bolt Socket Mode handler, not yet connected."""
 _RESPONSE_PAYLOAD_TYPES = {"view_submission", "block_suggestion"}
 """Interactive payloads whose ack may carry a response (``response_action``, options)."""
 
@@ -57,6 +69,58 @@ class SocketResponse:
         return self.payload
 
 
+class _Link:
+    """One client connection relayed to the WebSocket server, until either side closes or a fault is set.
+
+    A relay rather than a hook in ``websockets``: its server answers pings by itself, so only something
+    below it can stop answering them while keeping the client's TCP connection open.
+    """
+
+    SILENT = "silent"
+    FIN = "fin"
+    RST = "rst"
+
+    def __init__(self, client: socket.socket, upstream: tuple[str, int]) -> None:
+        self.client = client
+        self.upstream = socket.create_connection(upstream, timeout=5)
+        self.fault: str | None = None
+        self.thread = threading.Thread(target=self._relay, daemon=True)
+        self.thread.start()
+
+    def break_(self, fault: str) -> None:
+        """Stop relaying at once (bounded wait) and leave the client's socket as ``fault`` says."""
+        self.fault = fault
+        self.thread.join(timeout=5)
+
+    def _relay(self) -> None:
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.client, selectors.EVENT_READ, self.upstream)
+            selector.register(self.upstream, selectors.EVENT_READ, self.client)
+            try:
+                while self.fault is None:
+                    for key, _ in selector.select(timeout=0.02):
+                        if self.fault is not None:
+                            break
+                        sock: socket.socket = key.fileobj  # type: ignore[assignment]
+                        data = sock.recv(65536)
+                        if not data:
+                            return
+                        key.data.sendall(data)
+            except OSError:
+                return
+            finally:
+                self._finish()
+
+    def _finish(self) -> None:
+        """The server side always goes (Slack forgets the connection); the client's as the fault says."""
+        self.upstream.close()
+        if self.fault == self.SILENT:
+            return  # left open, never read or written again: the client hears nothing, not even an EOF
+        if self.fault == self.RST:
+            self.client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.client.close()
+
+
 class MockSocketMode:
     """Slack's side of the WebSocket: says hello, pushes envelopes to the newest open connection, records acks.
 
@@ -73,19 +137,65 @@ class MockSocketMode:
         self._open: list[ServerConnection] = []
         self._server = serve(self._handle, "127.0.0.1", 0, compression=None, close_timeout=1)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._links: list[_Link] = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._relay_thread = threading.Thread(target=self._accept, daemon=True)
 
     @property
     def url(self) -> str:
         """Without the ticket: :class:`MockSlack` appends a fresh one per ``apps.connections.open``."""
-        return f"ws://127.0.0.1:{self._server.socket.getsockname()[1]}/link/"
+        return f"ws://127.0.0.1:{self._listener.getsockname()[1]}/link/"
 
     def start(self) -> MockSocketMode:
         self._thread.start()
+        self._relay_thread.start()
         return self
 
     def stop(self) -> None:
+        self._listener.close()
+        self._relay_thread.join(timeout=5)
+        with self._cond:
+            links, self._links = self._links, []
+        for link in links:
+            link.break_(_Link.FIN)
+            link.client.close()  # silenced ones too
         self._server.shutdown()
         self._thread.join(timeout=5)
+
+    def _accept(self) -> None:
+        upstream = self._server.socket.getsockname()[:2]
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return  # closed by stop()
+            link = _Link(client, upstream)
+            with self._cond:
+                self._links = [old for old in self._links if old.thread.is_alive() or old.fault == _Link.SILENT]
+                self._links.append(link)
+
+    def _break_links(self, fault: str) -> int:
+        with self._cond:
+            links = [link for link in self._links if link.fault is None and link.thread.is_alive()]
+        for link in links:
+            link.break_(fault)
+        return len(links)
+
+    def go_silent(self) -> int:
+        """Every open connection stops carrying anything, both ways, with its TCP connection left open.
+
+        What a NAT or load balancer that dropped the connection's state looks like to the client: no
+        FIN, no close frame, no pong, nothing more ever. The server side is closed (Slack has given
+        up on it too). Returns how many connections went silent.
+        """
+        return self._break_links(_Link.SILENT)
+
+    def drop_connections(self, reset: bool = False) -> int:
+        """Close every open TCP connection without a WebSocket close frame: a FIN, or an RST with ``reset``.
+
+        Returns how many were dropped.
+        """
+        return self._break_links(_Link.RST if reset else _Link.FIN)
 
     @property
     def open_connections(self) -> int:
@@ -176,7 +286,7 @@ class MockSocketMode:
 
 
 class SocketBot:
-    """The Bolt app behind slack_sdk's built-in Socket Mode client; delivers like :class:`BotServer`.
+    """The Bolt app behind a Socket Mode client (``serve``'s by default); delivers like :class:`BotServer`.
 
     ``event``/``command``/``interaction`` build the same bodies as the HTTP harness, push them as
     envelopes and wait (bounded) for the ack. :meth:`connect` swaps in a freshly built app on a new
@@ -186,7 +296,7 @@ class SocketBot:
     def __init__(self, app_token: str = APP_TOKEN) -> None:
         self.server = MockSocketMode()
         self.app_token = app_token
-        self.handler: SocketModeHandler | None = None
+        self.handler: BaseSocketModeHandler | None = None
 
     def start(self) -> SocketBot:
         self.server.start()
@@ -196,15 +306,18 @@ class SocketBot:
         self.disconnect()
         self.server.stop()
 
-    def connect(self, app: App, **handler_options: Any) -> SocketModeHandler:
+    def connect(
+        self, app: App, *, factory: HandlerFactory = create_socket_mode_handler, **handler_options: Any
+    ) -> BaseSocketModeHandler:
         """Open a connection for ``app`` (closing any previous one) as ``serve_socket_mode`` does.
 
         The handler gets no ``web_client``, so like production it uses ``app.client`` (here pointed
-        at the mock) for ``apps.connections.open`` too. ``handler_options`` go to the handler.
+        at the mock) for ``apps.connections.open`` too. ``factory(app, app_token, **handler_options)``
+        builds the handler: ``serve``'s unless told (Bolt's own ``SocketModeHandler``, say).
         """
         self.disconnect()
         opened = len(self.server.paths)
-        handler = SocketModeHandler(app, self.app_token, **handler_options)
+        handler = factory(app, self.app_token, **handler_options)
         self.handler = handler
         handler.connect()
         if not self.server.wait_connections(opened + 1):
