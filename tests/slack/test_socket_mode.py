@@ -1,9 +1,9 @@
 """The same scenarios over HTTP and over a real Socket Mode connection (``transport``), and the
 Socket Mode specifics: acks on the socket, and the client reconnecting when Slack closes it.
 
-Over Socket Mode the app runs under slack_sdk's built-in client (``SocketModeHandler``, as ``serve``
-does), connected to the mock WebSocket server in ``socket_harness.py`` through the URL the mock Web
-API hands out for ``apps.connections.open``.
+Over Socket Mode the app runs under the handler ``serve`` runs (``bot.socket_mode``: slack_sdk's
+built-in client with a pong deadline), connected to the mock WebSocket server in ``socket_harness.py``
+through the URL the mock Web API hands out for ``apps.connections.open``.
 """
 
 from __future__ import annotations
@@ -11,14 +11,29 @@ from __future__ import annotations
 import time
 
 import pytest
+from slack_bolt import App
 from slack_harness import AMBIENT_VIDEO, CHANNEL, BotServer, blocks_json, mention, new_ts
 from socket_harness import SocketBot
 
+from bot.socket_mode import (
+    DEFAULT_PING_INTERVAL,
+    DEFAULT_PONG_TIMEOUT,
+    PING_INTERVAL_ENV,
+    PONG_TIMEOUT_ENV,
+    WatchfulSocketModeHandler,
+    create_socket_mode_handler,
+)
 from slack_testkit.mock_slack import MockSlack
 
 QUESTION = "Where can I watch the talk on the security posture of Ambient Mesh?"
 WAIT = 10.0
 """Upper bound for any one reply to arrive (they take well under a second here)."""
+SILENT_DROP_BOUND = 4 * (DEFAULT_PING_INTERVAL + DEFAULT_PONG_TIMEOUT)
+"""A silent connection is replaced within about ``ping_interval + pong_timeout`` (measured 4-5 s); the
+bound leaves room for a loaded CI box and is still far below slack_sdk's own 40-60 s."""
+CLOSED_DROP_BOUND = 5.0
+"""A FIN or RST is noticed by the reader at once (measured under 1 s); slack_sdk's own client took
+about 5 pings (55 s at Bolt's default), spinning a core meanwhile."""
 
 
 
@@ -110,3 +125,82 @@ def test_client_reconnects_after_the_server_closes_the_connection(
     [post] = mock_slack.wait_for("chat.postMessage", timeout=WAIT)
     assert post.body["thread_ts"] == event["ts"]
     assert server.wait_open(1, timeout=WAIT)  # the replaced connection is closed, not left dangling
+
+
+@pytest.mark.parametrize("transport", ["socket"], indirect=True)
+@pytest.mark.parametrize("fault", ["silent", "fin", "rst"])
+def test_client_replaces_a_connection_that_dies_without_a_close_frame(
+    transport: SocketBot, mock_slack: MockSlack, fault: str
+) -> None:
+    """``silent``: the peer vanishes with the TCP connection left open (a NAT or load balancer timeout:
+    no FIN, no close frame, no pong); ``fin``/``rst``: the TCP connection is closed with no close frame.
+    Either way the client opens a new connection within seconds, without spinning a core meanwhile,
+    and the next event is answered once."""
+    server = transport.server
+    assert isinstance(transport.handler, WatchfulSocketModeHandler)  # what serve runs, with its defaults
+    opened = len(server.paths)
+    mock_slack.reset()
+
+    started, cpu_started = time.monotonic(), time.process_time()
+    broken = server.go_silent() if fault == "silent" else server.drop_connections(reset=fault == "rst")
+    assert broken == 1
+    bound = SILENT_DROP_BOUND if fault == "silent" else CLOSED_DROP_BOUND
+    assert server.wait_connections(opened + 1, timeout=bound), f"no new connection within {bound} s"
+    outage, cpu = time.monotonic() - started, time.process_time() - cpu_started
+    assert cpu < 0.5 * outage + 1.0, f"{cpu:.1f} CPU seconds in a {outage:.1f} s outage"  # a spin uses ~1 per s
+    [reopen] = mock_slack.of("apps.connections.open")
+    assert reopen.authorized and reopen.ok
+
+    event = mention(QUESTION)
+    assert transport.event(event).status_code == 200
+    [post] = mock_slack.wait_for("chat.postMessage", timeout=WAIT)
+    assert post.body["thread_ts"] == event["ts"]
+    mock_slack.settle(quiet=0.5)
+    assert len(mock_slack.of("chat.postMessage")) == 1
+    assert server.open_connections == 1
+
+
+@pytest.mark.parametrize("transport", ["socket"], indirect=True)
+def test_reconnect_attempts_back_off_while_slack_refuses_them(transport: SocketBot, mock_slack: MockSlack) -> None:
+    """The monitor checks twice a second, but ``apps.connections.open`` is rate limited: after a failed
+    attempt the next waits 1 s, then 2, 5, ... (not 8 attempts in 4 s), and one succeeds once Slack does."""
+    server = transport.server
+    url, opened = mock_slack.socket_url, len(server.paths)
+    mock_slack.reset()
+    mock_slack.socket_url = None  # apps.connections.open answers socket_mode_not_enabled
+    try:
+        server.drop_connections()
+        time.sleep(4.0)
+        attempts = mock_slack.of("apps.connections.open")
+    finally:
+        mock_slack.socket_url = url
+    assert 1 <= len(attempts) <= 4
+    assert not any(call.ok for call in attempts)
+    assert server.wait_connections(opened + 1, timeout=15.0), "no new connection once Slack accepted again"
+
+    event = mention(QUESTION)
+    assert transport.event(event).status_code == 200
+    [post] = mock_slack.wait_for("chat.postMessage", timeout=WAIT)
+    assert post.body["thread_ts"] == event["ts"]
+
+
+def test_handler_settings_come_from_the_arguments_else_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = App(token="xoxb-test-0000-token", token_verification_enabled=False)
+    monkeypatch.delenv(PING_INTERVAL_ENV, raising=False)
+    monkeypatch.delenv(PONG_TIMEOUT_ENV, raising=False)
+    handlers = [create_socket_mode_handler(app, "xapp-1-test")]
+    monkeypatch.setenv(PING_INTERVAL_ENV, "7.5")
+    monkeypatch.setenv(PONG_TIMEOUT_ENV, " 4 ")
+    handlers.append(create_socket_mode_handler(app, "xapp-1-test"))
+    handlers.append(create_socket_mode_handler(app, "xapp-1-test", ping_interval=1, pong_timeout=2))
+    try:
+        assert [(h.client.ping_interval, h.client.pong_timeout) for h in handlers] == [
+            (DEFAULT_PING_INTERVAL, DEFAULT_PONG_TIMEOUT), (7.5, 4.0), (1, 2)]
+        assert handlers[0].client.web_client is app.client  # apps.connections.open goes where the app's calls go
+    finally:
+        for handler in handlers:
+            handler.close()
+    for bad in ("soon", "0", "-1"):
+        monkeypatch.setenv(PING_INTERVAL_ENV, bad)
+        with pytest.raises(SystemExit, match=PING_INTERVAL_ENV):
+            create_socket_mode_handler(app, "xapp-1-test")
