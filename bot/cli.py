@@ -28,12 +28,12 @@ def _answerer(args: argparse.Namespace, progress: bool = True):
 
 def update_index(settings: Settings, force: bool = False) -> str | None:
     """Build or update the index, warn about skipped files, and return the one-line summary (None when
-    nothing could be indexed: the error is printed)."""
-    from embeddings.index import NothingIndexed, build_index
+    nothing could be indexed or the index cannot be written: the error is printed, one line)."""
+    from embeddings.index import NothingIndexed, NotWritable, build_index
 
     try:
         report = build_index(settings, progress=True, force=force)
-    except NothingIndexed as exc:
+    except (NothingIndexed, NotWritable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None
     for problem in report.problems:
@@ -106,7 +106,14 @@ def render_answer(answer, today: dt.date | None = None) -> str:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    answer = _answerer(args).ask(args.question, lang=args.lang)
+    from embeddings.index import IndexUnavailable, NothingIndexed, NotWritable
+
+    try:
+        answerer = _answerer(args)
+    except (IndexUnavailable, NothingIndexed, NotWritable) as exc:  # a damaged index is rebuilt; these remain
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    answer = answerer.ask(args.question, lang=args.lang)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
