@@ -17,6 +17,7 @@ import json
 import logging
 import math
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import numpy as np
 
 from embeddings.events import YEAR, Event, Mention
 from embeddings.lexical import tokenize
-from embeddings.search import Hit
+from embeddings.search import ChannelScores, Hit
 
 logger = logging.getLogger(__name__)
 
@@ -85,33 +86,39 @@ class Evidence:
         """``named``: the events the question names, each with the catalogue events that fit it."""
         top = hits[:TOP]
 
-        def best(channel: str) -> float:
-            return max((hit.channels.get(channel, 0.0) for hit in top), default=0.0)
+        def best(score: Callable[[ChannelScores], float | None]) -> float:
+            """The highest score among the top hits, a channel that did not see a hit counting 0."""
+            return max((_or_zero(score(hit.channels)) for hit in top), default=0.0)
 
-        first = top[0].channels if top else {}
+        first = top[0].channels if top else ChannelScores()
         years = set(YEAR.findall(question))
         return cls(
-            cosine=best("cosine"),
-            dense=max((hit.channels["dense"] for hit in top if "dense" in hit.channels), default=-0.1),
-            domain=float(first.get("domain", 0.0)),
-            term_coverage=best("term_coverage"),
-            name_coverage=best("name_coverage"),
-            has_names=float(any("name_coverage" in hit.channels for hit in top)),
-            unknown_names=min(float(first.get("unknown_names", 0.0)), 2.0),
+            cosine=best(lambda c: c.cosine),
+            dense=max((hit.channels.dense for hit in top if hit.channels.dense is not None), default=-0.1),
+            domain=float(_or_zero(first.domain)),
+            term_coverage=best(lambda c: c.term_coverage),
+            name_coverage=best(lambda c: c.name_coverage),
+            has_names=float(any(hit.channels.name_coverage is not None for hit in top)),
+            unknown_names=min(float(_or_zero(first.unknown_names)), 2.0),
             unknown_event=float(any(not known for _, known in named)),
             dates_only_event=float(bool(named) and all(
                 known and not any(e.posts or e.sessions for e in known) for _, known in named)),
             card_first=float(bool(top) and top[0].passage.kind == "event"),
-            event_match=best("post"),
-            both_channels=float("dense_rank" in first and "bm25_rank" in first),
+            event_match=best(lambda c: c.post),
+            both_channels=float(first.dense_rank is not None and first.bm25_rank is not None),
             terms=math.log1p(len(tokenize(question))),
-            unknown_words=float(first.get("unknown_words", 0.0)),
+            unknown_words=float(_or_zero(first.unknown_words)),
             year_named=float(bool(years)),
             year_agrees=float(not years or any(_of_year(hit, years) for hit in top if hit.passage.kind != "event")),
         )
 
     def vector(self) -> np.ndarray:
         return np.array([getattr(self, name) for name in self.names()], dtype=np.float64)
+
+
+def _or_zero(score: float | None) -> float:
+    """A channel's score, 0 where the channel did not see the passage."""
+    return 0.0 if score is None else score
 
 
 def _of_year(hit: Hit, years: set[str]) -> bool:

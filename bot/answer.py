@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -26,7 +26,7 @@ from embeddings.lexical import fold, tokenize
 from embeddings.lists import SessionLister
 from embeddings.markdown import Link
 from embeddings.passages import Passage, sentence_bounds
-from embeddings.search import Hit, Retriever
+from embeddings.search import ChannelScores, Hit, Retriever
 from embeddings.sessions import Session
 
 logger = logging.getLogger(__name__)
@@ -244,7 +244,8 @@ class Answerer:
         listed = self.lister.matches(question)
         if listed is not None:
             _, rows = listed
-            return [Hit(self.index.passages[row], 1.0 / (rank + 1), {"listed": 1.0}) for rank, row in enumerate(rows)]
+            listed_hit = ChannelScores(listed=True)
+            return [Hit(self.index.passages[row], 1.0 / (rank + 1), listed_hit) for rank, row in enumerate(rows)]
         hits = self.retriever.search(question, k=RANKED * 3, lang=lang)
         if not asks_when_or_where(question):
             # A card says only an event's dates and place: for any other question, every passage goes first.
@@ -281,7 +282,7 @@ class Answerer:
         for twin in sorted(self._twins[row], key=lambda twin: twin not in retrieved):
             passage = self.index.passages[twin]
             if passage.lang == lang and (twin in retrieved or media <= {link.url for link in passage.links}):
-                return Hit(passage, hit.score, {**hit.channels, "translated_from": 1.0}), twin
+                return Hit(passage, hit.score, replace(hit.channels, translated_from=True)), twin
         return hit, row
 
     def evidence(self, question: str, hits: list[Hit]) -> Evidence:
@@ -290,7 +291,7 @@ class Answerer:
 
     def answer(self, question: str, hits: list[Hit], lang: str) -> Answer:
         """Compose the reply from ranked hits (already de-duplicated)."""
-        if hits and hits[0].channels.get("listed"):
+        if hits and hits[0].channels.listed:
             sessions = [hit.passage.session for hit in hits if hit.passage.session is not None]
             # The reply shows the first sessions with their recording and slides links.
             shown = [ln for hit in hits[:MAX_LISTED_SHOWN] for ln in hit.passage.links if ln.kind != "session"]
@@ -341,7 +342,7 @@ class Answerer:
             order = [e.key for e in answer.events] + ([answer.latest.key] if answer.latest else [])
             cards = sorted((p for p in self.index.passages if p.event is not None and p.event.key in order),
                            key=lambda p: order.index(p.event.key))  # type: ignore[union-attr]
-            hits = [Hit(p, 1.0, {"upcoming": 1.0}) for p in cards]
+            hits = [Hit(p, 1.0, ChannelScores(upcoming=True)) for p in cards]
             return answer, self._dedupe(hits, lang)
         hits = self.rank(question, lang)
         return self.answer(question, hits, lang), hits

@@ -96,7 +96,7 @@ def videos(index: Index, lang: str, topic: str = "", retriever: Retriever | None
         chosen = [vid for vid in recordings if words and words <= haystack(vid)]
         if not chosen and retriever is not None:
             hits = retriever.search(topic, k=SEARCH_DEPTH, lang=lang)
-            if hits and max(hit.channels.get("cosine", 0.0) for hit in hits) >= MIN_TOPIC_COSINE:
+            if hits and max(hit.channels.cosine or 0.0 for hit in hits) >= MIN_TOPIC_COSINE:
                 ranked = [ln.video_id for hit in hits for ln in hit.passage.links if ln.kind == "video" and ln.video_id]
                 chosen = list(dict.fromkeys(vid for vid in ranked if vid in recordings))[:MAX_TOPIC_VIDEOS]
     result = []

@@ -17,7 +17,7 @@ rank (``UNREAD_SHARE``) instead of none.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -46,12 +46,56 @@ answer with them (README, "Quality")."""
 
 
 @dataclass(frozen=True)
+class ChannelScores:
+    """Why a hit ranked where it did: one field per signal, ``None`` (or ``False``) where the channel did
+    not see the passage. Presence is evidence in itself: abstention asks whether both the encoder and
+    BM25 proposed the first hit, and whether the question had names to cover.
+
+    Fields are declared in the order ``eval --explain`` prints them (:meth:`items`).
+    """
+
+    dense: float | None = None
+    """Language-centred encoder similarity (the dense channel's ranking score)."""
+    cosine: float | None = None
+    """Raw encoder cosine, before centring."""
+    dense_rank: int | None = None
+    """1-based rank in the dense channel's candidates; ``None`` when the encoder did not propose it."""
+    bm25: float | None = None
+    """BM25 score of the (expanded) question; only for passages BM25 proposed."""
+    bm25_rank: int | None = None
+    """1-based rank in BM25's candidates; ``None`` when BM25 did not propose it."""
+    post: float | None = None
+    """How well the passage's post matches the event the question names (only when one matches)."""
+    domain: float | None = None
+    """The question's mean similarity to the whole corpus (the same for every hit of a search)."""
+    unknown_names: float | None = None
+    """How many of the question's names no document mentions (the same for every hit of a search)."""
+    unknown_words: float | None = None
+    """Share of the question's words no document uses (the same for every hit of a search)."""
+    term_coverage: float | None = None
+    """Share of the question's words (weighted by rarity) the passage contains."""
+    name_coverage: float | None = None
+    """The same for names beyond the event's own; ``None`` when the question has no such name."""
+    listed: bool = False
+    """The hit is a session from a list of talks the question asked for, not a search result."""
+    upcoming: bool = False
+    """The hit is an event card for an "upcoming events" answer, not a search result."""
+    translated_from: bool = False
+    """The passage replaced a retrieved one in another language; the scores are the original's."""
+
+    def items(self) -> list[tuple[str, float]]:
+        """The channels that saw the passage, as (name, value) in declaration order, flags as 1.0."""
+        pairs = ((f.name, getattr(self, f.name)) for f in fields(self))
+        return [(name, float(value)) for name, value in pairs if value is not None and value is not False]
+
+
+@dataclass(frozen=True)
 class Hit:
     """A passage and why it ranked where it did (per-channel scores and ranks, for ``eval --explain``)."""
 
     passage: Passage
     score: float
-    channels: dict[str, float] = field(default_factory=dict)
+    channels: ChannelScores = field(default_factory=ChannelScores)
 
 
 class Retriever(Protocol):
@@ -105,7 +149,7 @@ class DenseRetriever:
         ids, raw, centred = self.scores(query_vector, max(k, CANDIDATES))
         domain = self.domain_similarity(query_vector)
         return [
-            Hit(self.index.passages[i], float(c), {"dense": float(c), "cosine": float(r), "domain": domain})
+            Hit(self.index.passages[i], float(c), ChannelScores(dense=float(c), cosine=float(r), domain=domain))
             for i, r, c in zip(ids[:k], raw[:k], centred[:k], strict=True)
         ]
 
@@ -203,14 +247,16 @@ class HybridRetriever:
         lex_ids = lex_ids[lexical[lex_ids] > 0]
 
         fused: dict[int, float] = {}
-        channels: dict[int, dict[str, float]] = {}
-        for rank, (i, r, c) in enumerate(zip(ids.tolist(), raw.tolist(), centred.tolist(), strict=True)):
+        raw_list, centred_list = raw.tolist(), centred.tolist()
+        dense_rank: dict[int, int] = {}  # passage -> 0-based rank among the dense candidates
+        for rank, i in enumerate(ids.tolist()):
             fused[i] = fused.get(i, 0.0) + self.dense_weight / (RRF_K + rank + 1)
-            channels.setdefault(i, {}).update(dense=c, cosine=r, dense_rank=rank + 1)
+            dense_rank[i] = rank
         lexical_vote: dict[int, float] = {}
+        lexical_rank: dict[int, int] = {}  # passage -> 0-based rank among the BM25 candidates
         for rank, i in enumerate(lex_ids.tolist()):
             lexical_vote[i] = self.lexical_weight / (RRF_K + rank + 1)
-            channels.setdefault(i, {}).update(bm25=float(lexical[i]), bm25_rank=rank + 1)
+            lexical_rank[i] = rank
         if lang and self.unread_share:
             # BM25 cannot read a passage written only in other languages than the question's: its
             # lexical vote is missing, not low. Impute a share of it from the passage's dense rank.
@@ -220,12 +266,13 @@ class HybridRetriever:
                     lexical_vote[i] = max(lexical_vote.get(i, 0.0), imputed)
         for i, vote in lexical_vote.items():
             fused[i] = fused.get(i, 0.0) + vote
+        post_bonus: dict[int, float] = {}
         if relative.max() > 0:
             # The best-matching post's passages get up to one rank-1 vote; a uniform bonus changes nothing.
             for i in fused:
                 bonus = float(relative[self._post_of[i]])
                 fused[i] += self.post_weight * bonus / (RRF_K + 1)
-                channels[i]["post"] = bonus
+                post_bonus[i] = bonus
         best = sorted(fused, key=lambda i: -fused[i])[:k]
         domain = self.dense.domain_similarity(query_vector)
         # Names that only say which event (Amsterdam, KubeCon) are no evidence that a passage answers;
@@ -239,9 +286,21 @@ class HybridRetriever:
         # of the weather, while "protegió" is the "protege" of the Spanish posts)
         unknown_words = sum(not self.vocabulary.shares_stem(t) for t in words) / len(words) if words else 0.0
         names = all_names - event
-        for i in best:
-            channels[i].update(domain=domain, unknown_names=unknown, unknown_words=unknown_words,
-                               term_coverage=self.bm25.coverage(words, i))
-            if names:
-                channels[i]["name_coverage"] = self.bm25.coverage(names, i)
-        return [Hit(self.index.passages[i], fused[i], channels[i]) for i in best]
+
+        def channels(i: int) -> ChannelScores:
+            d, b = dense_rank.get(i), lexical_rank.get(i)
+            return ChannelScores(
+                dense=None if d is None else centred_list[d],
+                cosine=None if d is None else raw_list[d],
+                dense_rank=None if d is None else d + 1,
+                bm25=None if b is None else float(lexical[i]),
+                bm25_rank=None if b is None else b + 1,
+                post=post_bonus.get(i),
+                domain=domain,
+                unknown_names=unknown,
+                unknown_words=unknown_words,
+                term_coverage=self.bm25.coverage(words, i),
+                name_coverage=self.bm25.coverage(names, i) if names else None,
+            )
+
+        return [Hit(self.index.passages[i], fused[i], channels(i)) for i in best]

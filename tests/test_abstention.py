@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from bot.abstention import Evidence
 from bot.answer import Answerer
 from embeddings.lexical import Vocabulary, name_terms
+from embeddings.passages import Passage
+from embeddings.search import ChannelScores, Hit
 
 
 def test_name_terms_skip_a_capitalised_first_word_but_keep_a_leading_name() -> None:
@@ -44,3 +49,30 @@ def test_abstains_when_the_question_names_something_no_post_mentions(answerer: A
 )
 def test_known_names_in_other_spellings_still_get_an_answer(answerer: Answerer, question: str) -> None:
     assert not answerer.ask(question).abstained
+
+
+def _hit(channels: ChannelScores) -> Hit:
+    passage = Passage(id="p#0", doc_id="p", lang="en", title="t", date="", url="", section="", position=0,
+                      text="Some text.")
+    return Hit(passage, 1.0, channels)
+
+
+def test_evidence_reads_which_channels_saw_the_hits_not_only_their_scores() -> None:
+    """A channel that did not see a hit is absent, not 0: a name covered 0 times still says there are names."""
+    seen = ChannelScores(dense=0.2, cosine=0.8, dense_rank=1, bm25=3.0, bm25_rank=2, domain=0.7,
+                         unknown_names=3.0, unknown_words=0.25, term_coverage=0.5, name_coverage=0.0)
+    evidence = Evidence.of("Who spoke?", [_hit(seen), _hit(ChannelScores(cosine=0.9, dense=0.1))], [])
+    assert (evidence.dense, evidence.cosine, evidence.domain) == (0.2, 0.9, 0.7)
+    assert (evidence.both_channels, evidence.has_names, evidence.name_coverage) == (1.0, 1.0, 0.0)
+    assert (evidence.unknown_names, evidence.unknown_words, evidence.term_coverage) == (2.0, 0.25, 0.5)
+    unseen = Evidence.of("Who spoke?", [_hit(ChannelScores(listed=True))], [])
+    assert (unseen.dense, unseen.cosine, unseen.both_channels, unseen.has_names) == (-0.1, 0.0, 0.0, 0.0)
+    dense_only = Evidence.of("Who spoke?", [_hit(ChannelScores(dense=0.2, dense_rank=1))], [])
+    assert dense_only.both_channels == 0.0
+
+
+def test_explain_lists_only_the_channels_that_saw_a_hit_in_a_fixed_order() -> None:
+    channels = replace(ChannelScores(bm25=2.5, bm25_rank=1, dense=0.1, name_coverage=0.0), translated_from=True)
+    assert channels.items() == [("dense", 0.1), ("bm25", 2.5), ("bm25_rank", 1.0), ("name_coverage", 0.0),
+                                ("translated_from", 1.0)]
+    assert ChannelScores().items() == []
