@@ -186,7 +186,9 @@ class MockSlack:
 
         with self._cond:
             if not self._cond.wait_for(lambda: len(matching()) >= count, timeout=timeout):
-                raise AssertionError(f"expected {count} {method} call(s), got {len(matching())}: {self.calls}")
+                raise AssertionError(f"expected {count} {method} call(s), got {len(matching())}: "
+                                     f"{[(c.method, c.status, c.response.get('error')) for c in self.calls[-20:]]} "
+                                     f"(the last 20 of {len(self.calls)} calls)")
             return matching()
 
     def wait_until(self, match: Callable[[Call], bool], count: int = 1, timeout: float = 20.0) -> list[Call]:
