@@ -54,6 +54,8 @@ calibrate: install
 lint: install
 	$(BIN)/ruff check .
 
+# Every figure of BENCHMARKS.md (benchmarks/; `istio-events-bot bench --quick` checks they all still work).
+# The whole-process rows alone: $(BIN)/python -m benchmarks.processes
 bench: install
 	$(BIN)/istio-events-bot bench
 

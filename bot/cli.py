@@ -296,7 +296,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from bot.bench import main as bench_main
+    """The benchmarks live outside the runtime package (``benchmarks/``): imported only when asked for."""
+    from benchmarks.run import main as bench_main
 
     return bench_main(args)
 
@@ -376,9 +377,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="run the Slack app (Socket Mode or HTTP)")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("bench", parents=[common], help="measure start-up, indexing, latency, memory, scale")
+    p = sub.add_parser("bench", parents=[common], help="measure start-up, replies, indexing, memory, scale")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--quick", action="store_true", help="smaller synthetic corpora (for a fast check)")
+    p.add_argument("--quick", action="store_true", help="fewer repetitions, no 1M figures (a check, not figures)")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("sync", parents=[common], help="refresh docs/ from istio.io and events checkouts, then index")

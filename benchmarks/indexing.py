@@ -1,0 +1,45 @@
+"""Index builds as a user or a release step runs them: whole ``istio-events-bot index`` processes on a
+temporary copy of ``docs/`` with an empty embedding cache (the developer's index is never touched)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.memory import dir_size
+from benchmarks.procs import child_env, cli_command
+
+
+def _index_process(docs: Path, index: Path, cache: Path) -> tuple[float, str]:
+    """Wall time of one whole ``index`` process (interpreter, imports, the model when something must be
+    embedded, the build), and its summary line."""
+    env = child_env(CACHE_DIR=str(cache))
+    env.pop("OMP_NUM_THREADS", None)
+    started = time.perf_counter()
+    done = subprocess.run(cli_command("index", "--docs", str(docs), "--index", str(index)),
+                          capture_output=True, text=True, check=True, env=env)
+    return time.perf_counter() - started, done.stdout.strip().splitlines()[-1]
+
+
+def bench_index(docs_dir: Path) -> dict[str, Any]:
+    """From nothing (empty cache), nothing changed, one post changed."""
+    with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
+        docs, index, cache = Path(tmp) / "docs", Path(tmp) / "index", Path(tmp) / "cache"
+        shutil.copytree(docs_dir, docs)
+        result: dict[str, Any] = {}
+        for label in ("from_nothing", "unchanged", "one_post_changed"):
+            if label == "one_post_changed":
+                post = sorted(docs.glob("en/*/*.md"))[0]
+                post.write_text(post.read_text(encoding="utf-8") + "\n\nA paragraph added by the benchmark, so "
+                                "that this post's hash changes and its new passage must be embedded.\n",
+                                encoding="utf-8")
+            seconds, summary = _index_process(docs, index, cache)
+            counts = {name: int(number) for number, name in re.findall(r"(\d+) (passages|embedded)", summary)}
+            result[label] = {"seconds": round(seconds, 2), "summary": summary, **counts}
+        result["index_bytes"] = dir_size(index)
+    return result

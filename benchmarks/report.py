@@ -1,0 +1,158 @@
+"""Targets, the verdict on each, and the markdown table: the same figures as ``--json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+RECALL_TARGET = 0.95
+TARGETS = {
+    "compose_reply_p50_ms": 30.0,
+    "compose_reply_p95_ms": 60.0,
+    "ack_p99_ms": 50.0,
+    "ready_s": 4.0,
+    "index_from_nothing_s": 120.0,
+    "index_unchanged_s": 1.0,
+    "index_one_post_s": 5.0,
+    "serving_rss_mib": 700.0,  # no more than 50 MiB above the 5-post docs/ (650 MiB, BENCHMARKS.md)
+    "scale_1m_p95_ms": 20.0,
+    "scale_1m_recall": RECALL_TARGET,
+}
+AT_LEAST = {"scale_1m_recall"}
+"""Targets that are floors; the others are ceilings."""
+
+
+def _get(report: dict[str, Any], *path: str) -> Any:
+    node: Any = report
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def verdicts(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each target beside the measured figure, and whether it is met (None: not measured)."""
+    million = next((r for r in _get(report, "scale", "vectors") or [] if r.get("passages") == 1_000_000), {})
+    got = {
+        "compose_reply_p50_ms": _get(report, "answers", "compose_reply", "p50_ms"),
+        "compose_reply_p95_ms": _get(report, "answers", "compose_reply", "p95_ms"),
+        "ack_p99_ms": _get(report, "slack", "load", "ack", "p99_ms"),  # under load: where acks get slow
+        "ready_s": _get(report, "startup", "ready_s"),
+        "index_from_nothing_s": _get(report, "index", "from_nothing", "seconds"),
+        "index_unchanged_s": _get(report, "index", "unchanged", "seconds"),
+        "index_one_post_s": _get(report, "index", "one_post_changed", "seconds"),
+        "serving_rss_mib": _get(report, "slack", "server_memory_after_load", "peak_mib"),
+        "scale_1m_p95_ms": _get(million, "approx", "p95_ms"),
+        "scale_1m_recall": _get(million, "approx", "recall@10"),
+    }
+    out = {}
+    for key, target in TARGETS.items():
+        value = got.get(key)
+        met = None if value is None else (value >= target if key in AT_LEAST else value <= target)
+        out[key] = {"target": target, "measured": value, "met": met}
+    return out
+
+
+def _latency(x: dict[str, Any]) -> str:
+    return f"p50 {x['p50_ms']} / p95 {x['p95_ms']} / p99 {x['p99_ms']} ms (n={x['n']})"
+
+
+def _rows(report: dict[str, Any]) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    s = report.get("startup")
+    if s:
+        rows += [
+            (f"serve: process start → /healthz 200 (ready; median of {s['runs']})", f"{s['ready_s']:.2f} s"),
+            ("serve: process start → /healthz says index ready", f"{s['index_ready_s']:.2f} s"),
+            ("serve: process start → first reply posted (mention sent at ready)", f"{s['first_reply_s']:.2f} s"),
+        ]
+    st = report.get("stages")
+    if st:
+        rows += [(f"load stages, bare process: {label}", f"{st[key]:.2f} s") for label, key in (
+            ("interpreter", "interpreter_s"), ("imports", "imports_s"), ("model", "model_load_s"),
+            ("index files", "index_files_load_s"), ("retriever (BM25, clusters)", "retriever_build_s"),
+            ("first answer (detector, jieba)", "first_answer_s"), ("total", "total_s"))]
+    ix = report.get("index")
+    if ix:
+        for label, key in (("from nothing", "from_nothing"), ("nothing changed", "unchanged"),
+                           ("one post changed", "one_post_changed")):
+            b = ix[key]
+            rows.append((f"`index` process, {label}", f"{b['seconds']:.2f} s ({b.get('passages')} passages, "
+                         f"{b.get('embedded')} embedded)"))
+    ans = report.get("answers")
+    if ans:
+        rows.append(("in-process: retrieval alone", _latency(ans["retrieval"])))
+        rows.append(("in-process: compose reply (answer + blocks)", _latency(ans["compose_reply"])))
+    slack = report.get("slack")
+    if slack:
+        seq, load = slack["sequential"], slack["load"]
+        rows.append(("Slack: reply, event in → chat.postMessage out, one at a time", _latency(seq["reply"])))
+        rows.append(("Slack: ack, one at a time", _latency(seq["ack"])))
+        label = (f"load: {load['events']} events (+{load['retried_deliveries']} retries), "
+                 f"concurrency {load['concurrency']}")
+        rows.append((f"Slack {label}: reply", _latency(load["reply"])))
+        rows.append((f"Slack {label}: ack", _latency(load["ack"])))
+        rows.append((f"Slack {label}: outcome",
+                     f"{load['acked_within_3s']}/{load['events'] + load['retried_deliveries']} acked within 3 s, "
+                     f"{load['errors']} errors, {load['duplicate_replies']} duplicate replies, "
+                     f"{load['replies_posted']}/{load['replies_expected']} replies in {load['all_replied_after_s']} s"))
+        rows.append(("memory: serving process RSS loaded / peak after load",
+                     f"{slack['server_memory_loaded'].get('rss_mib')} / "
+                     f"{slack['server_memory_after_load'].get('peak_mib')} MiB"))
+    elif report.get("slack_skipped"):
+        rows.append(("Slack path", f"not measured: {report['slack_skipped']}"))
+    size = report.get("index_size")
+    if size:
+        rows.append(("index size on disk", f"{size['bytes'] / 1024:.0f} KiB "
+                     f"(+ embedding cache {size['embedding_cache_bytes'] / 1024:.0f} KiB)"))
+    for p in (report.get("processes") or {}).values():
+        w = p["wall_s"]
+        rows.append((f"whole process: `{p['command']}`",
+                     f"wall median {w['median']} s (min {w['min']}, max {w['max']}; {p['runs']} runs), "
+                     f"CPU {p['cpu_s']} s, peak RSS {p['peak_rss_mib']} MiB"))
+    scale = report.get("scale") or {}
+    for r in scale.get("vectors", []):
+        if "error" in r:
+            rows.append(("scale FAISS", f"failed: {r['error']}"))
+            continue
+        e, a = r["exact"], r["approx"]
+        rows.append((f"scale {r['passages']:,} ({r['clusters']:,} topics): {e['type']}",
+                     f"search p50 {e['p50_ms']} / p95 {e['p95_ms']} ms, build {e['build_s']} s, "
+                     f"RSS +{e['rss_delta_mib']} MiB"))
+        sweep = ", ".join(f"{x['nprobe']}: {x['recall@10']}" for x in a["sweep"])
+        rows.append((f"scale {r['passages']:,}: {a['type']}",
+                     f"search p50 {a['p50_ms']} / p95 {a['p95_ms']} ms, recall@10 {a['recall@10']}, "
+                     f"build {a['build_s']} s, RSS +{a['rss_delta_mib']} MiB; recall@10 by nprobe: {sweep}"))
+    for r in scale.get("bm25", []):
+        if "error" in r:
+            rows.append(("scale BM25", f"failed: {r['error']}"))
+            continue
+        rows.append((f"scale BM25 {r['documents']:,} docs: score all / full sort / top-{r['k']} selection",
+                     f"p50 {r['score_all']['p50_ms']} / {r['full_sort']['p50_ms']} / "
+                     f"{r['top_k_selection']['p50_ms']} ms, p95 {r['score_all']['p95_ms']} / "
+                     f"{r['full_sort']['p95_ms']} / {r['top_k_selection']['p95_ms']} ms; same rows: "
+                     f"{r['top_k_identical_to_full_sort']}; build {r['build_s']} s, RSS +{r['rss_delta_mib']} MiB"))
+    load = scale.get("load")
+    if load and "error" not in load:
+        rows.append((f"scale start-up, {load['passages']:,}-passage index: index files",
+                     f"{load['index_files_load_s']} s, RSS +{load['index_files_rss_delta_mib']} MiB "
+                     f"(translations read, not recomputed: {not load['translations_recomputed']})"))
+        rows.append((f"scale start-up, {load['passages']:,}-passage index: BM25 from texts",
+                     f"{load['bm25_build_s']} s for {load['bm25_build_passages']:,} passages "
+                     f"(RSS +{load['bm25_rss_delta_mib']} MiB), projected {load['bm25_build_s_projected']} s for all"))
+    elif load:
+        rows.append(("scale start-up", f"failed: {load['error']}"))
+    return rows
+
+
+def render(report: dict[str, Any]) -> str:
+    """The human-readable table (markdown) and the verdicts."""
+    rows = _rows(report)
+    width = max(len(label) for label, _ in rows) if rows else 6
+    lines = [f"| {'figure':<{width}} | value |", f"|{'-' * (width + 2)}|-------|"]
+    lines += [f"| {label:<{width}} | {value} |" for label, value in rows]
+    lines += ["", "targets:"]
+    for key, v in report.get("targets", {}).items():
+        state = {True: "met", False: "NOT met", None: "not measured"}[v["met"]]
+        lines.append(f"  {key:<22} target {v['target']:<8} measured {v['measured']!s:<10} {state}")
+    return "\n".join(lines)
