@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -18,9 +19,10 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 
 from bot.answer import Answerer
 from bot.delivery import BotOptions, Responder
-from bot.home import HomeTabs
 from bot.listeners import register
+from bot.metrics import Metrics
 from bot.store import Store
+from bot.work import AnswerPool
 
 DEFAULT_PORT = 3000
 RATE_LIMIT_RETRIES = 2
@@ -63,12 +65,21 @@ class SlackConfig:
 
 
 class RedactTokens(logging.Filter):
-    """Blank out anything shaped like a Slack token, whatever logged it."""
+    """Blank out anything shaped like a Slack token, whatever logged it: the message, and the traceback
+    of ``logger.exception`` (formatted here, so the handler's formatter prints the redacted text)."""
+
+    _FORMATTER = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if _TOKEN.search(message):
             record.msg, record.args = _TOKEN.sub("xox?-(redacted)", message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._FORMATTER.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = _TOKEN.sub("xox?-(redacted)", record.exc_text)
+        if record.stack_info:
+            record.stack_info = _TOKEN.sub("xox?-(redacted)", record.stack_info)
         return True
 
 
@@ -86,7 +97,7 @@ def create_web_client(token: str | None, api_url: str | None = None) -> WebClien
 
 
 def create_app(
-    answerer: Answerer,
+    answerer: Answerer | Future[Answerer],
     *,
     token: str | None = None,
     signing_secret: str | None = None,
@@ -95,13 +106,18 @@ def create_app(
     options: BotOptions | None = None,
     client: WebClient | None = None,
     token_verification_enabled: bool = True,
+    metrics: Metrics | None = None,
+    pool: AnswerPool | None = None,
 ) -> App:
     """The Bolt app with every listener registered.
 
     ``token``, ``signing_secret`` and ``api_url`` fall back to ``SLACK_BOT_TOKEN``,
     ``SLACK_SIGNING_SECRET`` and ``SLACK_API_URL``; ``store`` to :meth:`Store.from_env` (``DATABASE_URL``,
     else a SQLite file in ``CACHE_DIR``); ``options`` to :meth:`BotOptions.from_env`. Listeners run after
-    the ack (``process_before_response=False``), so retrieval never delays Slack's 3-second deadline.
+    the ack (``process_before_response=False``) and only queue the answer in ``pool`` (``ANSWER_WORKERS``
+    threads taking turns between askers), so retrieval never holds Bolt's listener threads and an ack never
+    waits behind an answer. ``answerer`` may be a future while the index loads: events are acknowledged and
+    queued meanwhile, and answered once it resolves.
     """
     config = SlackConfig.from_env(bot_token=token, signing_secret=signing_secret, api_url=api_url)
     client = client or create_web_client(config.bot_token, config.api_url)
@@ -112,6 +128,8 @@ def create_app(
         token_verification_enabled=token_verification_enabled,
         name="istio-events-bot",
     )
-    responder = Responder(answerer, store or Store.from_env(), options or BotOptions.from_env())
-    register(app, responder, HomeTabs(answerer.index, answerer.today))
+    responder = Responder(answerer, store or Store.from_env(), options or BotOptions.from_env(),
+                          pool=pool or AnswerPool.from_env(), metrics=metrics or Metrics())
+    responder.pool.on_wait = responder.metrics.wait_seconds.observe
+    register(app, responder)
     return app

@@ -14,8 +14,10 @@ import os
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -24,7 +26,12 @@ from bot.answer import Answer, Answerer
 from bot.blocks import Message, answer_message, error_message, help_message, section
 from bot.language import detect_language, ui_language
 from bot.markup import drop_lone_surrogates, unmark
+from bot.metrics import Metrics
 from bot.store import AnswerRecord, Store, StoreError
+from bot.work import AnswerPool
+
+if TYPE_CHECKING:
+    from bot.home import HomeTabs
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +45,9 @@ _PERSON = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 PRUNE_EVERY = 3600.0
 """Seconds between two applications of the store's retention (``FEEDBACK_RETENTION_DAYS``)."""
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+MAX_QUESTION_CHARS = 2000
+"""Longer questions are cut here (and logged). Slack allows 40,000 characters; the encoder reads 512 tokens
+(about 2,000 characters) anyway, and embedding all of a long text costs seconds of a shared core."""
 
 
 def log_ids(body: dict[str, Any]) -> dict[str, Any]:
@@ -77,12 +87,18 @@ def post_message(
         if error not in REJECTED_BLOCKS:
             logger.error("chat.postMessage failed (%s) %s", error, ids)
             return None
+    except Exception as exc:  # Slack unreachable (refused, reset, timed out) after the client's retries
+        logger.error("chat.postMessage could not reach Slack (%s: %s) %s", type(exc).__name__, exc, ids)
+        return None
         logger.warning("chat.postMessage rejected the blocks (%s); posting plain text %s", error, ids)
     try:
         response = client.chat_postMessage(channel=channel, **message.plain_kwargs(), **extra)
         return str(response.get("ts") or "")
     except SlackApiError as exc:
         logger.error("plain-text chat.postMessage failed (%s) %s", exc.response.get("error"), ids)
+        return None
+    except Exception as exc:
+        logger.error("plain-text chat.postMessage could not reach Slack (%s: %s) %s", type(exc).__name__, exc, ids)
         return None
 
 
@@ -94,8 +110,8 @@ def _react(client: WebClient, method: Callable[..., Any], channel: str, ts: str,
     except SlackApiError as exc:
         logger.info("reaction %s skipped (%s) %s", method.__name__, exc.response.get("error"), ids)
         return False
-    except Exception:
-        logger.warning("reaction %s failed %s", method.__name__, ids, exc_info=True)
+    except Exception as exc:
+        logger.warning("reaction %s failed (%s: %s) %s", method.__name__, type(exc).__name__, exc, ids)
         return False
 
 
@@ -163,19 +179,58 @@ def answer_record(answer: Answer | None, question: str, surface: str, lang: str,
 
 @dataclass
 class Responder:
-    """Answers messages for every listener: one reply per message, in the right thread, logged once."""
+    """Answers messages for every listener: one reply per message, in the right thread, logged once.
 
-    answerer: Answerer
+    ``source`` is the answerer, or its future while the index loads: listeners take events meanwhile and
+    queue them in ``pool``, whose work waits for the answerer (:attr:`answerer`).
+    """
+
+    source: Answerer | Future[Answerer]
     store: Store
     options: BotOptions = field(default_factory=BotOptions)
+    pool: AnswerPool = field(default_factory=AnswerPool.from_env)
+    metrics: Metrics = field(default_factory=Metrics)
     _next_prune: float = field(default=0.0, init=False, repr=False)
 
+    @property
+    def answerer(self) -> Answerer:
+        """The answerer; while the index loads, this waits for it (only answer work, in ``pool``, asks)."""
+        return self.source.result() if isinstance(self.source, Future) else self.source
+
+    @cached_property
+    def home_tabs(self) -> HomeTabs:
+        from bot.home import HomeTabs
+
+        return HomeTabs(self.answerer.index, self.answerer.today)
+
+    def queue(self, asker: str | None, surface: str, work: Callable[[], Any], ids: dict[str, Any]) -> None:
+        """Answer later, in ``asker``'s turn: the listener returns at once, so Bolt's pool stays free to ack."""
+        self.metrics.events.labels(surface).inc()
+        received = time.monotonic()
+
+        def timed() -> None:
+            try:
+                work()
+            finally:
+                self.metrics.reply_seconds.labels(surface).observe(time.monotonic() - received)
+
+        if not self.pool.submit(asker or "", timed, ids):
+            self.metrics.errors.labels("dropped").inc()
+
     def safe_ask(self, question: str, ids: dict[str, Any], lang: str | None = None) -> tuple[Answer | None, str]:
-        """The answer (None on an internal failure, which is logged) and the UI language to use."""
+        """The answer (None on an internal failure, which is logged) and the UI language to use.
+
+        Questions over :data:`MAX_QUESTION_CHARS` are answered from their beginning."""
+        if len(question) > MAX_QUESTION_CHARS:
+            logger.info("question of %d characters cut to %d %s", len(question), MAX_QUESTION_CHARS, ids)
+            question = question[:MAX_QUESTION_CHARS]
+        started = time.perf_counter()
         try:
             answer = self.answerer.ask(question, lang=lang)
+            self.metrics.answer_seconds.observe(time.perf_counter() - started)
             return answer, ui_language(answer.lang)
         except Exception:
+            self.metrics.errors.labels("answer").inc()
             logger.exception("answering failed %s", ids)
             try:
                 return None, ui_language(lang or detect_language(question))
@@ -207,10 +262,13 @@ class Responder:
         self, answer: Answer | None, question: str, surface: str, lang: str, body: dict[str, Any], user: str | None
     ) -> int | None:
         """Record the answer in the question log; its id goes into the feedback buttons (None if not stored)."""
+        if answer is not None:
+            self.metrics.answers.labels(surface, str(answer.abstained).lower()).inc()
         record = answer_record(answer, question, surface, lang, self.user_hash(user))
         try:
             answer_id = self.store.record_answer(record)
         except StoreError as exc:
+            self.metrics.errors.labels("store").inc()
             logger.error("could not log the answer; replying without feedback buttons (%s) %s", exc, log_ids(body))
             return None
         self.apply_retention()
@@ -294,6 +352,7 @@ class Responder:
         ids = log_ids(body)
         if not self.claim(channel, ts, ids):
             logger.info("duplicate delivery ignored %s", ids)
+            self.metrics.replies.labels(surface, Delivery.DUPLICATE.value).inc()
             return Delivery.DUPLICATE
         reacted = working is None and _react(client, client.reactions_add, channel, ts, ids)
         if working is not None:
@@ -308,7 +367,9 @@ class Responder:
             self.attach(answer_id, channel, posted)
             if posted is not None and thread_ts:
                 self.follow(channel, thread_ts)
-            return Delivery.POSTED if posted is not None else Delivery.FAILED
+            delivery = Delivery.POSTED if posted is not None else Delivery.FAILED
+            self.metrics.replies.labels(surface, delivery.value).inc()
+            return delivery
         finally:
             if reacted:
                 _react(client, client.reactions_remove, channel, ts, ids)

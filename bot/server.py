@@ -1,9 +1,10 @@
 """``istio-events-bot serve``: Socket Mode with ``SLACK_APP_TOKEN``, else HTTP on ``$PORT``.
 
-HTTP mode is a Starlette app under uvicorn (a production ASGI server): ``POST /slack/events`` goes to
-Bolt through its Starlette adapter (signature checked by Bolt), ``GET /healthz`` says whether the
-model and index are loaded. The server binds at once, so platforms that wait for the port see it
-quickly, but Slack events get 503 until the index is loaded; Slack retries them later.
+The Slack side comes up first and the index loads beside it: the Bolt app is built around a future of
+the answerer, so events that arrive while the index loads are acknowledged at once and answered as soon
+as it is loaded (slash commands included: Slack does not retry those). HTTP mode is a Starlette app
+under uvicorn: ``POST /slack/events`` (signature checked before anything else), ``GET /healthz`` (cheap:
+200 once events are taken, saying whether the index is loaded yet) and ``GET /metrics`` (Prometheus).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from slack_bolt import App
@@ -25,6 +27,7 @@ from starlette.routing import Route
 
 from bot.answer import Answerer
 from bot.app import RedactTokens, SlackConfig, create_app
+from bot.metrics import Metrics
 from bot.store import Store, StoreError
 from embeddings.config import Settings
 
@@ -32,19 +35,27 @@ logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 
 
 @dataclass
 class AppSlot:
-    """The Bolt app once it exists: empty while the model and index load."""
+    """What the HTTP endpoints serve: the Bolt app once built, and whether the index behind it is loaded."""
 
     app: App | None = None
+    metrics: Metrics = field(default_factory=Metrics)
     passages: int = 0
     failed: str | None = None
     ready: threading.Event = field(default_factory=threading.Event)
+    """Set once the index is loaded and questions are answered (events are taken before that)."""
 
     def fill(self, app: App, passages: int) -> None:
-        self.app, self.passages = app, passages
+        """The app with its index loaded (tests and benchmarks that load first use this alone)."""
+        self.app = app
+        self.loaded(passages)
+
+    def loaded(self, passages: int) -> None:
+        self.passages = passages
         self.ready.set()
 
 
@@ -75,29 +86,57 @@ def create_asgi_app(slot: AppSlot, signing_secret: str | None = None) -> Starlet
         return to_starlette_response(bolt_response)
 
     async def healthz(request: Request) -> Response:
+        if slot.failed:
+            return JSONResponse({"status": "failed"}, status_code=503)
         if slot.app is None:
-            return JSONResponse({"status": "failed" if slot.failed else "loading"}, status_code=503)
-        return JSONResponse({"status": "ok", "passages": slot.passages})
+            return JSONResponse({"status": "starting"}, status_code=503)
+        index = "ready" if slot.ready.is_set() else "loading"
+        return JSONResponse({"status": "ok", "index": index, "passages": slot.passages})
+
+    async def metrics(request: Request) -> Response:
+        body, content_type = slot.metrics.exposition()
+        return Response(body, media_type=content_type)
 
     return Starlette(
         routes=[
             Route(EVENTS_PATH, slack_events, methods=["POST"]),
             Route(HEALTH_PATH, healthz, methods=["GET"]),
+            Route(METRICS_PATH, metrics, methods=["GET"]),
         ]
     )
 
 
-def load_app(
-    settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer], store: Store
-) -> tuple[App, Answerer]:
-    """Load the model and index, then build the Slack app around them (and the already opened store)."""
+def load_answerer(settings: Settings, answerer_factory: Callable[[Settings], Answerer]) -> Answerer:
+    """Load the index and the query encoder, and answer one question so the first asker does not pay for
+    the language detector's models and jieba's dictionary."""
     answerer = answerer_factory(settings)
-    # The first question would otherwise pay for the language detector's models and jieba's dictionary.
     answerer.ask("Who gave the opening keynote?")
     logger.info("index loaded: %d passages", len(answerer.index.passages))
-    app = create_app(answerer, token=config.bot_token, signing_secret=config.signing_secret, api_url=config.api_url,
-                     store=store)
-    return app, answerer
+    return answerer
+
+
+def start_loading(
+    settings: Settings, answerer_factory: Callable[[Settings], Answerer], metrics: Metrics,
+    on_loaded: Callable[[Answerer], None] = lambda answerer: None,
+    on_failed: Callable[[BaseException], None] = lambda exc: None,
+) -> Future[Answerer]:
+    """Load the answerer in a thread; the future resolves (or fails) when it is done."""
+    future: Future[Answerer] = Future()
+
+    def load() -> None:
+        try:
+            answerer = load_answerer(settings, answerer_factory)
+        except BaseException as exc:
+            logger.error("could not load the index (%s: %s); stopping", type(exc).__name__, exc)
+            future.set_exception(exc)
+            on_failed(exc)
+            return
+        metrics.observe_index(answerer.index)
+        future.set_result(answerer)
+        on_loaded(answerer)
+
+    threading.Thread(target=load, name="load-index", daemon=True).start()
+    return future
 
 
 def _redact_logs() -> None:
@@ -122,7 +161,7 @@ def serve(
     answerer_factory: Callable[[Settings], Answerer] = Answerer.from_settings,
     host: str = "0.0.0.0",
 ) -> None:
-    """Run the bot until interrupted; the model and index load once, before any event is handled."""
+    """Run the bot until interrupted: Slack first, the index loading beside it (events wait in the queue)."""
     _redact_logs()
     config = config or SlackConfig.from_env()
     if not config.bot_token:
@@ -136,40 +175,54 @@ def serve(
         serve_http(settings, config, answerer_factory, host, store)
 
 
+def _create_app(config: SlackConfig, answerer: Future[Answerer], store: Store, metrics: Metrics) -> App:
+    return create_app(answerer, token=config.bot_token, signing_secret=config.signing_secret, api_url=config.api_url,
+                      store=store, metrics=metrics)
+
+
 def serve_socket_mode(
     settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer], store: Store
 ) -> None:
-    """Load first, then open the WebSocket: nothing is received before the index is ready."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    """Connect at once; events received while the index loads are acknowledged and answered once it is."""
+    from bot.socket_mode import create_socket_mode_handler
 
-    app, _ = load_app(settings, config, answerer_factory, store)
+    metrics = Metrics()
+    answerer = start_loading(settings, answerer_factory, metrics)
+    handler = create_socket_mode_handler(_create_app(config, answerer, store, metrics), str(config.app_token))
     logger.info("starting in Socket Mode")
-    SocketModeHandler(app, config.app_token).start()
+    handler.connect()
+    try:
+        answerer.result()
+    except Exception:
+        handler.close()
+        raise SystemExit(1) from None
+    block_until_stopped()
+
+
+def block_until_stopped() -> None:
+    """Park the main thread: the Socket Mode client's threads do the work (as ``SocketModeHandler.start``)."""
+    threading.Event().wait()
 
 
 def serve_http(
     settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer], host: str,
     store: Store,
 ) -> None:
-    """uvicorn on ``config.port``; the index loads in a thread while ``/healthz`` answers 503."""
+    """uvicorn on ``config.port``, taking events at once; the index loads in a thread meanwhile."""
     import uvicorn
 
     slot = AppSlot()
     asgi = create_asgi_app(slot, config.signing_secret)
     server = uvicorn.Server(uvicorn.Config(asgi, host=host, port=config.port, log_level="info"))
 
-    def load() -> None:
-        try:
-            app, answerer = load_app(settings, config, answerer_factory, store)
-            slot.fill(app, len(answerer.index.passages))
-        except Exception as exc:
-            slot.failed = type(exc).__name__
-            logger.exception("could not load the index; stopping")
-            server.should_exit = True
+    def failed(exc: BaseException) -> None:
+        slot.failed = type(exc).__name__
+        server.should_exit = True
 
-    threading.Thread(target=load, name="load-index", daemon=True).start()
+    answerer = start_loading(settings, answerer_factory, slot.metrics,
+                             on_loaded=lambda loaded: slot.loaded(len(loaded.index.passages)), on_failed=failed)
+    slot.app = _create_app(config, answerer, store, slot.metrics)
     logger.info("HTTP mode on %s:%d%s", host, config.port, EVENTS_PATH)
     server.run()
     if slot.failed:
         raise SystemExit(1)
-

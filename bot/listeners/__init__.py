@@ -1,9 +1,9 @@
 """Every Slack listener, registered from one place: one module per surface.
 
-Listeners get the shared :class:`~bot.delivery.Responder` (``context["responder"]``), the cached Home
-tabs (``context["home_tabs"]``) and users' languages (``context["locales"]``) from Bolt's context, put
-there by a global middleware registered before any other, so each listener stays a plain module-level
-function.
+Listeners get the shared :class:`~bot.delivery.Responder` (``context["responder"]``) and users' languages
+(``context["locales"]``) from Bolt's context, put there by a global middleware registered before any
+other, so each listener stays a plain module-level function. Listeners check what they got and queue the
+answer with ``Responder.queue``: they return in milliseconds, so Bolt's threads are always free to ack.
 """
 
 from __future__ import annotations
@@ -13,19 +13,17 @@ from collections.abc import Callable
 from slack_bolt import App, BoltContext
 
 from bot.delivery import Responder
-from bot.home import HomeTabs
 from bot.listeners import actions, assistant, commands, feedback, home, mentions, messages
 from bot.listeners.assistant import Locales
 
 
-def register(app: App, responder: Responder, home_tabs: HomeTabs) -> None:
+def register(app: App, responder: Responder) -> None:
     """Attach the shared objects to every request's context and register each surface's listeners."""
     locales = Locales()
 
     @app.middleware
     def provide_responder(context: BoltContext, next: Callable[[], None]) -> None:
         context["responder"] = responder
-        context["home_tabs"] = home_tabs
         context["locales"] = locales
         next()
 

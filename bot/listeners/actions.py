@@ -14,7 +14,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import SHARE_ACTION_ID
-from bot.delivery import log_ids, post_message
+from bot.delivery import Responder, log_ids, post_message
 from bot.listeners.commands import build
 
 logger = logging.getLogger(__name__)
@@ -25,6 +25,16 @@ def handle_share(
 ) -> None:
     ack()
     ids = log_ids(body)
+    user = (body.get("user") or {}).get("id", "")
+    context["responder"].queue(user, "share", lambda: share(body, action, respond, client, context["responder"], ids),
+                               ids)
+
+
+def share(
+    body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient, responder: Responder,
+    ids: dict[str, Any],
+) -> None:
+    """Rebuild the reply from the button's value and post it for everyone."""
     try:
         value = json.loads(action.get("value") or "{}")
         kind, arg, lang = str(value["k"]), str(value.get("a", "")), str(value.get("l", "en"))
@@ -34,7 +44,6 @@ def handle_share(
         return
     user = (body.get("user") or {}).get("id", "")
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    responder = context["responder"]
     message = build(responder, kind, arg, lang, ids, share=False, shared_by=user, answer_id=answer_id)
     posted = post_message(client, channel, message, ids) if channel else None
     if posted is not None and channel:

@@ -78,11 +78,20 @@ def handle_thread_started(
     if not responder.claim(channel, thread_ts, ids):  # the thread's own ts: no user message has it
         logger.info("duplicate assistant_thread_started ignored %s", ids)
         return
-    try:
+    try:  # now, not in the queue: the user's first message must find the thread known
         responder.store.mark_assistant_thread(channel, thread_ts)
     except StoreError as exc:
         logger.warning("could not remember the assistant thread (%s) %s", exc, ids)
-    lang = context["locales"].language(client, user) if user else "en"
+    responder.queue(user, "assistant", lambda: greet(client, responder, context["locales"], set_suggested_prompts,
+                                                     channel, thread_ts, user, ids), ids)
+
+
+def greet(
+    client: WebClient, responder: Responder, locales: Locales, set_suggested_prompts: SetSuggestedPrompts,
+    channel: str, thread_ts: str, user: str | None, ids: dict[str, Any],
+) -> None:
+    """The greeting and the suggested prompts (from the index: queued like answers)."""
+    lang = locales.language(client, user) if user else "en"
     greeting = t(lang, "assistant_greeting")
     post_message(client, channel, Message(text=greeting, blocks=[section(greeting)]), ids, thread_ts=thread_ts)
     prompts = suggested_prompts(responder.answerer.index, responder.answerer.today(), lang)
@@ -113,8 +122,18 @@ def handle_user_message(
     question = strip_mentions(payload.get("text") or "", context.bot_user_id)
     note = file_note(payload, question)
     if not in_assistant_thread(responder, payload):  # a reply in a thread of an ordinary DM
-        responder.reply(client, body, question, thread_ts=payload["thread_ts"], surface="dm", note=note)
+        responder.queue(payload.get("user"), "dm", lambda: responder.reply(
+            client, body, question, thread_ts=payload["thread_ts"], surface="dm", note=note), log_ids(body))
         return
+    responder.queue(payload.get("user"), "assistant", lambda: answer_in_panel(
+        client, body, payload, question, note, responder, set_status, set_title), log_ids(body))
+
+
+def answer_in_panel(
+    client: WebClient, body: dict[str, Any], payload: dict[str, Any], question: str, note: str | None,
+    responder: Responder, set_status: SetStatus, set_title: SetTitle,
+) -> None:
+    """Status and title while it works, then the reply; the status is cleared if nothing could be posted."""
     lang = ui_language(detect_language(question)) if question else "en"
     first = not responder.follows(payload["channel"], payload["thread_ts"])
 

@@ -117,34 +117,43 @@ def report(responder: Responder, arg: str, user: str, lang: str, ids: dict[str, 
         return Message(text=text, blocks=[section(text)])
 
 
-def send_ephemeral(respond: Respond, client: WebClient, command: dict[str, Any], message: Message, ids: dict) -> None:
-    """Through ``response_url`` (works in any conversation); plain text if refused; postEphemeral last."""
+def send_ephemeral(respond: Respond, client: WebClient, command: dict[str, Any], message: Message, ids: dict) -> str:
+    """Through ``response_url`` (works in any conversation); plain text if refused; postEphemeral last.
+
+    Says what became of it: ``posted`` or ``failed``."""
     for kwargs in (message.post_kwargs(), message.plain_kwargs()):
         try:
             response = respond(response_type="ephemeral", **kwargs)
             if response.status_code == 200:
-                return
+                return "posted"
             logger.warning("response_url refused the reply (%s %s) %s", response.status_code, response.body, ids)
-        except Exception:
-            logger.warning("response_url failed %s", ids, exc_info=True)
+        except Exception as exc:
+            logger.warning("response_url failed (%s: %s) %s", type(exc).__name__, exc, ids)
     try:
         client.chat_postEphemeral(channel=command["channel_id"], user=command["user_id"], **message.plain_kwargs())
-    except Exception:
-        logger.error("could not deliver the command's reply %s", ids, exc_info=True)
+        return "posted"
+    except Exception as exc:
+        logger.error("could not deliver the command's reply (%s: %s) %s", type(exc).__name__, exc, ids)
+        return "failed"
 
 
 def handle_command(
     ack: Ack, body: dict[str, Any], command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
 ) -> None:
-    ack()
+    ack()  # first, and nothing slow before it: the answer is worked out in the responder's pool
     ids = log_ids(body)
-    kind, arg, lang = parse(command.get("text") or "")
+    responder: Responder = context["responder"]
     user = command.get("user_id") or ""
-    if kind == "report":
-        message = report(context["responder"], arg, user, lang, ids)
-    else:
-        message = build(context["responder"], kind, arg, lang, ids, body=body, user=user)
-    send_ephemeral(respond, client, command, message, ids)
+
+    def answer() -> None:
+        kind, arg, lang = parse(command.get("text") or "")
+        if kind == "report":
+            message = report(responder, arg, user, lang, ids)
+        else:
+            message = build(responder, kind, arg, lang, ids, body=body, user=user)
+        responder.metrics.replies.labels("command", send_ephemeral(respond, client, command, message, ids)).inc()
+
+    responder.queue(user, "command", answer, ids)
 
 
 def register(app: App) -> None:

@@ -71,6 +71,8 @@ def handle_feedback_button(
         return
     logger.info("vote %+d on answer %d by button (%s) %s", feedback.vote, feedback.answer_id,
                 outcome.name.lower(), ids)
+    if outcome in (VoteOutcome.NEW, VoteOutcome.CHANGED):  # a click after the same reaction is the same vote
+        responder.metrics.votes.labels("up" if feedback.vote > 0 else "down", "button").inc()
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""
     if feedback.vote < 0 and body.get("trigger_id"):
         try:
@@ -101,9 +103,12 @@ def _reaction(event: dict[str, Any], body: dict[str, Any], context: BoltContext,
         if added:
             outcome = responder.store.cast_vote(stored.id, user_hash, value, "reaction")
             logger.info("vote %+d on answer %d by reaction (%s) %s", value, stored.id, outcome.name.lower(), ids)
+            if outcome in (VoteOutcome.NEW, VoteOutcome.CHANGED):
+                responder.metrics.votes.labels("up" if value > 0 else "down", "reaction").inc()
         elif responder.store.retract_vote(stored.id, user_hash, value, "reaction"):
             logger.info("vote %+d on answer %d withdrawn %s", value, stored.id, ids)
     except StoreError as exc:
+        responder.metrics.errors.labels("store").inc()
         logger.error("could not store a reaction vote (%s) %s", exc, ids)
 
 

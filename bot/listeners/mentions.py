@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.delivery import strip_mentions
+from bot.delivery import Responder, log_ids, strip_mentions
 from bot.listeners.messages import file_note
 
 
@@ -20,8 +20,10 @@ def handle_mention(body: dict[str, Any], event: dict[str, Any], client: WebClien
         return
     question = strip_mentions(event.get("text") or "", context.bot_user_id)
     thread_ts = event.get("thread_ts") or event["ts"]
-    context["responder"].reply(client, body, question, thread_ts=thread_ts, surface="mention",
-                               note=file_note(event, question))
+    responder: Responder = context["responder"]
+    responder.queue(event.get("user"), "mention", lambda: responder.reply(
+        client, body, question, thread_ts=thread_ts, surface="mention", note=file_note(event, question)),
+        log_ids(body))
 
 
 def register(app: App) -> None:

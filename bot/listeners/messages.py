@@ -18,7 +18,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.delivery import Responder, strip_mentions
+from bot.delivery import Responder, log_ids, strip_mentions
 from bot.i18n import t
 from bot.language import detect_language, ui_language
 from bot.manners import is_meant_for_the_bot
@@ -53,7 +53,8 @@ def handle_message(body: dict[str, Any], event: dict[str, Any], client: WebClien
     question = strip_mentions(text, context.bot_user_id)
     thread_ts = event.get("thread_ts")
     if event.get("channel_type") == "im":
-        responder.reply(client, body, question, thread_ts=thread_ts, surface="dm", note=file_note(event, question))
+        responder.queue(event.get("user"), "dm", lambda: responder.reply(
+            client, body, question, thread_ts=thread_ts, surface="dm", note=file_note(event, question)), log_ids(body))
         return
     in_thread = bool(thread_ts) and thread_ts != event["ts"]
     if not in_thread or not responder.options.follow_threads:
@@ -61,7 +62,8 @@ def handle_message(body: dict[str, Any], event: dict[str, Any], client: WebClien
     if context.bot_user_id and f"<@{context.bot_user_id}" in text:
         return  # a mention: app_mention answers it, whatever it says
     if is_meant_for_the_bot(text, context.bot_user_id) and responder.follows(event["channel"], thread_ts):
-        responder.reply(client, body, question, thread_ts=thread_ts, surface="thread")
+        responder.queue(event.get("user"), "thread", lambda: responder.reply(
+            client, body, question, thread_ts=thread_ts, surface="thread"), log_ids(body))
 
 
 def register(app: App) -> None:

@@ -9,6 +9,7 @@ into each other. The same app can be driven over Socket Mode instead (``transpor
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from socket_harness import SocketBot
 from bot.answer import Answerer
 from bot.app import create_app
 from bot.delivery import BotOptions
+from bot.metrics import Metrics
 from bot.store import Store
 from slack_testkit.mock_slack import MockSlack
 
@@ -58,11 +60,14 @@ def slack_store(tmp_path: Path) -> Iterator[Store]:
     store.close()
 
 
-def make_app(answerer: Answerer, mock_slack: MockSlack, store: Store, **options: Any) -> App:
+def make_app(
+    answerer: Answerer | Future[Answerer], mock_slack: MockSlack, store: Store, *, metrics: Metrics | None = None,
+    **options: Any,
+) -> App:
     """A fresh app as the Slack tests build it: the real pipeline, the mock Web API, its own store."""
     bot_options = BotOptions(**{"admin_user_ids": frozenset({ADMIN_USER}), **options})
     return create_app(answerer, token=BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=mock_slack.api_url,
-                      store=store, options=bot_options)
+                      store=store, options=bot_options, metrics=metrics)
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import uvicorn
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_harness import BOT_TOKEN, SIGNING_SECRET
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.socket_mode.request import SocketModeRequest
@@ -20,6 +20,7 @@ from bot import catalog, server
 from bot.answer import Answer, Answerer, Snippet
 from bot.app import RedactTokens, SlackConfig, create_app
 from bot.blocks import MAX_BLOCKS, MAX_CONTEXT_ELEMENTS, MAX_SECTION_CHARS, answer_message, defang, videos_message
+from bot.socket_mode import WatchfulSocketModeHandler
 from bot.store import Store
 from embeddings.config import Settings
 from embeddings.events import Event, EventPost
@@ -142,30 +143,29 @@ def test_config_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_serve_uses_socket_mode_with_an_app_token(
     monkeypatch: pytest.MonkeyPatch, mock_slack: MockSlack, warm_answerer: Answerer, tmp_path: Path
 ) -> None:
-    """Wiring only: the WebSocket connection is replaced, the handler and app are real."""
+    """Wiring: the WebSocket connects before the index has loaded (the loader waits for it here), an event
+    taken meanwhile is acknowledged at once and answered once the index is in. The socket is replaced."""
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.sqlite'}")
-    order: list[str] = []
-    started: list[SocketModeHandler] = []
+    connected = threading.Event()
+    started: list[WatchfulSocketModeHandler] = []
 
     def factory(settings: Settings) -> Answerer:
-        order.append("loaded")
+        assert connected.wait(10), "the index was loaded before the socket opened"
+        envelope_taken.wait(10)
         return warm_answerer
 
-    def fake_start(self: SocketModeHandler) -> None:
-        order.append("connected")
+    def fake_connect(self: WatchfulSocketModeHandler) -> None:
         started.append(self)
+        connected.set()
+        sent: list = []
+        monkeypatch.setattr(self.client, "send_socket_mode_response", sent.append)
+        mock_slack.reset()
+        self.handle(self.client, SocketModeRequest.from_dict(envelope))
+        assert [response.envelope_id for response in sent] == ["env-1"]  # acknowledged before the index loaded
+        assert not mock_slack.of("chat.postMessage")
+        envelope_taken.set()
 
-    monkeypatch.setattr(SocketModeHandler, "start", fake_start)
-    monkeypatch.setattr(uvicorn.Server, "run", lambda self: pytest.fail("HTTP server started in Socket Mode"))
-    config = SlackConfig(bot_token=BOT_TOKEN, signing_secret=None, app_token="xapp-1-test", api_url=mock_slack.api_url)
-    server.serve(Settings.from_env(), config=config, answerer_factory=factory)
-    assert order == ["loaded", "connected"]  # the index is ready before the socket opens
-    [handler] = started
-    assert handler.app_token == "xapp-1-test"
-
-    mock_slack.reset()
-    sent: list = []
-    monkeypatch.setattr(handler.client, "send_socket_mode_response", sent.append)
+    envelope_taken = threading.Event()
     envelope = {
         "envelope_id": "env-1",
         "type": "events_api",
@@ -176,8 +176,13 @@ def test_serve_uses_socket_mode_with_an_app_token(
                       "text": "<@UBOT0001> Where can I watch the security posture of Ambient Mesh talk?"},
         },
     }
-    handler.handle(handler.client, SocketModeRequest.from_dict(envelope))
-    assert [response.envelope_id for response in sent] == ["env-1"]  # acknowledged over the socket
+    monkeypatch.setattr(WatchfulSocketModeHandler, "connect", fake_connect)
+    monkeypatch.setattr(server, "block_until_stopped", lambda: None)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self: pytest.fail("HTTP server started in Socket Mode"))
+    config = SlackConfig(bot_token=BOT_TOKEN, signing_secret=None, app_token="xapp-1-test", api_url=mock_slack.api_url)
+    server.serve(Settings.from_env(), config=config, answerer_factory=factory)
+    [handler] = started
+    assert handler.app_token == "xapp-1-test"
     [post] = mock_slack.wait_for("chat.postMessage")
     assert post.body["thread_ts"] == "1700000000.000001"
     assert "https://youtu.be/QnfrbbY_Hy4" in json.dumps(post.body["blocks"])
@@ -196,7 +201,7 @@ def test_serve_uses_http_on_port_without_an_app_token(
     server.serve(Settings.from_env(), config=config, answerer_factory=lambda settings: warm_answerer)
     [http] = ran
     assert http.config.port == 8765
-    assert {route.path for route in http.config.app.routes} == {"/slack/events", "/healthz"}
+    assert {route.path for route in http.config.app.routes} == {"/slack/events", "/healthz", "/metrics"}
 
 
 def test_serve_refuses_to_start_without_credentials(monkeypatch: pytest.MonkeyPatch) -> None:

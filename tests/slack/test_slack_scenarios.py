@@ -318,16 +318,3 @@ def test_answer_failure_shows_no_exception_text(bot: BotServer, mock_slack: Mock
     out = all_output(mock_slack)
     assert "secret internal detail" not in out and "RuntimeError" not in out
     assert "something went wrong" in blocks_json(post)
-
-
-def test_healthz_and_events_wait_for_the_index(bot: BotServer, mock_slack: MockSlack) -> None:
-    ready = bot.http.get("/healthz")
-    assert ready.status_code == 200 and ready.json()["passages"] > 0
-    app, bot.slot.app = bot.slot.app, None  # as while the model and index are still loading
-    try:
-        assert bot.http.get("/healthz").status_code == 503
-        assert bot.event(mention("ambient")).status_code == 503  # Slack will retry later
-    finally:
-        bot.slot.app = app
-    mock_slack.settle(quiet=0.3)
-    assert mock_slack.calls == []

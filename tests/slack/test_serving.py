@@ -1,0 +1,181 @@
+"""The serving process's promises: events are taken before the index loads and answered once it does, acks
+never wait behind answers, one asker cannot starve the others, long questions are cut, Slack being
+unreachable is logged with the event's ids, and ``/metrics`` counts what happened."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import Future
+
+import pytest
+from conftest import make_app
+from slack_harness import AMBIENT_VIDEO, BotServer, blocks_json, mention, new_ts
+
+from bot.answer import Answerer
+from bot.app import RedactTokens
+from bot.metrics import Metrics
+from bot.store import Store
+from slack_testkit.mock_slack import MockSlack
+
+AMBIENT_QUESTION = "Where can I watch the talk on the security posture of Ambient Mesh?"
+
+
+@pytest.fixture
+def served(bot_server: BotServer, mock_slack: MockSlack, slack_store: Store) -> Iterator[tuple[BotServer, Metrics]]:
+    """The session's HTTP server with a fresh slot (its own metrics); the test puts the app in it."""
+    bot_server.slot.metrics = Metrics()
+    bot_server.slot.ready.clear()
+    mock_slack.reset()
+    yield bot_server, bot_server.slot.metrics
+    mock_slack.settle(quiet=0.2)
+    bot_server.slot.app = None
+
+
+def test_events_before_the_index_loads_are_acked_then_answered_once_it_is(
+    served: tuple[BotServer, Metrics], mock_slack: MockSlack, warm_answerer: Answerer, slack_store: Store
+) -> None:
+    bot, metrics = served
+    loading: Future[Answerer] = Future()
+    bot.slot.app = make_app(loading, mock_slack, slack_store, metrics=metrics)
+    health = bot.http.get("/healthz")
+    assert health.status_code == 200 and health.json()["index"] == "loading"
+
+    assert bot.event(mention(AMBIENT_QUESTION)).status_code == 200
+    assert bot.command("events 2021", f"{mock_slack.url}/response_url/early").status_code == 200
+    mock_slack.settle(quiet=0.5)
+    assert not mock_slack.of("chat.postMessage") and not mock_slack.of("response_url")  # nothing to say yet
+
+    loading.set_result(warm_answerer)
+    bot.slot.loaded(len(warm_answerer.index.passages))
+    [post] = mock_slack.wait_for("chat.postMessage")
+    assert AMBIENT_VIDEO in blocks_json(post)
+    [reply] = mock_slack.wait_for("response_url")
+    assert "IstioCon 2021" in blocks_json(reply)
+    assert bot.http.get("/healthz").json()["index"] == "ready"
+
+
+def test_healthz_says_failed_when_the_index_could_not_load(served: tuple[BotServer, Metrics]) -> None:
+    bot, _ = served
+    bot.slot.failed = "IndexUnavailable"
+    try:
+        response = bot.http.get("/healthz")
+        assert response.status_code == 503 and response.json()["status"] == "failed"
+    finally:
+        bot.slot.failed = None
+
+
+def test_acks_never_wait_behind_answers_and_one_asker_cannot_starve_others(
+    served: tuple[BotServer, Metrics], mock_slack: MockSlack, warm_answerer: Answerer, slack_store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Eight slow questions from one person fill every answer thread they may; a slash command from someone
+    else is still acknowledged (Slack gives up after 3 s) and answered before the first person's backlog."""
+    bot, metrics = served
+    release = threading.Event()
+    real_ask = Answerer.ask
+
+    def slow_ask(self: Answerer, message: str, lang: str | None = None):
+        if "backlog" in message:
+            release.wait(timeout=20)
+        return real_ask(self, message, lang)
+
+    monkeypatch.setattr(Answerer, "ask", slow_ask)
+    bot.slot.fill(make_app(warm_answerer, mock_slack, slack_store, metrics=metrics), 1)
+    for n in range(8):
+        assert bot.event(mention(f"backlog question {n} about ambient mesh", user="U0000HOG")).status_code == 200
+    started = time.monotonic()
+    response = bot.command("events 2021", f"{mock_slack.url}/response_url/fair", user="U0000OTH")
+    assert response.status_code == 200 and time.monotonic() - started < 3.0
+    [reply] = mock_slack.wait_for("response_url", timeout=10)  # while the backlog is still held
+    assert "IstioCon 2021" in blocks_json(reply)
+    assert not mock_slack.of("chat.postMessage")
+    release.set()
+    assert len(mock_slack.wait_for("chat.postMessage", count=8, timeout=60)) == 8
+
+
+def test_a_40000_character_question_is_cut_and_answered(
+    served: tuple[BotServer, Metrics], mock_slack: MockSlack, warm_answerer: Answerer, slack_store: Store,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bot, metrics = served
+    bot.slot.fill(make_app(warm_answerer, mock_slack, slack_store, metrics=metrics), 1)
+    with caplog.at_level(logging.INFO, logger="bot.delivery"):
+        assert bot.event(mention(AMBIENT_QUESTION + " ambient" * 5000)).status_code == 200
+        [post] = mock_slack.wait_for("chat.postMessage", timeout=30)
+    assert "something went wrong" not in blocks_json(post) and "istio.io" in blocks_json(post)
+    assert any("question of 40" in r.getMessage() and "cut to 2000" in r.getMessage() for r in caplog.records)
+
+
+def test_slack_unreachable_is_logged_with_the_event_ids_and_no_traceback(
+    served: tuple[BotServer, Metrics], mock_slack: MockSlack, warm_answerer: Answerer, slack_store: Store,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bot, metrics = served
+    app = make_app(warm_answerer, mock_slack, slack_store, metrics=metrics)
+    app.client.base_url = "http://127.0.0.1:9/api/"  # nothing listens on port 9: connection refused
+    app.client.retry_handlers = []
+    bot.slot.fill(app, 1)
+    with caplog.at_level(logging.INFO):
+        assert bot.event(mention(AMBIENT_QUESTION), event_id="EvREFUSED1").status_code == 200
+        deadline = time.monotonic() + 20
+        while not metrics.replies.labels("mention", "failed")._value.get() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    failures = [r for r in caplog.records if "could not reach Slack" in r.getMessage()]
+    assert failures and all("EvREFUSED1" in r.getMessage() for r in failures)
+    assert not any(r.exc_info for r in caplog.records if r.levelno >= logging.WARNING)
+
+
+def test_metrics_count_events_replies_answers_and_votes(
+    served: tuple[BotServer, Metrics], mock_slack: MockSlack, warm_answerer: Answerer, slack_store: Store
+) -> None:
+    bot, metrics = served
+    bot.slot.fill(make_app(warm_answerer, mock_slack, slack_store, metrics=metrics), 1)
+    metrics.observe_index(warm_answerer.index)
+    bot.event(mention(AMBIENT_QUESTION))
+    bot.event(mention("What is the recipe for a good paella valenciana?"))
+    posts = mock_slack.wait_for("chat.postMessage", count=2)
+    reply = next(post for post in posts if AMBIENT_VIDEO in blocks_json(post))
+    bot.event({"type": "reaction_added", "user": "U0000VOT", "reaction": "+1", "item_user": "UBOT0001",
+               "item": {"type": "message", "channel": reply.body["channel"], "ts": reply.response["ts"]},
+               "ts": new_ts()})
+    mock_slack.settle(quiet=0.3)
+
+    response = bot.http.get("/metrics")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    assert 'istio_events_bot_events_total{surface="mention"} 2.0' in text
+    assert 'istio_events_bot_replies_total{outcome="posted",surface="mention"} 2.0' in text
+    assert 'istio_events_bot_answers_total{declined="true",surface="mention"} 1.0' in text
+    assert 'istio_events_bot_answers_total{declined="false",surface="mention"} 1.0' in text
+    assert 'istio_events_bot_votes_total{via="reaction",vote="up"} 1.0' in text
+    assert "istio_events_bot_answer_seconds_count 2.0" in text
+    assert 'istio_events_bot_reply_seconds_count{surface="mention"} 2.0' in text
+    assert f"istio_events_bot_index_passages {float(len(warm_answerer.index.passages))}" in text
+    assert "istio_events_bot_index_ready 1.0" in text
+    assert "U0000VOT" not in text and "U0000ANA" not in text
+
+
+def test_tracebacks_are_redacted_too() -> None:
+    """``logger.exception`` prints a traceback after the message: a token in it is blanked as well."""
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(self.format(record))
+
+    handler = Keep()
+    handler.addFilter(RedactTokens())
+    log = logging.getLogger("test.redaction")
+    log.addHandler(handler)
+    try:
+        try:
+            raise RuntimeError("auth failed for xoxb-1234-5678-abcdefSECRET")
+        except RuntimeError:
+            log.exception("call failed with xapp-1-A1-2-SECRET")
+    finally:
+        log.removeHandler(handler)
+    [text] = records
+    assert "SECRET" not in text and "Traceback" in text and "(redacted)" in text
