@@ -17,7 +17,7 @@ from typing import Any, Literal
 from bot.abstention import TOP, Abstention, Evidence
 from bot.cards import split_events
 from bot.intents import asks_next_month, asks_upcoming, asks_when_or_where
-from bot.language import detect_language
+from bot.language import corpus_language, detect_language
 from bot.markup import unmark
 from embeddings.config import Settings
 from embeddings.events import Event, named_events
@@ -213,6 +213,7 @@ class Answerer:
         self.today = today or dt.date.today
         self._twins = self.index.twins
         self._row = {passage.id: row for row, passage in enumerate(self.index.passages)}
+        self._languages = frozenset(passage.lang for passage in self.index.passages)
         vocabulary = getattr(retriever, "vocabulary", None)  # the words the documents use, when known
         self._known_word: Callable[[str], bool] = (
             vocabulary.__contains__ if vocabulary is not None else (lambda word: True)
@@ -221,15 +222,15 @@ class Answerer:
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, progress: bool = False) -> Answerer:
-        """Load the encoder and the index (building it if needed) and wire the default retriever."""
-        from embeddings.encoder import load_model
+        """Load the index (building it first if needed, which loads sentence-transformers) and the query
+        encoder, and wire the default retriever."""
+        from embeddings.encoder import load_query_encoder
         from embeddings.index import ensure_index
         from embeddings.search import HybridRetriever
 
         settings = settings or Settings.from_env()
-        model = load_model(settings.model_name)
-        index = ensure_index(settings, model, progress=progress)
-        return cls(HybridRetriever(index, model))
+        index = ensure_index(settings, progress=progress)
+        return cls(HybridRetriever(index, load_query_encoder(settings.model_name)))
 
     def translations(self, passage: Passage) -> list[Passage]:
         """The passages that translate (part of) ``passage``."""
@@ -353,7 +354,7 @@ class Answerer:
         question = unmark(message)
         if not question:  # nothing but mentions: nothing to search for
             return Answer(question, lang or "en", True, kind="none"), []
-        return self.reply(question, lang or detect_language(question))
+        return self.reply(question, corpus_language(lang or detect_language(question), self._languages))
 
     def ask(self, message: str, lang: str | None = None) -> Answer:
         return self.respond(message, lang)[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from typing import Any
 
@@ -52,3 +53,15 @@ def detect_language(text: str) -> str:
 def ui_language(lang: str) -> str:
     """The language of the bot's own strings: the asker's if we have it, else English."""
     return lang if lang in UI_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def corpus_language(lang: str, available: Collection[str]) -> str:
+    """``lang`` as the documents spell it: the detector says ``pt`` where istio.io's posts say ``pt-br``.
+
+    A code the documents use is kept; otherwise the documents' only regional variant of the same language
+    (compared by the primary subtag, as BCP 47 does); otherwise ``lang`` unchanged.
+    """
+    if lang in available:
+        return lang
+    variants = sorted(code for code in available if code.split("-")[0] == lang.split("-")[0])
+    return variants[0] if len(variants) == 1 else lang

@@ -29,7 +29,7 @@ from embeddings.lexicon import Lexicon
 from embeddings.passages import Passage
 
 if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
+    from embeddings.encoder import QueryEncoder
 
 CANDIDATES = 100
 """How many passages each channel proposes before fusion."""
@@ -111,7 +111,7 @@ class Retriever(Protocol):
 class DenseRetriever:
     """Encoder similarity, centred per passage language."""
 
-    def __init__(self, index: Index, model: SentenceTransformer) -> None:
+    def __init__(self, index: Index, model: QueryEncoder) -> None:
         self.index = index
         self.model = model
         langs = sorted(index.centroids)
@@ -170,7 +170,7 @@ class HybridRetriever:
     def __init__(
         self,
         index: Index,
-        model: SentenceTransformer,
+        model: QueryEncoder,
         dense_weight: float = 1.0,
         lexical_weight: float = 2.0,
         post_weight: float = 1.0,
