@@ -32,7 +32,7 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     patch.setenv("CACHE_DIR", str(cache))
     patch.setenv("HF_HUB_OFFLINE", "1")
     patch.setenv("TOKENIZERS_PARALLELISM", "false")
-    for name in ("INDEX_DIR", "DOCS_DIR", "EMBED_MODEL", "SITE_BASE_URL"):
+    for name in ("INDEX_DIR", "DOCS_DIR", "EMBED_MODEL", "SITE_BASE_URL", "MAX_DOCUMENT_BYTES", "ANSWER_WORKERS"):
         patch.delenv(name, raising=False)
     yield cache
     patch.undo()
