@@ -242,9 +242,7 @@ class HybridRetriever:
         # they favour any passage that repeats the event's name, so the other words count double.
         terms += [t for t in terms if t not in event]
         terms += self.lexicon.expand(question_terms)  # the question's words as the corpus translates them, once
-        lexical = self.bm25.scores(terms)
-        lex_ids = np.argsort(-lexical, kind="stable")[:CANDIDATES]
-        lex_ids = lex_ids[lexical[lex_ids] > 0]
+        lex_ids, lexical = self.bm25.top(terms, CANDIDATES)  # top-k selection, not a sort of every score
 
         fused: dict[int, float] = {}
         raw_list, centred_list = raw.tolist(), centred.tolist()
