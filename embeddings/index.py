@@ -12,7 +12,7 @@ A new build is written to its own directory and only then named in ``CURRENT``, 
 leaves the previous index loadable; the previous build is kept beside the live one. Concurrent builds
 of one directory take turns. Loading checks every file against the manifest's checksums, so a damaged
 build is refused (and rebuilt by :func:`ensure_index`), never served. Passage embeddings are cached
-(SQLite, keyed by model and text hash), so re-indexing after editing one post only embeds that post's
+(:mod:`embeddings.embedding_cache`, keyed by model and text hash), so re-indexing after editing one post only embeds that post's
 changed passages, and rebuilding a damaged index embeds nothing.
 
 Whether an index is current is decided by the manifest: a stat fingerprint (paths, sizes, mtimes,
@@ -30,11 +30,10 @@ import logging
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +42,7 @@ import numpy as np
 
 from embeddings.config import Settings
 from embeddings.documents import load_corpus, source_hashes, source_stats
+from embeddings.embedding_cache import EmbeddingCache
 from embeddings.encoder import embedding_dim, load_model, model_id
 from embeddings.events import Event
 from embeddings.lexicon import Lexicon
@@ -191,125 +191,6 @@ def language_centroids(passages: list[Passage], vectors: np.ndarray) -> dict[str
     """Mean passage vector per language: ``q · mean`` is the mean similarity of ``q`` to that language."""
     langs = np.array([p.lang for p in passages])
     return {lang: vectors[langs == lang].mean(axis=0) for lang in sorted(set(langs.tolist()))}
-
-
-def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
-    """Damage to the file itself (not a locked or unreachable database, which a new file would not fix)."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code in {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
-    return not isinstance(exc, sqlite3.OperationalError)
-
-
-class CorruptCache(sqlite3.DatabaseError):
-    """``PRAGMA quick_check`` found damage."""
-
-    sqlite_errorcode = sqlite3.SQLITE_CORRUPT
-
-
-class EmbeddingCache:
-    """Passage vectors keyed by (model, text hash), shared by every index on this machine.
-
-    It is only a cache: a damaged file (found by ``PRAGMA quick_check`` on open, or by a read or write
-    failing) is moved aside with a warning naming it, and the build goes on with an empty one."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db, self._inode = self._open_checked()
-
-    def _open_checked(self) -> tuple[sqlite3.Connection, int | None]:
-        try:
-            db = self._open(self.path)
-            inode = self._stat_inode()
-            try:
-                problem = db.execute("PRAGMA quick_check(1)").fetchone()[0]
-                if problem != "ok":
-                    raise CorruptCache(f"quick_check: {problem}")
-            except sqlite3.DatabaseError:
-                db.close()
-                raise
-            return db, inode
-        except sqlite3.DatabaseError as exc:
-            if not _is_corruption(exc):
-                raise
-            self._set_aside(exc, inode=None)
-            return self._open(self.path), self._stat_inode()
-
-    def _stat_inode(self) -> int | None:
-        try:
-            return self.path.stat().st_ino
-        except OSError:
-            return None
-
-    @staticmethod
-    def _open(path: Path) -> sqlite3.Connection:
-        db = sqlite3.connect(path, timeout=30)
-        db.execute("CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
-        return db
-
-    def _set_aside(self, exc: sqlite3.DatabaseError, inode: int | None) -> None:
-        """Move the damaged file (and its journals) aside, unless another process already replaced it."""
-        if inode is not None and self._stat_inode() not in (inode, None):
-            logger.warning("embedding cache %s was damaged (%s); another process replaced it", self.path, exc)
-            return
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
-        try:
-            os.replace(self.path, aside)
-            where = f"moved aside to {aside.name}"
-        except FileNotFoundError:
-            where = "already gone"
-        except OSError:
-            self.path.unlink(missing_ok=True)
-            where = "deleted"
-        for suffix in ("-journal", "-wal", "-shm"):
-            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
-        logger.warning("embedding cache %s is corrupt (%s); %s, starting an empty one", self.path, exc, where)
-
-    def _recover(self, exc: sqlite3.DatabaseError) -> None:
-        """Replace a connection to a file found damaged mid-build by one to a new, empty cache."""
-        with contextlib.suppress(sqlite3.Error):
-            self._db.close()
-        self._set_aside(exc, self._inode)
-        self._db, self._inode = self._open(self.path), self._stat_inode()
-
-    @staticmethod
-    def key(model: str, text: str) -> str:
-        return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()
-
-    def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
-        try:
-            return self._get_many(keys)
-        except sqlite3.DatabaseError as exc:
-            if not _is_corruption(exc):
-                raise
-            self._recover(exc)
-            return {}
-
-    def _get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            rows = self._db.execute(
-                f"SELECT key, vector FROM embeddings WHERE key IN ({','.join('?' * len(chunk))})", chunk
-            )
-            found.update((key, np.frombuffer(blob, dtype=np.float32)) for key, blob in rows)
-        return found
-
-    def put_many(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
-        rows = [(key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in items]
-        try:
-            with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?)", rows)
-        except sqlite3.DatabaseError as exc:
-            if not _is_corruption(exc):
-                raise
-            self._recover(exc)
-            with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?)", rows)
-
-    def close(self) -> None:
-        self._db.close()
 
 
 def embed_passages(

@@ -28,8 +28,8 @@ from support import CORPUS, DOCS, ROOT, cli_env, make_docs, run_cli, settings_fo
 
 import embeddings.index as index_module
 from embeddings.config import DEFAULT_MAX_DOCUMENT_BYTES, Settings
+from embeddings.embedding_cache import EmbeddingCache, is_corruption
 from embeddings.index import (
-    EmbeddingCache,
     IndexUnavailable,
     NotWritable,
     build_index,
@@ -281,8 +281,8 @@ def test_cache_damage_found_mid_read_is_recovered(tmp_path: Path, monkeypatch: p
 def test_a_locked_cache_is_not_mistaken_for_a_corrupt_one() -> None:
     """Only damage sets a cache aside: a busy or unreachable database is an error, the file stays."""
     error = sqlite3.OperationalError("database is locked")
-    assert not index_module._is_corruption(error)
-    assert index_module._is_corruption(sqlite3.DatabaseError("file is not a database"))
+    assert not is_corruption(error)
+    assert is_corruption(sqlite3.DatabaseError("file is not a database"))
 
 
 # 5. One broken document among good ones.
