@@ -9,11 +9,12 @@ TARGETS = {
     "compose_reply_p50_ms": 30.0,
     "compose_reply_p95_ms": 60.0,
     "ack_p99_ms": 50.0,
-    "ready_s": 4.0,
+    "ready_s": 4.0,  # Slack stack up: events are acknowledged (and queued until the index is in)
+    "index_ready_s": 4.0,  # ready to answer
     "index_from_nothing_s": 120.0,
     "index_unchanged_s": 1.0,
     "index_one_post_s": 5.0,
-    "serving_rss_mib": 700.0,  # no more than 50 MiB above the 5-post docs/ (650 MiB, BENCHMARKS.md)
+    "serving_rss_mib": 512.0,  # a 512 MB container or dyno (issue 11)
     "scale_1m_p95_ms": 20.0,
     "scale_1m_recall": RECALL_TARGET,
 }
@@ -38,6 +39,7 @@ def verdicts(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "compose_reply_p95_ms": _get(report, "answers", "compose_reply", "p95_ms"),
         "ack_p99_ms": _get(report, "slack", "load", "ack", "p99_ms"),  # under load: where acks get slow
         "ready_s": _get(report, "startup", "ready_s"),
+        "index_ready_s": _get(report, "startup", "index_ready_s"),
         "index_from_nothing_s": _get(report, "index", "from_nothing", "seconds"),
         "index_unchanged_s": _get(report, "index", "unchanged", "seconds"),
         "index_one_post_s": _get(report, "index", "one_post_changed", "seconds"),
