@@ -41,10 +41,10 @@ REJECTED_BLOCKS = frozenset(
      "too_many_blocks"}
 )
 """``chat.postMessage`` errors meaning "this rich message is not acceptable": retry as plain text."""
-_PERSON = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+_USER_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+"""A mention of a person (or the bot) as Slack writes it: ``<@U123>`` or ``<@U123|name>``."""
 PRUNE_EVERY = 3600.0
 """Seconds between two applications of the store's retention (``FEEDBACK_RETENTION_DAYS``)."""
-_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 MAX_QUESTION_CHARS = 2000
 """Longer questions are cut here (and logged). Slack allows 40,000 characters; the encoder reads 512 tokens
 (about 2,000 characters) anyway, and embedding all of a long text costs seconds of a shared core."""
@@ -70,7 +70,7 @@ def strip_mentions(text: str, bot_user_id: str | None = None) -> str:
     if bot_user_id:
         text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
     else:
-        text = _MENTION.sub(" ", text, count=1)
+        text = _USER_MENTION.sub(" ", text, count=1)
     return " ".join(text.split())
 
 
@@ -158,7 +158,7 @@ class Delivery(enum.Enum):
 def answer_record(answer: Answer | None, question: str, surface: str, lang: str, user_hash: str | None) -> AnswerRecord:
     """What the question log keeps of one answer: what was asked and what was cited (never who asked, and
     no one else's user id: mentions of people in the question are stored as ``@someone``)."""
-    question = _PERSON.sub("@someone", question)
+    question = _USER_MENTION.sub("@someone", question)
     if answer is None:
         return AnswerRecord(surface, question, lang, declined=False, kind="error", user_hash=user_hash)
     documents = tuple(dict.fromkeys(s.url for s in answer.snippets))
