@@ -46,7 +46,7 @@ eval: install
 		echo "== tuning: $$set"; $(BIN)/istio-events-bot eval --questions $$set || exit 1; done
 	@for set in $(HELD_OUT); do echo "== held-out: $$set"; $(BIN)/istio-events-bot eval --questions $$set || exit 1; done
 
-# Refit when to say "I don't know" (bot/calibration/<encoder>.json) on the tuning sets only.
+# Refit when to say "I don't know" (bot/core/calibration/<encoder>.json) on the tuning sets only.
 calibrate: install
 	@for set in $(TUNING); do [ -f $$set ] || echo "warning: tuning set $$set is missing: fitting without it"; done
 	$(BIN)/istio-events-bot calibrate $(foreach set,$(wildcard $(TUNING)),--questions $(set))
@@ -55,7 +55,7 @@ lint: install
 	$(BIN)/ruff check .
 
 # Every figure of BENCHMARKS.md (benchmarks/; `istio-events-bot bench --quick` checks they all still work).
-# The whole-process rows alone: $(BIN)/python -m benchmarks.processes
+# The whole-process rows alone: $(BIN)/python -m benchmarks.whole_process
 bench: install
 	$(BIN)/istio-events-bot bench
 

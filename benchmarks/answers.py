@@ -13,8 +13,8 @@ from benchmarks.stats import summarize
 
 def bench_answers(answerer: Any, questions: list[tuple[str, str]], repeats: int) -> dict[str, Any]:
     """Warm latency of retrieval alone and of composing the full reply."""
-    from bot.answer import RANKED
-    from bot.language import detect_language
+    from bot.core.answerer import RANKED
+    from bot.core.language import detect_language
 
     build_blocks = _blocks_builder()
     for question, _ in questions[:5]:  # warm-up: detector and tokenizer caches, first-call allocations
@@ -35,10 +35,10 @@ def bench_answers(answerer: Any, questions: list[tuple[str, str]], repeats: int)
 
 
 def _blocks_builder() -> Callable[[Any], Any]:
-    from bot.blocks import answer_message
+    from bot.slack.blocks import answer_message
 
     def as_blocks(answer: Any) -> Any:
-        """bot.blocks.answer_message(...).post_kwargs(), serialised to JSON"""
+        """bot.slack.blocks.answer_message(...).post_kwargs(), serialised to JSON"""
         return json.dumps(answer_message(answer).post_kwargs(), ensure_ascii=False)
 
     return as_blocks

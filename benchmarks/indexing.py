@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import child_env, cli_command
 from benchmarks.memory import dir_size
-from benchmarks.procs import child_env, cli_command
 
 
 def _index_process(docs: Path, index: Path, cache: Path) -> tuple[float, str]:

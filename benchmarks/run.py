@@ -11,14 +11,14 @@ import json
 from typing import Any
 
 from benchmarks.answers import bench_answers
+from benchmarks.harness import load_question_texts, log, machine
 from benchmarks.indexing import bench_index
 from benchmarks.memory import dir_size
-from benchmarks.processes import bench_processes
-from benchmarks.procs import load_question_texts, log, machine
 from benchmarks.report import render, verdicts
 from benchmarks.scale import bench_scale
 from benchmarks.slack_path import bench_slack
 from benchmarks.startup import bench_ready, bench_stages
+from benchmarks.whole_process import bench_processes
 
 SCALE_SIZES = [10_000, 100_000, 1_000_000]
 QUICK_SCALE_SIZES = [10_000, 100_000]
@@ -30,7 +30,7 @@ QUICK_LOAD_SIZE = 10_000
 
 def main(args: argparse.Namespace) -> int:
     """Run every section and print the table (or JSON)."""
-    from bot.answer import Answerer
+    from bot.core.answerer import Answerer
     from embeddings.config import PROJECT_ROOT, Settings
 
     quick = bool(getattr(args, "quick", False))

@@ -7,7 +7,7 @@ own: resident-set deltas around each structure, and the process's peak, from /pr
   synthetic clustered vectors whose cluster count is unrelated to ``nlist``; recall@10 against exact
   search at several ``nprobe`` values, and at the ``nprobe`` the build chose.
 * bm25: bm25s over Zipf-distributed documents; per query, scoring every document, then picking the
-  top k by a full sort and by ``embeddings.lexical.top_k`` (checked to give the same rows).
+  top k by a full sort and by ``embeddings.bm25.top_k`` (checked to give the same rows).
 * load: a synthetic index of real passages and vectors replicated with noise, written by the index
   writer, then loaded in a fresh process as ``serve`` loads it: index files, then the retriever (which
   builds BM25 from the passage texts), with time and memory of each.
@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from benchmarks.harness import child_env, log
 from benchmarks.memory import memory_mib
-from benchmarks.procs import child_env, log
 from benchmarks.stats import summarize
 from benchmarks.synthetic import (
     DIM,
@@ -121,7 +121,7 @@ def bm25_probe(n: int) -> dict[str, Any]:
     import bm25s
     import numpy as np
 
-    from embeddings.lexical import top_k
+    from embeddings.bm25 import top_k
 
     vocabulary = 30_000 + n // 20
     documents = zipf_documents(n, vocabulary, seed=n)
@@ -186,7 +186,7 @@ def load_probe(out: str, bm25_sample: int = BM25_SAMPLE) -> dict[str, Any]:
     recomputed), then time BM25 built from the passage texts, which the retriever does at every start:
     on all passages up to ``bm25_sample``, projected linearly beyond (tokenizing is per passage)."""
     from embeddings import index as index_module
-    from embeddings.lexical import BM25Index
+    from embeddings.bm25 import BM25Index
 
     def recomputed(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("load recomputed translation pairs")

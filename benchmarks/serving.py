@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from benchmarks.procs import child_env, cli_command, free_port
+from benchmarks.harness import child_env, cli_command, free_port
 from slack_testkit.bodies import app_mention, event_body
 from slack_testkit.mock_slack import Call, MockSlack
 from slack_testkit.signing import retry_headers, sign

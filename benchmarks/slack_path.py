@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import log
 from benchmarks.memory import memory_mib
-from benchmarks.procs import log
 from benchmarks.serving import EventClient, Sent, ServeProcess, is_reply
 from benchmarks.stats import duplicate_replies, summarize
 from slack_testkit.mock_slack import MockSlack

@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import child_env
 from benchmarks.memory import memory_mib
-from benchmarks.procs import child_env
 from benchmarks.serving import EventClient, Sent, ServeProcess, is_reply
 from benchmarks.stats import median
 from slack_testkit.mock_slack import MockSlack
@@ -87,8 +87,8 @@ def _stages_probe(docs: str | None, index: str | None) -> None:
     import faiss  # noqa: F401
     import lingua  # noqa: F401
 
-    from bot.answer import Answerer
-    from bot.language import detect_language
+    from bot.core.answerer import Answerer
+    from bot.core.language import detect_language
     from embeddings import encoder
     from embeddings.config import Settings
     from embeddings.index import ensure_index

@@ -21,7 +21,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _answerer(args: argparse.Namespace, progress: bool = True):
-    from bot.answer import Answerer
+    from bot.core.answerer import Answerer
 
     return Answerer.from_settings(_settings(args), progress=progress and sys.stderr.isatty())
 
@@ -58,9 +58,9 @@ def cmd_index(args: argparse.Namespace) -> int:
 def render_answer(answer, today: dt.date | None = None) -> str:
     """The terminal form of an answer: snippets with citations and recordings, a session list, or the
     coming events."""
-    from bot.answer import MAX_LISTED_SHOWN
-    from bot.cards import event_parts, inline_parts, plain, session_parts
-    from bot.i18n import t
+    from bot.core.answerer import MAX_LISTED_SHOWN
+    from bot.core.citations import event_parts, inline_parts, plain, session_parts
+    from bot.core.strings import t
     from embeddings.events import format_day
 
     lang = answer.lang
@@ -122,7 +122,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluate import QuestionSetEvaluator, load_questions
+    from bot.core.evaluate import QuestionSetEvaluator, load_questions
 
     evaluator = QuestionSetEvaluator(load_questions(Path(args.questions)))
     answerer = _answerer(args)
@@ -145,8 +145,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Fit the abstention model on tuning sets and store it beside the other encoders' calibrations."""
-    from bot.abstention import calibration_path
-    from bot.calibrate import AbstentionCalibrator
+    from bot.core.abstention import calibration_path
+    from bot.core.calibrate import AbstentionCalibrator
 
     answerer = _answerer(args)
     calibrator = AbstentionCalibrator(list(args.questions))
@@ -160,7 +160,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 def _explain(evaluator, answerer) -> None:
     """For each miss: the question, the top results with per-channel scores, and the relevant rank."""
-    from bot.evaluate import answers
+    from bot.core.evaluate import answers
 
     for outcome in evaluator.outcomes:
         q = outcome.question
@@ -185,8 +185,8 @@ def _explain(evaluator, answerer) -> None:
 
 def render_events(upcoming, past, lang: str) -> str:
     """The catalogue for the terminal: upcoming first, then past, newest first."""
-    from bot.cards import event_parts, plain
-    from bot.i18n import t
+    from bot.core.citations import event_parts, plain
+    from bot.core.strings import t
 
     if not upcoming and not past:
         return t(lang, "no_events").replace("`", "")
@@ -199,7 +199,7 @@ def render_events(upcoming, past, lang: str) -> str:
 
 
 def render_videos(videos, lang: str, topic: str) -> str:
-    from bot.i18n import t
+    from bot.core.strings import t
 
     if not videos:
         return t(lang, "no_videos", topic=topic).replace("`", "")
@@ -217,9 +217,9 @@ def respond(answerer, text: str) -> str:
     """What the terminal chat prints for a line: the slash command's words (help, events, videos) or an answer."""
     import re
 
-    from bot import catalog
-    from bot.i18n import t
-    from bot.listeners.commands import parse
+    from bot.core import catalogue as catalog
+    from bot.core.strings import t
+    from bot.slack.listeners.commands import parse
 
     kind, arg, lang = parse(text)
     if kind == "help":
@@ -249,8 +249,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_events(args: argparse.Namespace) -> int:
     """The event catalogue from the index (upcoming first, then past), as text or JSON."""
-    from bot import catalog
-    from bot.answer import event_dict
+    from bot.core import catalogue as catalog
+    from bot.core.answerer import event_dict
     from embeddings.index import ensure_index
 
     index = ensure_index(_settings(args), progress=sys.stderr.isatty())
@@ -267,8 +267,8 @@ def cmd_events(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The gap report from the store (``DATABASE_URL``, else the SQLite file in ``CACHE_DIR``)."""
-    from bot.report import gap_report, parse_since
     from bot.store import Store, StoreError
+    from bot.store.report import gap_report, parse_since
 
     try:
         since = parse_since(args.since)
@@ -289,7 +289,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot.server import serve
+    from bot.slack.server import serve
 
     serve(_settings(args))
     return 0
@@ -355,7 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("calibrate", parents=[common], help="fit when to say \"I don't know\" on tuning sets")
     p.add_argument("--questions", required=True, type=Path, action="append", help="a tuning set (repeatable)")
-    p.add_argument("--out", type=Path, help="where to write it (default: bot/calibration/<encoder>.json)")
+    p.add_argument("--out", type=Path, help="where to write it (default: bot/core/calibration/<encoder>.json)")
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("chat", parents=[common], help="ask questions in the terminal, as the bot would answer")

@@ -224,7 +224,7 @@ def named_events(
     "Londres" is in the Spanish posts, so "KubeCon Londres" is not unknown although the catalogue says
     London; "India" is in no document.
     """
-    from embeddings.lexical import fold
+    from embeddings.bm25 import fold
 
     named = []
     for mention in mentions(question):

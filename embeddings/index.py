@@ -12,8 +12,8 @@ A new build is written to its own directory and only then named in ``CURRENT``, 
 leaves the previous index loadable; the previous build is kept beside the live one. Concurrent builds
 of one directory take turns. Loading checks every file against the manifest's checksums, so a damaged
 build is refused (and rebuilt by :func:`ensure_index`), never served. Passage embeddings are cached
-(:mod:`embeddings.embedding_cache`, keyed by model and text hash), so re-indexing after editing one post only embeds that post's
-changed passages, and rebuilding a damaged index embeds nothing.
+(:mod:`embeddings.embedding_cache`, keyed by model and text hash), so re-indexing after editing one
+post only embeds that post's changed passages, and rebuilding a damaged index embeds nothing.
 
 Whether an index is current is decided by the manifest: a stat fingerprint (paths, sizes, mtimes,
 settings, code) answers without reading a source file; when it differs the sources are hashed.
@@ -40,12 +40,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from embeddings.bilingual_lexicon import Lexicon
 from embeddings.config import Settings
 from embeddings.documents import load_corpus, source_hashes, source_stats
 from embeddings.embedding_cache import EmbeddingCache
 from embeddings.encoder import embedding_dim, load_model, model_id
 from embeddings.events import Event
-from embeddings.lexicon import Lexicon
 from embeddings.passages import Passage
 from embeddings.posts import Problem
 from embeddings.translations import translation_pairs

@@ -9,7 +9,7 @@ another language. Subtracting the query's mean similarity to each language (``q 
 and O(1) per language) removes that bonus.
 
 BM25 reads only the question's own language, so two things carry it across: the question's words are
-expanded with their translations from the lexicon mined at index build (:mod:`embeddings.lexicon`),
+expanded with their translations from the lexicon mined at index build (:mod:`embeddings.bilingual_lexicon`),
 and a passage with no version in the question's language gets part of a lexical vote from its dense
 rank (``UNREAD_SHARE``) instead of none.
 """
@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from embeddings.bilingual_lexicon import Lexicon
+from embeddings.bm25 import BM25Index, Vocabulary, name_terms, tokenize
 from embeddings.events import YEAR, mentions
 from embeddings.index import Index, normalize
-from embeddings.lexical import BM25Index, Vocabulary, name_terms, tokenize
-from embeddings.lexicon import Lexicon
 from embeddings.passages import Passage
 
 if TYPE_CHECKING:

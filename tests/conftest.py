@@ -21,7 +21,7 @@ from embeddings.config import Settings
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-    from bot.answer import Answerer
+    from bot.core.answerer import Answerer
     from embeddings.index import BuildReport, Index
 
 @pytest.fixture(scope="session", autouse=True)
@@ -69,7 +69,7 @@ def docs_index(docs_settings: Settings, docs_build: BuildReport) -> Index:
 @pytest.fixture(scope="session")
 def answerer(docs_index: Index, model: SentenceTransformer) -> Answerer:
     """The bot's answerer over docs/, wired as ``Answerer.from_settings`` wires it (hybrid retrieval)."""
-    from bot.answer import Answerer
+    from bot.core.answerer import Answerer
     from embeddings.search import HybridRetriever
 
     return Answerer(HybridRetriever(docs_index, model))

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from bot.abstention import Evidence
-from bot.answer import Answerer
-from embeddings.lexical import Vocabulary, name_terms
+from bot.core.abstention import Evidence
+from bot.core.answerer import Answerer
+from embeddings.bm25 import Vocabulary, name_terms
 from embeddings.passages import Passage
 from embeddings.search import ChannelScores, Hit
 

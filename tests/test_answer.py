@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.answer import MAX_LINKS, MAX_SNIPPETS, SNIPPET_CHARS, Answer, Answerer
 from bot.cli import render_answer
+from bot.core.answerer import MAX_LINKS, MAX_SNIPPETS, SNIPPET_CHARS, Answer, Answerer
 from embeddings.index import Index
 from embeddings.passages import Passage
 
@@ -199,8 +199,8 @@ def test_answer_to_dict_schema(answerer: Answerer) -> None:
 
 
 def test_a_link_in_a_quoted_sentence_stays_clickable_where_it_is_written(answerer: Answerer) -> None:
-    from bot.blocks import answer_message
-    from bot.cards import inline_parts
+    from bot.core.citations import inline_parts
+    from bot.slack.blocks import answer_message
 
     answer = answerer.ask("Where can I find the slides of IstioCon China 2023?")
     assert not answer.abstained
@@ -217,7 +217,7 @@ def test_a_link_in_a_quoted_sentence_stays_clickable_where_it_is_written(answere
 
 
 def test_an_event_card_answers_when_and_where_and_no_other_question(answerer: Answerer) -> None:
-    from bot.intents import asks_when_or_where
+    from bot.core.intents import asks_when_or_where
 
     assert asks_when_or_where("When was Istio Day Europe 2025?") and asks_when_or_where("¿Dónde fue la KubeCon 2024?")
     assert asks_when_or_where("IstioCon 2022 是什么时候？") and not asks_when_or_where("Who spoke about eBPF?")

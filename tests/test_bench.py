@@ -12,15 +12,15 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from benchmarks.processes import time_process
 from benchmarks.report import render, verdicts
 from benchmarks.scale import bm25_probe, vectors_probe
 from benchmarks.serving import Health
 from benchmarks.slack_path import reply_latencies
 from benchmarks.stats import duplicate_replies, percentile, summarize
 from benchmarks.synthetic import replicated_vectors, synthetic_queries, synthetic_vectors, zipf_documents
+from benchmarks.whole_process import time_process
+from embeddings.bm25 import BM25Index, top_k
 from embeddings.index import recall_at_k
-from embeddings.lexical import BM25Index, top_k
 from slack_testkit.signing import sign
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import abstention
-from bot.abstention import Abstention, Calibration, Evidence, calibration_path
-from bot.answer import Answerer
-from bot.calibrate import AbstentionCalibrator
+from bot.core import abstention
+from bot.core.abstention import Abstention, Calibration, Evidence, calibration_path
+from bot.core.answerer import Answerer
+from bot.core.calibrate import AbstentionCalibrator
 
 
 def _evidence(**values: float) -> Evidence:
@@ -21,14 +21,14 @@ def _evidence(**values: float) -> Evidence:
 
 def test_the_bundled_calibration_fits_the_bundled_encoder(answerer: Answerer) -> None:
     calibration = answerer.abstention.calibration
-    assert calibration is not None, "bot/calibration/ has no file for the default encoder"
+    assert calibration is not None, "bot/core/calibration/ has no file for the default encoder"
     assert calibration.model == answerer.index.model and calibration.features == Evidence.names()
     assert calibration.cross_validated["false_abstain_rate"] <= 0.05  # chosen on out-of-fold figures
     assert sum(calibration.fitted_on.values()) >= 300
 
 
 def test_another_encoder_never_reuses_the_calibration(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.abstention"):
+    with caplog.at_level(logging.WARNING, logger="bot.core.abstention"):
         fallback = Abstention.for_model("intfloat/multilingual-e5-large")
     assert fallback.calibration is None
     assert "no abstention calibration" in caplog.text and "calibrate" in caplog.text
@@ -43,7 +43,7 @@ def test_a_broken_calibration_file_falls_back_and_says_so(
 ) -> None:
     monkeypatch.setattr(abstention, "CALIBRATION_DIR", tmp_path)
     calibration_path("some/model").write_text("{not json", encoding="utf-8")
-    with caplog.at_level(logging.ERROR, logger="bot.abstention"):
+    with caplog.at_level(logging.ERROR, logger="bot.core.abstention"):
         assert Abstention.for_model("some/model").calibration is None
     assert "unreadable" in caplog.text
 

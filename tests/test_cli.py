@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from support import DOCS, ROOT, corpus_file, make_docs, run_cli
 
-from bot.answer import Answerer
 from bot.cli import main
-from bot.evaluate import QuestionSetEvaluator, load_questions
+from bot.core.answerer import Answerer
+from bot.core.evaluate import QuestionSetEvaluator, load_questions
 from embeddings.config import Settings
 
 QUESTIONS = ROOT / "tests" / "cli_questions.jsonl"
@@ -160,8 +160,8 @@ def test_index_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_eval_counts_only_links_the_slack_reply_shows() -> None:
-    from bot.answer import Answer, Snippet
-    from bot.evaluate import shown_links
+    from bot.core.answerer import Answer, Snippet
+    from bot.core.evaluate import shown_links
     from embeddings.markdown import Link
 
     video = Link("https://youtu.be/h9EgMrJ0ahs", "keynote", "video", "h9EgMrJ0ahs")
@@ -176,7 +176,7 @@ def test_eval_counts_only_links_the_slack_reply_shows() -> None:
 
 
 def test_a_date_is_the_same_answer_in_any_format() -> None:
-    from bot.evaluate import is_relevant
+    from bot.core.evaluate import is_relevant
     from embeddings.passages import Passage
 
     card = Passage(id="event/x/es#0", doc_id="event/x/es", lang="es", title="IstioCon 2021", date="", url="",

@@ -34,7 +34,7 @@ def test_a_serving_process_answers_without_importing_torch(docs_settings: Settin
     """What ``serve`` loads (the answerer over an index that is already built) never imports torch."""
     script = (
         "import sys\n"
-        "from bot.answer import Answerer\n"
+        "from bot.core.answerer import Answerer\n"
         "answer = Answerer.from_settings().ask('Where can I watch the Ambient Mesh talk?')\n"
         "print(bool(answer.snippets), 'torch' in sys.modules, 'sentence_transformers' in sys.modules)\n"
     )

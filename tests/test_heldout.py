@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.answer import Answerer
-from bot.evaluate import QuestionSetEvaluator, load_questions
+from bot.core.answerer import Answerer
+from bot.core.evaluate import QuestionSetEvaluator, load_questions
 
 HELD_OUT = Path(__file__).parent / "data" / "questions_heldout.jsonl"
 

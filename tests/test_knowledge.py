@@ -9,8 +9,8 @@ import json
 import pytest
 from support import run_cli
 
-from bot.answer import Answerer
 from bot.cli import render_answer, respond
+from bot.core.answerer import Answerer
 from embeddings.config import Settings
 
 
@@ -104,7 +104,7 @@ def test_the_terminal_chat_takes_the_slash_commands_words(answerer: Answerer) ->
 
 
 def test_videos_lists_each_recording_once(answerer: Answerer) -> None:
-    from bot import catalog
+    from bot.core import catalogue as catalog
 
     videos = catalog.videos(answerer.index, "en")
     ids = [v.video_id for v in videos]

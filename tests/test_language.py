@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from bot.language import corpus_language, detect_language
+from bot.core.language import corpus_language, detect_language
 
 if TYPE_CHECKING:
-    from bot.answer import Answerer
+    from bot.core.answerer import Answerer
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import Answerer
-from bot.markup import unmark
+from bot.core.answerer import Answerer
+from bot.core.markup import unmark
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_a_message_of_nothing_but_mentions_is_not_searched(answerer: Answerer) -
 
 
 def test_the_slash_command_reads_markup_before_asking() -> None:
-    from bot.listeners.commands import parse
+    from bot.slack.listeners.commands import parse
 
     assert parse("<@U024BE7LH> who spoke at IstioCon 2022? &amp; slides") == (
         "ask", "who spoke at IstioCon 2022? & slides", "en")

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.report import DeclinedQuestion, GapReport, gap_report, parse_since, report_message
+from bot.slack.blocks import report_message
 from bot.store import AnswerRecord, Store
+from bot.store.report import DeclinedQuestion, GapReport, gap_report, parse_since
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ import pytest
 from sentence_transformers import SentenceTransformer
 from support import copy_docs, settings_for
 
-from bot.answer import RANKED, Answerer
-from bot.evaluate import is_relevant
+from bot.core.answerer import RANKED, Answerer
+from bot.core.evaluate import is_relevant
 from embeddings.index import BuildReport, Index, build_index, load_index
 from embeddings.search import DenseRetriever, Hit, HybridRetriever
 

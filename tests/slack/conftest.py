@@ -19,10 +19,10 @@ from slack_bolt import App
 from slack_harness import BOT_TOKEN, SIGNING_SECRET, BotServer
 from socket_harness import SocketBot
 
-from bot.answer import Answerer
-from bot.app import create_app
-from bot.delivery import BotOptions
-from bot.metrics import Metrics
+from bot.core.answerer import Answerer
+from bot.slack.app import create_app
+from bot.slack.delivery import BotOptions
+from bot.slack.metrics import Metrics
 from bot.store import Store
 from slack_testkit.mock_slack import MockSlack
 
@@ -93,7 +93,7 @@ response_url)`` and ``interaction(payload)``, and answer with ``status_code`` 20
 def socket_bot(mock_slack: MockSlack) -> Iterator[SocketBot]:
     """The mock Socket Mode server for the session; the mock's ``apps.connections.open`` points at it."""
     bot = SocketBot().start()
-    mock_slack.socket_url = bot.server.url
+    mock_slack.socket_url = bot.slack.server.url
     yield bot
     bot.stop()
     mock_slack.socket_url = None

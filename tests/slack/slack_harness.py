@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import httpx
 import uvicorn
 
-from bot.server import AppSlot, create_asgi_app
+from bot.slack.server import AppSlot, create_asgi_app
 from slack_testkit.bodies import app_mention, command_form, event_body
 from slack_testkit.signing import retry_headers, sign
 

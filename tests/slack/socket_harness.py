@@ -1,6 +1,6 @@
 """The app under test over Socket Mode: a mock of Slack's Socket Mode endpoint on loopback, and a driver
 that delivers the HTTP harness's bodies through the handler ``serve`` runs
-(:func:`bot.socket_mode.create_socket_mode_handler`, slack_sdk's built-in client with a pong deadline).
+(:func:`bot.slack.socket_mode.create_socket_mode_handler`, slack_sdk's built-in client with a pong deadline).
 
 As with Slack: ``apps.connections.open`` (answered by :class:`slack_testkit.mock_slack.MockSlack` with the app-level
 token) hands the client ``ws://127.0.0.1:<port>/link/?ticket=...``; on connect the server sends
@@ -31,7 +31,7 @@ from slack_bolt.adapter.socket_mode.base_handler import BaseSocketModeHandler
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 
-from bot.socket_mode import create_socket_mode_handler
+from bot.slack.socket_mode import create_socket_mode_handler
 from slack_testkit.bodies import APP_ID, command_form, event_body
 
 APP_TOKEN = "xapp-1-A0000001-0000-test"

@@ -14,9 +14,9 @@ import pytest
 from conftest import make_app
 from slack_harness import AMBIENT_VIDEO, BotServer, blocks_json, mention, new_ts
 
-from bot.answer import Answerer
-from bot.app import RedactTokens
-from bot.metrics import Metrics
+from bot.core.answerer import Answerer
+from bot.slack.app import RedactTokens
+from bot.slack.metrics import Metrics
 from bot.store import Store
 from slack_testkit.mock_slack import MockSlack
 
@@ -102,7 +102,7 @@ def test_a_40000_character_question_is_cut_and_answered(
 ) -> None:
     bot, metrics = served
     bot.slot.fill(make_app(warm_answerer, mock_slack, slack_store, metrics=metrics), 1)
-    with caplog.at_level(logging.INFO, logger="bot.delivery"):
+    with caplog.at_level(logging.INFO, logger="bot.slack.delivery"):
         assert bot.event(mention(AMBIENT_QUESTION + " ambient" * 5000)).status_code == 200
         [post] = mock_slack.wait_for("chat.postMessage", timeout=30)
     assert "something went wrong" not in blocks_json(post) and "istio.io" in blocks_json(post)

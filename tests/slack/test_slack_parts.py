@@ -16,11 +16,12 @@ from slack_harness import BOT_TOKEN, SIGNING_SECRET
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.socket_mode.request import SocketModeRequest
 
-from bot import catalog, server
-from bot.answer import Answer, Answerer, Snippet
-from bot.app import RedactTokens, SlackConfig, create_app
-from bot.blocks import MAX_BLOCKS, MAX_CONTEXT_ELEMENTS, MAX_SECTION_CHARS, answer_message, defang, videos_message
-from bot.socket_mode import WatchfulSocketModeHandler
+from bot.core import catalogue as catalog
+from bot.core.answerer import Answer, Answerer, Snippet
+from bot.slack import server
+from bot.slack.app import RedactTokens, SlackConfig, create_app
+from bot.slack.blocks import MAX_BLOCKS, MAX_CONTEXT_ELEMENTS, MAX_SECTION_CHARS, answer_message, defang, videos_message
+from bot.slack.socket_mode import WatchfulSocketModeHandler
 from bot.store import Store
 from embeddings.config import Settings
 from embeddings.events import Event, EventPost
@@ -228,7 +229,7 @@ def test_tokens_never_reach_the_logs(caplog: pytest.LogCaptureFixture) -> None:
 
 
 def test_responder_applies_the_retention_as_it_logs(warm_answerer: Answerer, tmp_path: Path) -> None:
-    from bot.delivery import Responder
+    from bot.slack.delivery import Responder
     from bot.store import AnswerRecord
 
     store = Store(f"sqlite:///{tmp_path / 'bot.sqlite'}", retention_days=30)

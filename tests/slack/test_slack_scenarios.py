@@ -307,7 +307,7 @@ def test_unanswerable_question_says_i_dont_know(bot: BotServer, mock_slack: Mock
 
 
 def test_answer_failure_shows_no_exception_text(bot: BotServer, mock_slack: MockSlack, monkeypatch) -> None:
-    from bot.answer import Answerer
+    from bot.core.answerer import Answerer
 
     def broken(self: Answerer, question: str, lang: str | None = None) -> None:
         raise RuntimeError("secret internal detail xoxb-should-not-leak")

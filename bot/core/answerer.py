@@ -1,0 +1,360 @@
+"""From hits to an answer: cited snippets, the recordings they mention, or an honest "I don't know".
+
+Answers are extractive, so the choices made here are what the user reads: the most relevant
+sentences of each passage (not whole paragraphs), each paragraph once even when it exists in several
+languages (in the asker's language where possible), and no answer at all when the evidence is weak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any, Literal
+
+from bot.core.abstention import TOP, Abstention, Evidence
+from bot.core.citations import split_events
+from bot.core.intents import asks_next_month, asks_upcoming, asks_when_or_where
+from bot.core.language import corpus_language, detect_language
+from bot.core.markup import unmark
+from bot.core.session_lists import SessionLister
+from embeddings.bm25 import fold, tokenize
+from embeddings.config import Settings
+from embeddings.events import Event, named_events
+from embeddings.index import Index
+from embeddings.markdown import Link
+from embeddings.passages import Passage, sentence_bounds
+from embeddings.search import ChannelScores, Hit, Retriever
+from embeddings.sessions import Session
+
+logger = logging.getLogger(__name__)
+
+MAX_SNIPPETS = TOP
+SNIPPET_CHARS = 300
+MAX_LINKS = 6
+_SENTENCE_END = (".", "!", "?", "。", "！", "？")
+RANKED = 10
+"""Length of the de-duplicated ranked list (what ``eval`` scores)."""
+
+
+MAX_LISTED_SHOWN = 12
+"""A list answer shows this many sessions and says how many more match."""
+AnswerKind = Literal["passages", "sessions", "upcoming", "none"]
+
+
+@dataclass
+class Snippet:
+    """The quoted part of one passage and where it comes from (with the session or event it cites)."""
+
+    text: str
+    title: str
+    section: str
+    date: str
+    lang: str
+    url: str
+    score: float
+    links: list[Link] = field(default_factory=list)
+    kind: str = "post"
+    session: Session | None = None
+    event: Event | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    """For each link, the range of ``text`` it is written on (``(0, 0)``: cited beside the text, not in it)."""
+    passage_id: str = ""
+    """The passage quoted (what the question log and feedback record)."""
+
+
+def _links_dict(links: list[Link]) -> list[dict[str, str]]:
+    return [{"url": ln.url, "text": ln.text, "kind": ln.kind} for ln in links]
+
+
+def session_dict(session: Session) -> dict[str, Any]:
+    """The fields of a session an API user needs (JSON)."""
+    return {
+        "event": session.event, "title": session.title,
+        "speakers": [{"name": s.name, "role": s.role} for s in session.speakers],
+        "start": session.start, "end": session.end, "format": session.format, "language": session.language,
+        "recording": session.recording, "slides": session.slides, "page": session.page,
+    }
+
+
+def event_dict(event: Event) -> dict[str, Any]:
+    return event.to_dict()
+
+
+@dataclass
+class Answer:
+    """What the bot replies: snippets and links, a list of sessions, the coming events, or ``abstained``.
+
+    ``kind`` says which: ``passages`` (quoted snippets), ``sessions`` (a list question's matching talks),
+    ``upcoming`` (``events`` from the catalogue, or none and the ``latest`` one), ``none`` (abstained).
+    """
+
+    question: str
+    lang: str
+    abstained: bool
+    snippets: list[Snippet] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    kind: AnswerKind = "passages"
+    sessions: list[Session] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    latest: Event | None = None
+    asked_month: bool = False
+    """The question asked about next month; ``month_only`` says whether ``events`` are next month's."""
+    month_only: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question, "lang": self.lang, "abstained": self.abstained, "kind": self.kind,
+            "snippets": [
+                {"text": s.text, "title": s.title, "section": s.section, "date": s.date, "lang": s.lang, "url": s.url,
+                 "score": s.score, "links": _links_dict(s.links), "kind": s.kind,
+                 **({"session": session_dict(s.session)} if s.session else {}),
+                 **({"event": event_dict(s.event)} if s.event else {})}
+                for s in self.snippets
+            ],
+            "links": _links_dict(self.links),
+            "sessions": [session_dict(s) for s in self.sessions],
+            "events": [event_dict(e) for e in self.events],
+            "latest": event_dict(self.latest) if self.latest else None,
+        }
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[list[tuple[int, int]], list[frozenset[str]]]:
+    """A passage's sentence ranges and the words of each: the same passages are quoted again and again,
+    and tokenizing them (jieba for Chinese) was most of the time spent composing an answer."""
+    bounds = sentence_bounds(text)
+    return bounds, [frozenset(tokenize(text[start:end])) for start, end in bounds]
+
+
+def _best_sentences(
+    passage: Passage, query_terms: set[str], idf: Callable[[str], float]
+) -> tuple[str, list[Link], list[tuple[int, int]]]:
+    """The passage's most relevant sentences (about SNIPPET_CHARS), the links they contain, and where in
+    the quoted text each link is written (so it stays clickable there).
+
+    A sentence scores by the rarity-weighted question words it contains, plus a bonus for citing a
+    recording; fragments without a link (image captions) only win when nothing else matches.
+    """
+    bounds, words = _sentences(passage.text)
+
+    def links_in(start: int, end: int) -> list[Link]:
+        return [ln for ln, (a, _) in zip(passage.links, passage.link_spans, strict=True) if start <= a < end]
+
+    def score(i: int) -> float:
+        start, end = bounds[i]
+        sentence = passage.text[start:end]
+        matched = sum(idf(term) for term in words[i] & query_terms)
+        links = links_in(start, end)
+        has_media = any(ln.kind != "link" for ln in links)
+        fragment = not links and len(sentence.strip()) < 60 and not sentence.rstrip().endswith(_SENTENCE_END)
+        return (matched + (1.0 if has_media else 0.0)) * (0.25 if fragment else 1.0) - 0.01 * i
+
+    if not bounds:
+        return passage.text[:SNIPPET_CHARS], list(passage.links), [(0, 0)] * len(passage.links)
+    best = max(range(len(bounds)), key=score)
+    chosen = [best]
+    # Widen with neighbours while the snippet stays short: context helps a one-line sentence.
+    for neighbour in (best + 1, best - 1):
+        if 0 <= neighbour < len(bounds):
+            start = bounds[min(*chosen, neighbour)][0]
+            end = bounds[max(*chosen, neighbour)][1]
+            if end - start <= SNIPPET_CHARS:
+                chosen.append(neighbour)
+    start, end = bounds[min(chosen)][0], bounds[max(chosen)][1]
+    if end - start > SNIPPET_CHARS:
+        start, end = _window(passage.text, start, end, query_terms, idf)
+    stripped = passage.text[start:end]
+    lead = "…" if start > bounds[min(chosen)][0] else ""
+    shift = len(lead) - start - (len(stripped) - len(stripped.lstrip()))
+    text = lead + stripped.strip()
+    links, spans = [], []
+    for ln, (a, b) in zip(passage.links, passage.link_spans, strict=True):
+        if start <= a < end:
+            links.append(ln)
+            inside = b <= end and a < b  # a link cut by the window is cited, not drawn
+            spans.append((a + shift, b + shift) if inside else (0, 0))
+    text += "…" if end < bounds[max(chosen)][1] else ""
+    return text, links, spans
+
+
+def _window(text: str, start: int, end: int, query_terms: set[str], idf: Callable[[str], float]) -> tuple[int, int]:
+    """About SNIPPET_CHARS of one long sentence, placed around its rarest question word, cut at spaces."""
+    folded = fold(text[start:end])
+    found = [(idf(term), folded.find(term)) for term in query_terms if term in folded]
+    anchor = start + (max(found)[1] if found else 0)
+    left = max(start, min(anchor - SNIPPET_CHARS // 3, end - SNIPPET_CHARS))
+    right = min(end, left + SNIPPET_CHARS)
+    if left > start:
+        space = text.find(" ", left, anchor + 1 if anchor >= left else right)
+        left = space + 1 if space != -1 else left
+    if right < end:
+        space = text.rfind(" ", max(left, anchor), right)
+        right = space if space > left else right
+    return left, right
+
+
+class Answerer:
+    """Question in, :class:`Answer` out: retrieval, translation de-duplication, abstention, snippets."""
+
+    def __init__(
+        self, retriever: Retriever, abstention: Abstention | None = None, today: Callable[[], dt.date] | None = None
+    ) -> None:
+        self.retriever = retriever
+        self.index: Index = retriever.index
+        lexical = getattr(retriever, "bm25", None)  # rarity of words, when the retriever has a BM25 side
+        # The calibration was fitted on the hybrid retriever's evidence; a dense-only one gets the rule.
+        self.abstention = abstention or (
+            Abstention.for_model(self.index.model) if lexical is not None else Abstention(None, lexical=False)
+        )
+        self.lister = SessionLister(self.index.passages)
+        self.today = today or dt.date.today
+        self._twins = self.index.twins
+        self._row = {passage.id: row for row, passage in enumerate(self.index.passages)}
+        self._languages = frozenset(passage.lang for passage in self.index.passages)
+        vocabulary = getattr(retriever, "vocabulary", None)  # the words the documents use, when known
+        self._known_word: Callable[[str], bool] = (
+            vocabulary.__contains__ if vocabulary is not None else (lambda word: True)
+        )
+        self._idf: Callable[[str], float] = lexical.idf if lexical is not None else (lambda term: 1.0)
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, progress: bool = False) -> Answerer:
+        """Load the index (building it first if needed, which loads sentence-transformers) and the query
+        encoder, and wire the default retriever."""
+        from embeddings.encoder import load_query_encoder
+        from embeddings.index import ensure_index
+        from embeddings.search import HybridRetriever
+
+        settings = settings or Settings.from_env()
+        index = ensure_index(settings, progress=progress)
+        return cls(HybridRetriever(index, load_query_encoder(settings.model_name)))
+
+    def translations(self, passage: Passage) -> list[Passage]:
+        """The passages that translate (part of) ``passage``."""
+        row = self._row.get(passage.id)
+        return [self.index.passages[twin] for twin in sorted(self._twins[row])] if row is not None else []
+
+    def rank(self, question: str, lang: str) -> list[Hit]:
+        """Hits with each paragraph once, shown in the asker's language when a translation exists.
+
+        A question asking for a list of talks gets the matching sessions instead, in list order.
+        """
+        listed = self.lister.matches(question)
+        if listed is not None:
+            _, rows = listed
+            listed_hit = ChannelScores(listed=True)
+            return [Hit(self.index.passages[row], 1.0 / (rank + 1), listed_hit) for rank, row in enumerate(rows)]
+        hits = self.retriever.search(question, k=RANKED * 3, lang=lang)
+        if not asks_when_or_where(question):
+            # A card says only an event's dates and place: for any other question, every passage goes first.
+            hits = sorted(hits, key=lambda hit: hit.passage.kind == "event")
+        return self._dedupe(hits, lang)
+
+    def _dedupe(self, hits: list[Hit], lang: str) -> list[Hit]:
+        ranked: list[Hit] = []
+        shown: set[int] = set()
+        retrieved = {self._row[hit.passage.id] for hit in hits}
+        for hit in hits:
+            row = self._row[hit.passage.id]
+            if row in shown or self._twins[row] & shown:
+                continue  # this paragraph, or a translation of it, is already in the list
+            if hit.passage.lang != lang:
+                hit, row = self._in_language(hit, row, lang, retrieved)
+                if row in shown:
+                    continue
+            shown.add(row)
+            ranked.append(hit)
+            if len(ranked) == RANKED:
+                break
+        return ranked
+
+    def _in_language(self, hit: Hit, row: int, lang: str, retrieved: set[int]) -> tuple[Hit, int]:
+        """The hit's translation in ``lang`` (and its row), if one carries every recording the hit cites
+        or was itself retrieved for the question.
+
+        Translations are cut into passages differently, so a counterpart may hold only part of the
+        paragraph; swapping to it must not lose the talk the question was about, unless the retriever
+        found that counterpart relevant on its own.
+        """
+        media = {link.url for link in hit.passage.links if link.kind != "link"}
+        for twin in sorted(self._twins[row], key=lambda twin: twin not in retrieved):
+            passage = self.index.passages[twin]
+            if passage.lang == lang and (twin in retrieved or media <= {link.url for link in passage.links}):
+                return Hit(passage, hit.score, replace(hit.channels, translated_from=True)), twin
+        return hit, row
+
+    def evidence(self, question: str, hits: list[Hit]) -> Evidence:
+        """What the abstention decision reads: the hits' channels and whether an unknown event is named."""
+        return Evidence.of(question, hits, named_events(question, self.index.events, self._known_word))
+
+    def answer(self, question: str, hits: list[Hit], lang: str) -> Answer:
+        """Compose the reply from ranked hits (already de-duplicated)."""
+        if hits and hits[0].channels.listed:
+            sessions = [hit.passage.session for hit in hits if hit.passage.session is not None]
+            # The reply shows the first sessions with their recording and slides links.
+            shown = [ln for hit in hits[:MAX_LISTED_SHOWN] for ln in hit.passage.links if ln.kind != "session"]
+            return Answer(question, lang, False, links=shown, kind="sessions", sessions=sessions)
+        if not hits or self.abstention.abstain(self.evidence(question, hits)):
+            return Answer(question=question, lang=lang, abstained=True, kind="none")
+        query_terms = set(tokenize(question))
+        snippets: list[Snippet] = []
+        for hit in hits[:MAX_SNIPPETS]:
+            p = hit.passage
+            if p.kind == "post":
+                text, links, spans = _best_sentences(p, query_terms, self._idf)
+            else:  # a session or an event card is cited whole, with all its links
+                text = _best_sentences(p, query_terms, self._idf)[0] if p.kind == "session" else p.text.split("\n")[0]
+                links, spans = list(p.links), [(0, 0)] * len(p.links)
+            snippets.append(Snippet(text, p.title, p.section, p.date, p.lang, p.url, round(hit.score, 4), links,
+                                    p.kind, p.session, p.event, spans, passage_id=p.id))
+        # The recordings the quoted sentences cite first, then the others of the quoted passages (a
+        # session's page and slides are in its citation, not among the videos).
+        media = [ln for snippet in snippets for ln in snippet.links]
+        media += [ln for hit in hits[:MAX_SNIPPETS] for ln in hit.passage.links]
+        videos = list({link.url: link for link in media if link.kind == "video"}.values())
+        return Answer(question, lang, False, snippets, videos[:MAX_LINKS])
+
+    def upcoming(self, question: str, lang: str) -> Answer:
+        """The events still to come, soonest first, from the catalogue; for "next month", those that take
+        place during next month (``month_only``), or all coming ones when none does (``month_only`` False
+        tells the reply to say so). With none known the answer says so and names the latest event."""
+        today = self.today()
+        coming, past = split_events(self.index.events, today)
+        month_only = False
+        if asks_next_month(question):
+            first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1).isoformat()
+            after = (dt.date.fromisoformat(first) + dt.timedelta(days=32)).replace(day=1).isoformat()
+            in_month = [e for e in coming if e.start < after and (e.end or e.start) >= first]
+            month_only = bool(in_month)
+            coming = in_month or coming
+        dated = [e for e in past if e.start]
+        latest = max(dated, key=lambda e: (e.end or e.start, e.start), default=None)
+        return Answer(question, lang, False, kind="upcoming", events=coming, latest=latest,
+                      month_only=month_only, asked_month=asks_next_month(question))
+
+    def reply(self, question: str, lang: str) -> tuple[Answer, list[Hit]]:
+        """The answer a user gets, and the ranked hits behind it (the cards of the events an upcoming
+        answer names): what ``ask`` returns and what ``eval`` scores."""
+        if asks_upcoming(question) and self.index.events:
+            answer = self.upcoming(question, lang)
+            order = [e.key for e in answer.events] + ([answer.latest.key] if answer.latest else [])
+            cards = sorted((p for p in self.index.passages if p.event is not None and p.event.key in order),
+                           key=lambda p: order.index(p.event.key))  # type: ignore[union-attr]
+            hits = [Hit(p, 1.0, ChannelScores(upcoming=True)) for p in cards]
+            return answer, self._dedupe(hits, lang)
+        hits = self.rank(question, lang)
+        return self.answer(question, hits, lang), hits
+
+    def respond(self, message: str, lang: str | None = None) -> tuple[Answer, list[Hit]]:
+        """What a user gets for a message as Slack delivers it: markup read as words, the language
+        detected as the bot does (unless given). ``eval`` scores exactly this."""
+        question = unmark(message)
+        if not question:  # nothing but mentions: nothing to search for
+            return Answer(question, lang or "en", True, kind="none"), []
+        return self.reply(question, corpus_language(lang or detect_language(question), self._languages))
+
+    def ask(self, message: str, lang: str | None = None) -> Answer:
+        return self.respond(message, lang)[0]

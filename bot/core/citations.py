@@ -1,0 +1,102 @@
+"""Sessions and events as short citation lines, in the asker's language, for every surface.
+
+A line is a list of :class:`Part` (text, and a URL when it is a link); Slack (:mod:`bot.slack.blocks`) and
+the terminal (:mod:`bot.cli`) each render the same parts their own way, so a session reads
+"IstioCon 2022 · Istio at Splunk: How we learned to love it · Bernard Van De Walle · 25 April 2022 ·
+recording · slides" everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.core.strings import t
+from embeddings.bm25 import fold
+from embeddings.events import Event, format_day, format_span, region_names
+from embeddings.markdown import Link
+from embeddings.sessions import Session
+
+
+@dataclass(frozen=True)
+class Part:
+    text: str
+    url: str = ""
+
+
+def session_parts(session: Session, lang: str, with_event: bool = True) -> list[Part]:
+    """Event · title (linked to the session page) · speakers · date · recording · slides."""
+    parts = [Part(session.event)] if with_event else []
+    parts.append(Part(session.title, session.page))
+    if session.speakers:
+        parts.append(Part(", ".join(speaker.name for speaker in session.speakers)))
+    if session.start:
+        parts.append(Part(format_day(session.start, lang)))
+    if session.recording:
+        parts.append(Part(t(lang, "recording"), session.recording))
+    if session.slides:
+        parts.append(Part(t(lang, "slides"), session.slides))
+    return parts
+
+
+def event_parts(event: Event, lang: str) -> list[Part]:
+    """Name (linked to its page or first post) · dates · place · virtual or in person · links by role."""
+    home, post = event.home, event.url(lang)
+    parts = [Part(event.name, home or post)]
+    parts.append(Part(format_span(event.start, event.end, lang) or t(lang, "date_unknown")))
+    if event.place:
+        parts.append(Part(event.place))
+    if event.virtual is not None:
+        parts.append(Part(t(lang, "virtual") if event.virtual else t(lang, "in_person")))
+    if event.sessions:
+        parts.append(Part(t(lang, "sessions_count", count=event.sessions)))
+    for role in ("registration", "cfp", "schedule"):
+        url = next((link.url for link in event.links if link.role == role), "")
+        if url:
+            parts.append(Part(t(lang, f"role_{role}"), url))
+    if home and post and post != home:
+        parts.append(Part("istio.io", post))
+    return parts
+
+
+def split_events(events: list[Event], today: dt.date) -> tuple[list[Event], list[Event]]:
+    """Upcoming (soonest first) and past (newest first) events."""
+    upcoming = sorted((e for e in events if e.status(today) != "past"), key=lambda e: e.start)
+    past = sorted((e for e in events if e.status(today) == "past"), key=lambda e: (e.sort_date, e.key), reverse=True)
+    return upcoming, past
+
+
+def filter_events(events: list[Event], query: str) -> list[Event]:
+    """Events whose name, year, place or region (in any card language: "Europa", "欧洲") contain every word
+    of ``query`` ("2023", "istio day europe", "eventos Europa" without the command word)."""
+    words = fold(query).split()
+
+    def haystack(event: Event) -> str:
+        return fold(" ".join([event.name, event.key, event.year, event.place, *region_names(event.region)]))
+
+    return [e for e in events if all(w in haystack(e) for w in words)]
+
+
+def plain(parts: list[Part]) -> str:
+    """The terminal form: link texts followed by their URL."""
+    return " · ".join(f"{p.text} <{p.url}>" if p.url else p.text for p in parts)
+
+
+def inline_parts(text: str, links: list[Link], spans: list[tuple[int, int]]) -> list[Part]:
+    """A quoted text cut into plain and linked parts, so each link stays clickable where it is written.
+
+    ``spans`` gives each link's range in ``text``; links without one, ``(0, 0)`` (a link cited beside the
+    text) and ranges that overlap an earlier one are left out.
+    """
+    parts: list[Part] = []
+    at = 0
+    for link, (start, end) in sorted(zip(links, spans, strict=False), key=lambda pair: pair[1]):
+        if start >= end or start < at or end > len(text):
+            continue
+        if start > at:
+            parts.append(Part(text[at:start]))
+        parts.append(Part(" ".join(text[start:end].split()), link.url))
+        at = end
+    if at < len(text):
+        parts.append(Part(text[at:]))
+    return parts

@@ -1,0 +1,299 @@
+"""The bot's own words in English, Spanish and Chinese.
+
+Everything the bot says that does not come from a post lives here, keyed by UI language, so a reply
+never mixes languages and a new language is one more dictionary.
+"""
+
+from __future__ import annotations
+
+from bot.core.language import DEFAULT_LANGUAGE, ui_language
+
+COMMAND = "/istio-events"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "lead": "Here is what istio.io says about it:",
+        "lead_question": "You asked: {question}",
+        "videos": "Videos",
+        "sources": "Sources",
+        "share": "Share in channel",
+        "shared_by": "Shared by <@{user}>",
+        "dont_know": (
+            "I don't know: the Istio event posts, programs and dates I have do not answer that. "
+            "Try `{command} events` to see the events I know about, or `{command} help`."
+        ),
+        "error": "Sorry, something went wrong while answering. Please try again in a moment.",
+        "help": (
+            "*Ask me about Istio community events* (IstioCon, Istio Day, KubeCon): mention me in a channel, "
+            "send me a direct message, or use the slash command. I answer in English, Spanish or Chinese "
+            "with quotes from the event posts, the IstioCon programs and links to the recordings.\n"
+            "• `{command} <question>`: ask a question\n"
+            "• `{command} events [year or name]`: the events I know about, with dates (upcoming first)\n"
+            "• `{command} videos [topic or event]`: talk recordings\n"
+            "• `{command} help`: this message\n"
+            "You can also ask me in Slack's assistant panel, and rate any answer with 👍 / 👎."
+        ),
+        "events_title": "Events I know about",
+        "no_events": "I know of no Istio event yet.",
+        "videos_title": "Talk recordings",
+        "videos_topic_title": "Talk recordings about “{topic}”",
+        "no_videos": "I found no recordings about “{topic}”. Try `{command} videos` for all of them.",
+        "more": "…and {count} more.",
+        "sessions_title": "Sessions ({count})",
+        "sessions_more": "…and {count} more. Ask about one of them, or narrow the question.",
+        "recording": "recording",
+        "slides": "slides",
+        "upcoming_title": "Coming up",
+        "none_next_month": "No Istio event I know of takes place next month; coming later",
+        "no_upcoming": "I know of no upcoming Istio event yet (today is {today}).",
+        "latest_event": "The latest one I know of: {event}",
+        "events_upcoming": "Upcoming",
+        "events_past": "Past",
+        "no_events_match": "I know of no event matching “{filter}”. Try `{command} events` for all of them.",
+        "role_registration": "registration",
+        "role_cfp": "call for proposals",
+        "role_schedule": "schedule",
+        "virtual": "virtual",
+        "in_person": "in person",
+        "date_unknown": "date not stated",
+        "sessions_count": "{count} sessions",
+        "lang_en": "English",
+        "lang_es": "Spanish",
+        "lang_zh": "Chinese",
+        "file_note": "I read text only: I cannot open files or images. Ask me your question in words.",
+        "assistant_greeting": (
+            "Hi! I answer questions about Istio community events (IstioCon, Istio Day, KubeCon) from istio.io: "
+            "what was said, when and where, and where to watch the talks. Ask in English, Spanish or Chinese."
+        ),
+        "assistant_prompts_title": "Try asking",
+        "prompt_latest": "What happened at {event}?",
+        "prompt_recordings_title": "Recordings from {event}",
+        "prompt_recordings": "videos {event}",
+        "prompt_next": "Which Istio events are coming up?",
+        "prompt_events_title": "Every event you know about",
+        "prompt_events": "events",
+        "status_searching": "is searching istio.io…",
+        "feedback_good": "Helpful",
+        "feedback_bad": "Not helpful",
+        "feedback_thanks": "Thanks for the feedback!",
+        "feedback_failed": "Sorry, I could not record your feedback right now. Please try again later.",
+        "feedback_unknown": "I no longer have that answer on record, so the vote was not counted.",
+        "reason_title": "What was wrong?",
+        "reason_label": "What was wrong with the answer?",
+        "reason_other": "Anything else (optional)",
+        "reason_submit": "Send",
+        "reason_close": "Cancel",
+        "reason_wrong": "It is wrong or out of date",
+        "reason_unrelated": "It does not answer my question",
+        "reason_missing": "A link or recording is missing",
+        "reason_declined": "It should have known the answer",
+        "report_refused": "Sorry, only the bot's admins can see the report (`ADMIN_USER_IDS`).",
+        "report_failed": "Sorry, the report is not available right now: the feedback store cannot be read.",
+        "home_title": "Istio Events",
+        "home_intro": (
+            "I answer questions about Istio community events from what istio.io has published: recap posts, "
+            "the IstioCon programs with their talks and recordings, and the dates of each event."
+        ),
+        "home_how": "*How to ask*",
+        "home_ways": (
+            "• Mention me in a channel: `@istio-events when is the next IstioCon?`\n"
+            "• Send me a direct message, or open me in the assistant panel\n"
+            "• `{command} <question>`, `{command} events`, `{command} videos [topic]`, `{command} help`"
+        ),
+        "home_languages": "*Languages*: ask in English, Español or 中文; I reply in your language and quote posts in "
+                          "any of them.",
+        "home_events": "*Events I know about*",
+        "home_recordings": "*Latest recordings* · {event}",
+        "home_feedback": "Use 👍 / 👎 under an answer (or react with them) to tell the maintainers how I did.",
+    },
+    "es": {
+        "lead": "Esto es lo que dice istio.io al respecto:",
+        "lead_question": "Preguntaste: {question}",
+        "videos": "Vídeos",
+        "sources": "Fuentes",
+        "share": "Compartir en el canal",
+        "shared_by": "Compartido por <@{user}>",
+        "dont_know": (
+            "No lo sé: los artículos, programas y fechas de eventos de Istio que tengo no responden a eso. "
+            "Prueba `{command} events` para ver los eventos que conozco, o `{command} help`."
+        ),
+        "error": "Lo siento, algo salió mal al responder. Vuelve a intentarlo en un momento.",
+        "help": (
+            "*Pregúntame sobre los eventos de la comunidad de Istio* (IstioCon, Istio Day, KubeCon): "
+            "mencióname en un canal, envíame un mensaje directo o usa el comando. Respondo en español, "
+            "inglés o chino con citas de los resúmenes de los eventos y enlaces a las grabaciones.\n"
+            "• `{command} <pregunta>`: hacer una pregunta\n"
+            "• `{command} events [año o nombre]`: los eventos que conozco, con fechas (próximos primero)\n"
+            "• `{command} videos [tema o evento]`: grabaciones de las charlas\n"
+            "• `{command} help`: este mensaje\n"
+            "También puedes preguntarme en el panel del asistente de Slack y valorar cualquier respuesta con 👍 / 👎."
+        ),
+        "events_title": "Eventos que conozco",
+        "no_events": "Todavía no conozco ningún evento de Istio.",
+        "videos_title": "Grabaciones de las charlas",
+        "videos_topic_title": "Grabaciones sobre «{topic}»",
+        "no_videos": "No encontré grabaciones sobre «{topic}». Prueba `{command} videos` para verlas todas.",
+        "more": "…y {count} más.",
+        "sessions_title": "Sesiones ({count})",
+        "sessions_more": "…y {count} más. Pregunta por una de ellas o acota la pregunta.",
+        "recording": "grabación",
+        "slides": "diapositivas",
+        "upcoming_title": "Próximamente",
+        "none_next_month": "No conozco ningún evento de Istio el mes que viene; más adelante",
+        "no_upcoming": "No conozco ningún evento de Istio próximo (hoy es {today}).",
+        "latest_event": "El más reciente que conozco: {event}",
+        "events_upcoming": "Próximos",
+        "events_past": "Pasados",
+        "no_events_match": (
+            "No conozco ningún evento que coincida con «{filter}». Prueba `{command} events` para verlos todos."
+        ),
+        "role_registration": "inscripción",
+        "role_cfp": "convocatoria de charlas",
+        "role_schedule": "programa",
+        "virtual": "virtual",
+        "in_person": "presencial",
+        "date_unknown": "fecha no indicada",
+        "sessions_count": "{count} sesiones",
+        "lang_en": "inglés",
+        "lang_es": "español",
+        "lang_zh": "chino",
+        "file_note": "Solo leo texto: no puedo abrir archivos ni imágenes. Escríbeme tu pregunta con palabras.",
+        "assistant_greeting": (
+            "¡Hola! Respondo preguntas sobre los eventos de la comunidad de Istio (IstioCon, Istio Day, KubeCon) "
+            "a partir de istio.io: qué se dijo, cuándo y dónde, y dónde ver las charlas."
+        ),
+        "assistant_prompts_title": "Prueba a preguntar",
+        "prompt_latest": "¿Qué pasó en {event}?",
+        "prompt_recordings_title": "Grabaciones de {event}",
+        "prompt_recordings": "vídeos {event}",
+        "prompt_next": "¿Cuáles son los próximos eventos de Istio?",
+        "prompt_events_title": "Todos los eventos que conoces",
+        "prompt_events": "eventos",
+        "status_searching": "está buscando en istio.io…",
+        "feedback_good": "Útil",
+        "feedback_bad": "No es útil",
+        "feedback_thanks": "¡Gracias por tu opinión!",
+        "feedback_failed": "Lo siento, ahora no puedo guardar tu opinión. Vuelve a intentarlo más tarde.",
+        "feedback_unknown": "Ya no tengo registrada esa respuesta, así que el voto no se contó.",
+        "reason_title": "¿Qué falló?",
+        "reason_label": "¿Qué estaba mal en la respuesta?",
+        "reason_other": "Algo más (opcional)",
+        "reason_submit": "Enviar",
+        "reason_close": "Cancelar",
+        "reason_wrong": "Es incorrecta o está desactualizada",
+        "reason_unrelated": "No responde a mi pregunta",
+        "reason_missing": "Falta un enlace o una grabación",
+        "reason_declined": "Debería haber sabido la respuesta",
+        "report_refused": "Lo siento, solo los administradores del bot pueden ver el informe (`ADMIN_USER_IDS`).",
+        "report_failed": "Lo siento, el informe no está disponible ahora: no se puede leer el almacén de opiniones.",
+    },
+    "zh": {
+        "lead": "以下是 istio.io 上的相关内容：",
+        "lead_question": "你的问题：{question}",
+        "videos": "视频",
+        "sources": "来源",
+        "share": "分享到频道",
+        "shared_by": "由 <@{user}> 分享",
+        "dont_know": (
+            "我不知道：我所掌握的 Istio 活动文章、议程和日期没有回答这个问题。"
+            "可以试试 `{command} events` 查看我了解的活动，或 `{command} help`。"
+        ),
+        "error": "抱歉，回答时出了点问题，请稍后再试。",
+        "help": (
+            "*向我提问 Istio 社区活动*（IstioCon、Istio Day、KubeCon）：在频道中提及我、给我发私信，"
+            "或使用斜杠命令。我会用中文、英文或西班牙文回答，引用活动文章和 IstioCon 议程并附上演讲录像链接。\n"
+            "• `{command} <问题>`：提问\n"
+            "• `{command} events [年份或名称]`：我了解的活动及日期（即将举行的在前）\n"
+            "• `{command} videos [主题或活动]`：演讲录像\n"
+            "• `{command} help`：显示本帮助\n"
+            "也可以在 Slack 的助手面板中向我提问，并用 👍 / 👎 评价任何回答。"
+        ),
+        "events_title": "我了解的活动",
+        "no_events": "我还不知道任何 Istio 活动。",
+        "videos_title": "演讲录像",
+        "videos_topic_title": "关于“{topic}”的演讲录像",
+        "no_videos": "没有找到关于“{topic}”的录像。试试 `{command} videos` 查看全部。",
+        "more": "……还有 {count} 个。",
+        "sessions_title": "演讲（{count}）",
+        "sessions_more": "……还有 {count} 个。可以针对其中一个提问，或缩小问题范围。",
+        "recording": "录像",
+        "slides": "幻灯片",
+        "upcoming_title": "即将举行",
+        "none_next_month": "下个月没有我所知道的 Istio 活动；之后的活动",
+        "no_upcoming": "目前我不知道有即将举行的 Istio 活动（今天是 {today}）。",
+        "latest_event": "我所知道的最近一次活动：{event}",
+        "events_upcoming": "即将举行",
+        "events_past": "已举行",
+        "no_events_match": "没有找到与“{filter}”匹配的活动。试试 `{command} events` 查看全部。",
+        "role_registration": "报名",
+        "role_cfp": "演讲征集",
+        "role_schedule": "日程",
+        "virtual": "线上",
+        "in_person": "线下",
+        "date_unknown": "未注明日期",
+        "sessions_count": "{count} 场演讲",
+        "lang_en": "英文",
+        "lang_es": "西班牙文",
+        "lang_zh": "中文",
+        "file_note": "我只能读取文字，无法打开文件或图片。请用文字提问。",
+        "assistant_greeting": (
+            "你好！我根据 istio.io 回答有关 Istio 社区活动（IstioCon、Istio Day、KubeCon）的问题："
+            "讲了什么、何时何地举行，以及在哪里观看演讲录像。"
+        ),
+        "assistant_prompts_title": "试着问问",
+        "prompt_latest": "{event} 有哪些内容？",
+        "prompt_recordings_title": "{event} 的录像",
+        "prompt_recordings": "视频 {event}",
+        "prompt_next": "接下来有哪些 Istio 活动？",
+        "prompt_events_title": "你了解的所有活动",
+        "prompt_events": "活动",
+        "status_searching": "正在搜索 istio.io…",
+        "feedback_good": "有帮助",
+        "feedback_bad": "没有帮助",
+        "feedback_thanks": "感谢你的反馈！",
+        "feedback_failed": "抱歉，现在无法记录你的反馈，请稍后再试。",
+        "feedback_unknown": "我已不再保存那条回答，因此这次投票没有计入。",
+        "reason_title": "哪里不对？",
+        "reason_label": "这条回答哪里不对？",
+        "reason_other": "其他说明（可选）",
+        "reason_submit": "提交",
+        "reason_close": "取消",
+        "reason_wrong": "内容有误或已过时",
+        "reason_unrelated": "没有回答我的问题",
+        "reason_missing": "缺少链接或录像",
+        "reason_declined": "它本应知道答案",
+        "report_refused": "抱歉，只有机器人的管理员（`ADMIN_USER_IDS`）可以查看报告。",
+        "report_failed": "抱歉，现在无法生成报告：无法读取反馈存储。",
+    },
+}
+
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    # word typed after the command -> (subcommand, UI language it implies)
+    "help": ("help", "en"),
+    "ayuda": ("help", "es"),
+    "帮助": ("help", "zh"),
+    "events": ("events", "en"),
+    "eventos": ("events", "es"),
+    "活动": ("events", "zh"),
+    "videos": ("videos", "en"),
+    "vídeos": ("videos", "es"),
+    "视频": ("videos", "zh"),
+    "report": ("report", "en"),
+    "informe": ("report", "es"),
+    "报告": ("report", "zh"),
+}
+"""Subcommands and their translations; the word used also picks the reply's language."""
+
+
+def t(lang: str, key: str, **values: str | int) -> str:
+    """The UI string ``key`` in ``lang`` (English when the language or the key is missing)."""
+    table = STRINGS.get(ui_language(lang), STRINGS[DEFAULT_LANGUAGE])
+    template = table.get(key, STRINGS[DEFAULT_LANGUAGE][key])
+    return template.format(command=COMMAND, **values)
+
+
+def language_name(ui_lang: str, code: str) -> str:
+    """A post language's name in the UI language; other languages are shown by their code."""
+    key = f"lang_{code}"
+    table = STRINGS.get(ui_language(ui_lang), STRINGS[DEFAULT_LANGUAGE])
+    return table.get(key, code)

@@ -1,0 +1,375 @@
+"""Answering a Slack message: claim it once, show :eyes:, answer, post, and never fail loudly.
+
+The listeners for mentions, DMs and thread follow-ups differ only in which messages they take; this
+module is what they share. Slack Web API failures are logged with the event's ids and degrade the
+reply (plain text instead of blocks, no reaction) rather than losing it; users never see exception
+text.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import os
+import re
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core.answerer import Answer, Answerer
+from bot.core.language import detect_language, ui_language
+from bot.core.markup import drop_lone_surrogates, unmark
+from bot.slack.answer_pool import AnswerPool
+from bot.slack.blocks import Message, answer_message, error_message, help_message, section
+from bot.slack.metrics import Metrics
+from bot.store import AnswerRecord, Store, StoreError
+
+if TYPE_CHECKING:
+    from bot.slack.home import HomeTabs
+
+logger = logging.getLogger(__name__)
+
+WORKING_REACTION = "eyes"
+REJECTED_BLOCKS = frozenset(
+    {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "msg_blocks_too_long", "invalid_arguments",
+     "too_many_blocks"}
+)
+"""``chat.postMessage`` errors meaning "this rich message is not acceptable": retry as plain text."""
+_USER_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+"""A mention of a person (or the bot) as Slack writes it: ``<@U123>`` or ``<@U123|name>``."""
+PRUNE_EVERY = 3600.0
+"""Seconds between two applications of the store's retention (``FEEDBACK_RETENTION_DAYS``)."""
+MAX_QUESTION_CHARS = 2000
+"""Longer questions are cut here (and logged). Slack allows 40,000 characters; the encoder reads 512 tokens
+(about 2,000 characters) anyway, and embedding all of a long text costs seconds of a shared core."""
+
+
+def log_ids(body: dict[str, Any]) -> dict[str, Any]:
+    """The ids that let a log line be matched with Slack's side (never tokens)."""
+    event = body.get("event") or {}
+    ids = {
+        "event_id": body.get("event_id"),
+        "team": body.get("team_id") or (body.get("team") or {}).get("id"),
+        "channel": event.get("channel") or body.get("channel_id") or (body.get("channel") or {}).get("id"),
+        "ts": event.get("ts"),
+        "trigger_id": body.get("trigger_id"),
+    }
+    return {key: value for key, value in ids.items() if value}
+
+
+def strip_mentions(text: str, bot_user_id: str | None = None) -> str:
+    """The question without the bot's mention (or any leading user mention when the id is unknown), and
+    without lone surrogates (:func:`bot.core.markup.drop_lone_surrogates`)."""
+    text = drop_lone_surrogates(text)
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
+    else:
+        text = _USER_MENTION.sub(" ", text, count=1)
+    return " ".join(text.split())
+
+
+def post_message(
+    client: WebClient, channel: str, message: Message, ids: dict[str, Any], **extra: Any
+) -> str | None:
+    """``chat.postMessage`` with blocks; if Slack rejects the blocks, the plain text alone. The posted
+    message's ``ts``, or None when nothing could be posted."""
+    try:
+        response = client.chat_postMessage(channel=channel, **message.post_kwargs(), **extra)
+        return str(response.get("ts") or "")
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else None
+        if error not in REJECTED_BLOCKS:
+            logger.error("chat.postMessage failed (%s) %s", error, ids)
+            return None
+    except Exception as exc:  # Slack unreachable (refused, reset, timed out) after the client's retries
+        logger.error("chat.postMessage could not reach Slack (%s: %s) %s", type(exc).__name__, exc, ids)
+        return None
+        logger.warning("chat.postMessage rejected the blocks (%s); posting plain text %s", error, ids)
+    try:
+        response = client.chat_postMessage(channel=channel, **message.plain_kwargs(), **extra)
+        return str(response.get("ts") or "")
+    except SlackApiError as exc:
+        logger.error("plain-text chat.postMessage failed (%s) %s", exc.response.get("error"), ids)
+        return None
+    except Exception as exc:
+        logger.error("plain-text chat.postMessage could not reach Slack (%s: %s) %s", type(exc).__name__, exc, ids)
+        return None
+
+
+def _react(client: WebClient, method: Callable[..., Any], channel: str, ts: str, ids: dict[str, Any]) -> bool:
+    """Add or remove the working reaction; a missing ``reactions:write`` scope only costs the signal."""
+    try:
+        method(channel=channel, timestamp=ts, name=WORKING_REACTION)
+        return True
+    except SlackApiError as exc:
+        logger.info("reaction %s skipped (%s) %s", method.__name__, exc.response.get("error"), ids)
+        return False
+    except Exception as exc:
+        logger.warning("reaction %s failed (%s: %s) %s", method.__name__, type(exc).__name__, exc, ids)
+        return False
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or not value.strip():
+        return default
+    if value.strip().lower() in ("1", "on", "true", "yes"):
+        return True
+    if value.strip().lower() in ("0", "off", "false", "no"):
+        return False
+    raise ValueError(f"expected on or off, not {value!r}")
+
+
+@dataclass(frozen=True)
+class BotOptions:
+    """How the bot behaves in a workspace (``FOLLOW_THREADS``, ``ADMIN_USER_IDS`` when not given)."""
+
+    follow_threads: bool = True
+    """Answer questions in threads the bot answered in without a new mention."""
+    admin_user_ids: frozenset[str] = frozenset()
+    """Slack user ids allowed to see ``/istio-events report``."""
+
+    @classmethod
+    def from_env(cls, follow_threads: bool | None = None, admin_user_ids: frozenset[str] | None = None) -> BotOptions:
+        env = os.environ
+        try:
+            follow = _flag(env.get("FOLLOW_THREADS"), True) if follow_threads is None else follow_threads
+        except ValueError as exc:
+            raise SystemExit(f"FOLLOW_THREADS: {exc}") from None
+        admins = admin_user_ids if admin_user_ids is not None else frozenset(
+            re.findall(r"[UW][A-Z0-9]+", env.get("ADMIN_USER_IDS") or "")
+        )
+        return cls(follow_threads=follow, admin_user_ids=admins)
+
+
+class Delivery(enum.Enum):
+    """What became of a message the bot was asked to answer."""
+
+    POSTED = "posted"
+    DUPLICATE = "duplicate"  # another delivery of the same message claimed it
+    FAILED = "failed"  # Slack refused the reply, even as plain text
+
+
+def answer_record(answer: Answer | None, question: str, surface: str, lang: str, user_hash: str | None) -> AnswerRecord:
+    """What the question log keeps of one answer: what was asked and what was cited (never who asked, and
+    no one else's user id: mentions of people in the question are stored as ``@someone``)."""
+    question = _USER_MENTION.sub("@someone", question)
+    if answer is None:
+        return AnswerRecord(surface, question, lang, declined=False, kind="error", user_hash=user_hash)
+    documents = tuple(dict.fromkeys(s.url for s in answer.snippets))
+    passages = tuple(s.passage_id for s in answer.snippets if s.passage_id)
+    topic = answer.snippets[0].title if answer.snippets else None
+    if answer.kind == "sessions":
+        documents = tuple(dict.fromkeys(s.page for s in answer.sessions if s.page))
+        passages = tuple(s.id for s in answer.sessions)
+        topic = answer.sessions[0].event if answer.sessions else None
+    elif answer.kind == "upcoming":
+        documents = tuple(e.key for e in answer.events)
+        topic = "upcoming events"
+    return AnswerRecord(
+        surface=surface, question=question, lang=answer.lang, declined=answer.abstained, kind=answer.kind,
+        documents=documents, passages=passages, topic=topic, user_hash=user_hash,
+    )
+
+
+@dataclass
+class Responder:
+    """Answers messages for every listener: one reply per message, in the right thread, logged once.
+
+    ``source`` is the answerer, or its future while the index loads: listeners take events meanwhile and
+    queue them in ``pool``, whose work waits for the answerer (:attr:`answerer`).
+    """
+
+    source: Answerer | Future[Answerer]
+    store: Store
+    options: BotOptions = field(default_factory=BotOptions)
+    pool: AnswerPool = field(default_factory=AnswerPool.from_env)
+    metrics: Metrics = field(default_factory=Metrics)
+    _next_prune: float = field(default=0.0, init=False, repr=False)
+
+    @property
+    def answerer(self) -> Answerer:
+        """The answerer; while the index loads, this waits for it (only answer work, in ``pool``, asks)."""
+        return self.source.result() if isinstance(self.source, Future) else self.source
+
+    @cached_property
+    def home_tabs(self) -> HomeTabs:
+        from bot.slack.home import HomeTabs
+
+        return HomeTabs(self.answerer.index, self.answerer.today)
+
+    def queue(self, asker: str | None, surface: str, work: Callable[[], Any], ids: dict[str, Any]) -> None:
+        """Answer later, in ``asker``'s turn: the listener returns at once, so Bolt's pool stays free to ack."""
+        self.metrics.events.labels(surface).inc()
+        received = time.monotonic()
+
+        def timed() -> None:
+            try:
+                work()
+            finally:
+                self.metrics.reply_seconds.labels(surface).observe(time.monotonic() - received)
+
+        if not self.pool.submit(asker or "", timed, ids):
+            self.metrics.errors.labels("dropped").inc()
+
+    def safe_ask(self, question: str, ids: dict[str, Any], lang: str | None = None) -> tuple[Answer | None, str]:
+        """The answer (None on an internal failure, which is logged) and the UI language to use.
+
+        Questions over :data:`MAX_QUESTION_CHARS` are answered from their beginning."""
+        if len(question) > MAX_QUESTION_CHARS:
+            logger.info("question of %d characters cut to %d %s", len(question), MAX_QUESTION_CHARS, ids)
+            question = question[:MAX_QUESTION_CHARS]
+        started = time.perf_counter()
+        try:
+            answer = self.answerer.ask(question, lang=lang)
+            self.metrics.answer_seconds.observe(time.perf_counter() - started)
+            return answer, ui_language(answer.lang)
+        except Exception:
+            self.metrics.errors.labels("answer").inc()
+            logger.exception("answering failed %s", ids)
+            try:
+                return None, ui_language(lang or detect_language(question))
+            except Exception:
+                return None, "en"
+
+    def claim(self, channel: str, ts: str, ids: dict[str, Any]) -> bool:
+        """First delivery of this message? With the store down, answer anyway (a duplicate beats silence)."""
+        try:
+            return self.store.claim(channel, ts)
+        except StoreError as exc:
+            logger.error("store unavailable, answering without the exactly-once claim (%s) %s", exc, ids)
+            return True
+
+    def user_hash(self, user: str | None) -> str | None:
+        """The salted hash the store keeps instead of a user id (None when unknown or the store is down).
+
+        The user id alone is hashed, not the team: events and interactions name the team in different
+        fields (and Slack Connect can differ), while one person's votes must hash the same everywhere."""
+        if not user:
+            return None
+        try:
+            return self.store.hash_user(None, user)
+        except StoreError as exc:
+            logger.warning("could not hash the user id (%s)", exc)
+            return None
+
+    def log_answer(
+        self, answer: Answer | None, question: str, surface: str, lang: str, body: dict[str, Any], user: str | None
+    ) -> int | None:
+        """Record the answer in the question log; its id goes into the feedback buttons (None if not stored)."""
+        if answer is not None:
+            self.metrics.answers.labels(surface, str(answer.abstained).lower()).inc()
+        record = answer_record(answer, question, surface, lang, self.user_hash(user))
+        try:
+            answer_id = self.store.record_answer(record)
+        except StoreError as exc:
+            self.metrics.errors.labels("store").inc()
+            logger.error("could not log the answer; replying without feedback buttons (%s) %s", exc, log_ids(body))
+            return None
+        self.apply_retention()
+        return answer_id
+
+    def apply_retention(self) -> None:
+        """Delete what ``FEEDBACK_RETENTION_DAYS`` no longer keeps: at the first answer, then hourly at most."""
+        if time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + PRUNE_EVERY
+        try:
+            removed = self.store.prune()
+        except StoreError as exc:
+            logger.warning("retention could not be applied (%s)", exc)
+            return
+        if removed:
+            logger.info("retention: %d expired rows removed from the store", removed)
+
+    def attach(self, answer_id: int | None, channel: str, ts: str | None) -> None:
+        """Remember which message carries the answer, so reactions on it count as votes."""
+        if answer_id is None or not ts:
+            return
+        try:
+            self.store.attach_reply(answer_id, channel, ts)
+        except StoreError as exc:
+            logger.warning("could not remember the reply's ts (%s)", exc)
+
+    def follow(self, channel: str, thread_ts: str) -> None:
+        try:
+            self.store.follow_thread(channel, thread_ts)
+        except StoreError as exc:
+            logger.warning("could not remember the thread (%s)", exc)
+
+    def follows(self, channel: str, thread_ts: str) -> bool:
+        try:
+            return self.store.follows_thread(channel, thread_ts)
+        except StoreError as exc:
+            logger.warning("could not read the followed threads (%s)", exc)
+            return False
+
+    def compose(
+        self, body: dict[str, Any], question: str, surface: str, *, note: str | None = None
+    ) -> tuple[Message, int | None]:
+        """The reply to a message (the slash command's words work too) and its logged answer id."""
+        event = body.get("event") or {}
+        ids = log_ids(body)
+        if not unmark(question):  # nothing but mentions or links of people
+            lang = detect_language(event.get("text") or "")
+            if note:  # a file and no words: the note alone
+                return Message(text=note, blocks=[section(note)]), None
+            return help_message(lang), None
+        from bot.slack.listeners.commands import build, parse
+
+        kind, arg, lang = parse(question)
+        if kind in ("help", "events", "videos"):
+            return build(self, kind, arg, lang, ids, share=False), None
+        answer, ui_lang = self.safe_ask(question, ids)
+        answer_id = self.log_answer(answer, question, surface, ui_lang, body, event.get("user"))
+        if answer is None:
+            return error_message(ui_lang), answer_id
+        message = answer_message(answer, today=self.answerer.today(), feedback=answer_id, note=note)
+        return message, answer_id
+
+    def reply(
+        self,
+        client: WebClient,
+        body: dict[str, Any],
+        question: str,
+        *,
+        thread_ts: str | None,
+        surface: str,
+        note: str | None = None,
+        working: Callable[[], Any] | None = None,
+    ) -> Delivery:
+        """Answer the event's message once (``thread_ts`` None means in the channel itself, as in DMs).
+
+        While it works, the question gets :eyes:, or ``working`` is called instead once the message is
+        claimed (the assistant panel shows a status line)."""
+        event = body["event"]
+        channel, ts = event["channel"], event["ts"]
+        ids = log_ids(body)
+        if not self.claim(channel, ts, ids):
+            logger.info("duplicate delivery ignored %s", ids)
+            self.metrics.replies.labels(surface, Delivery.DUPLICATE.value).inc()
+            return Delivery.DUPLICATE
+        reacted = working is None and _react(client, client.reactions_add, channel, ts, ids)
+        if working is not None:
+            try:
+                working()
+            except Exception:
+                logger.info("could not show the working status %s", ids, exc_info=True)
+        try:
+            message, answer_id = self.compose(body, question, surface, note=note)
+            extra = {"thread_ts": thread_ts} if thread_ts else {}
+            posted = post_message(client, channel, message, ids, **extra)
+            self.attach(answer_id, channel, posted)
+            if posted is not None and thread_ts:
+                self.follow(channel, thread_ts)
+            delivery = Delivery.POSTED if posted is not None else Delivery.FAILED
+            self.metrics.replies.labels(surface, delivery.value).inc()
+            return delivery
+        finally:
+            if reacted:
+                _react(client, client.reactions_remove, channel, ts, ids)

@@ -1,0 +1,228 @@
+"""``istio-events-bot serve``: Socket Mode with ``SLACK_APP_TOKEN``, else HTTP on ``$PORT``.
+
+The Slack side comes up first and the index loads beside it: the Bolt app is built around a future of
+the answerer, so events that arrive while the index loads are acknowledged at once and answered as soon
+as it is loaded (slash commands included: Slack does not retry those). HTTP mode is a Starlette app
+under uvicorn: ``POST /slack/events`` (signature checked before anything else), ``GET /healthz`` (cheap:
+200 once events are taken, saying whether the index is loaded yet) and ``GET /metrics`` (Prometheus).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk.signature import SignatureVerifier
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.core.answerer import Answerer
+from bot.slack.app import RedactTokens, SlackConfig, create_app
+from bot.slack.metrics import Metrics
+from bot.store import Store, StoreError
+from embeddings.config import Settings
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
+
+
+@dataclass
+class AppSlot:
+    """What the HTTP endpoints serve: the Bolt app once built, and whether the index behind it is loaded."""
+
+    app: App | None = None
+    metrics: Metrics = field(default_factory=Metrics)
+    passages: int = 0
+    failed: str | None = None
+    ready: threading.Event = field(default_factory=threading.Event)
+    """Set once the index is loaded and questions are answered (events are taken before that)."""
+
+    def fill(self, app: App, passages: int) -> None:
+        """The app with its index loaded (tests and benchmarks that load first use this alone)."""
+        self.app = app
+        self.loaded(passages)
+
+    def loaded(self, passages: int) -> None:
+        self.passages = passages
+        self.ready.set()
+
+
+def create_asgi_app(slot: AppSlot, signing_secret: str | None = None) -> Starlette:
+    """The HTTP endpoints around a (possibly not yet loaded) Bolt app.
+
+    Every request to ``/slack/events`` is checked against ``signing_secret`` (``SLACK_SIGNING_SECRET`` when
+    not given) before anything else, its body included, is read: a bad signature gets 401 whether or not the
+    app has loaded, and a signed body that is not what Slack sends gets 400, not a traceback.
+    """
+    verifier = SignatureVerifier(signing_secret or os.environ.get("SLACK_SIGNING_SECRET") or "")
+
+    async def slack_events(request: Request) -> Response:
+        body = await request.body()
+        if not verifier.is_valid_request(body, dict(request.headers)):
+            logger.warning("request to %s with a bad or missing signature rejected", EVENTS_PATH)
+            return JSONResponse({"error": "invalid signature"}, status_code=401)
+        app = slot.app
+        if app is None:
+            return JSONResponse({"error": "starting"}, status_code=503, headers={"Retry-After": "5"})
+        try:
+            bolt_request = to_bolt_request(request, body)
+        except ValueError as exc:  # JSON that does not parse, or a form whose payload is not JSON
+            logger.warning("signed request with a body Slack does not send rejected (%s)", type(exc).__name__)
+            return JSONResponse({"error": "unreadable body"}, status_code=400)
+        # Bolt's dispatch is synchronous (signature check, ack, listener hand-off): keep it off the loop.
+        bolt_response = await run_in_threadpool(app.dispatch, bolt_request)
+        return to_starlette_response(bolt_response)
+
+    async def healthz(request: Request) -> Response:
+        if slot.failed:
+            return JSONResponse({"status": "failed"}, status_code=503)
+        if slot.app is None:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        index = "ready" if slot.ready.is_set() else "loading"
+        return JSONResponse({"status": "ok", "index": index, "passages": slot.passages})
+
+    async def metrics(request: Request) -> Response:
+        body, content_type = slot.metrics.exposition()
+        return Response(body, media_type=content_type)
+
+    return Starlette(
+        routes=[
+            Route(EVENTS_PATH, slack_events, methods=["POST"]),
+            Route(HEALTH_PATH, healthz, methods=["GET"]),
+            Route(METRICS_PATH, metrics, methods=["GET"]),
+        ]
+    )
+
+
+def load_answerer(settings: Settings, answerer_factory: Callable[[Settings], Answerer]) -> Answerer:
+    """Load the index and the query encoder, and answer one question so the first asker does not pay for
+    the language detector's models and jieba's dictionary."""
+    answerer = answerer_factory(settings)
+    answerer.ask("Who gave the opening keynote?")
+    logger.info("index loaded: %d passages", len(answerer.index.passages))
+    return answerer
+
+
+def start_loading(
+    settings: Settings, answerer_factory: Callable[[Settings], Answerer], metrics: Metrics,
+    on_loaded: Callable[[Answerer], None] = lambda answerer: None,
+    on_failed: Callable[[BaseException], None] = lambda exc: None,
+) -> Future[Answerer]:
+    """Load the answerer in a thread; the future resolves (or fails) when it is done."""
+    future: Future[Answerer] = Future()
+
+    def load() -> None:
+        try:
+            answerer = load_answerer(settings, answerer_factory)
+        except BaseException as exc:
+            logger.error("could not load the index (%s: %s); stopping", type(exc).__name__, exc)
+            future.set_exception(exc)
+            on_failed(exc)
+            return
+        metrics.observe_index(answerer.index)
+        future.set_result(answerer)
+        on_loaded(answerer)
+
+    threading.Thread(target=load, name="load-index", daemon=True).start()
+    return future
+
+
+def _redact_logs() -> None:
+    redact = RedactTokens()
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+def open_store() -> Store:
+    """Open (and migrate) the store before anything loads: a wrong ``DATABASE_URL`` stops here, clearly."""
+    try:
+        store = Store.from_env()
+    except StoreError as exc:
+        raise SystemExit(f"the store cannot be used: {exc} (see DATABASE_URL in the README)") from None
+    logger.info("store: %s", store.url_for_logs)
+    return store
+
+
+def serve(
+    settings: Settings,
+    config: SlackConfig | None = None,
+    answerer_factory: Callable[[Settings], Answerer] = Answerer.from_settings,
+    host: str = "0.0.0.0",
+) -> None:
+    """Run the bot until interrupted: Slack first, the index loading beside it (events wait in the queue)."""
+    _redact_logs()
+    config = config or SlackConfig.from_env()
+    if not config.bot_token:
+        raise SystemExit("SLACK_BOT_TOKEN is not set (see .env.example)")
+    if not config.socket_mode and not config.signing_secret:
+        raise SystemExit("SLACK_SIGNING_SECRET is not set; HTTP mode cannot verify requests")
+    store = open_store()
+    if config.socket_mode:
+        serve_socket_mode(settings, config, answerer_factory, store)
+    else:
+        serve_http(settings, config, answerer_factory, host, store)
+
+
+def _create_app(config: SlackConfig, answerer: Future[Answerer], store: Store, metrics: Metrics) -> App:
+    return create_app(answerer, token=config.bot_token, signing_secret=config.signing_secret, api_url=config.api_url,
+                      store=store, metrics=metrics)
+
+
+def serve_socket_mode(
+    settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer], store: Store
+) -> None:
+    """Connect at once; events received while the index loads are acknowledged and answered once it is."""
+    from bot.slack.socket_mode import create_socket_mode_handler
+
+    metrics = Metrics()
+    answerer = start_loading(settings, answerer_factory, metrics)
+    handler = create_socket_mode_handler(_create_app(config, answerer, store, metrics), str(config.app_token))
+    logger.info("starting in Socket Mode")
+    handler.connect()
+    try:
+        answerer.result()
+    except Exception:
+        handler.close()
+        raise SystemExit(1) from None
+    block_until_stopped()
+
+
+def block_until_stopped() -> None:
+    """Park the main thread: the Socket Mode client's threads do the work (as ``SocketModeHandler.start``)."""
+    threading.Event().wait()
+
+
+def serve_http(
+    settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer], host: str,
+    store: Store,
+) -> None:
+    """uvicorn on ``config.port``, taking events at once; the index loads in a thread meanwhile."""
+    import uvicorn
+
+    slot = AppSlot()
+    asgi = create_asgi_app(slot, config.signing_secret)
+    server = uvicorn.Server(uvicorn.Config(asgi, host=host, port=config.port, log_level="info"))
+
+    def failed(exc: BaseException) -> None:
+        slot.failed = type(exc).__name__
+        server.should_exit = True
+
+    answerer = start_loading(settings, answerer_factory, slot.metrics,
+                             on_loaded=lambda loaded: slot.loaded(len(loaded.index.passages)), on_failed=failed)
+    slot.app = _create_app(config, answerer, store, slot.metrics)
+    logger.info("HTTP mode on %s:%d%s", host, config.port, EVENTS_PATH)
+    server.run()
+    if slot.failed:
+        raise SystemExit(1)
