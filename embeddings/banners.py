@@ -50,6 +50,7 @@ def _date(value: object) -> str:
 
 
 def read_banner(path: Path, lang: str, base_url: str, max_bytes: int | None = None) -> Banner:
+    """One banner file: front matter by python-frontmatter, text and links by the markdown module."""
     raw = read_source(path, max_bytes)
     meta, body = frontmatter.parse(raw.decode("utf-8-sig"))
     if not isinstance(meta, dict) or not meta.get("title"):

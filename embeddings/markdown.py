@@ -1,17 +1,30 @@
-"""Hugo markdown to plain text: shortcodes, links and wrapped CJK lines.
+"""Hugo markdown to plain text: shortcodes, links and wrapped CJK lines; the project's one markdown parser.
+
+Markdown itself is parsed by markdown-it-py (CommonMark plus tables): reference links and their definitions,
+code spans, fenced (backtick or tilde) and indented code blocks all follow the spec instead of a regex's
+guess. Around the parser sit two Hugo-specific passes: shortcodes are replaced before it (an image
+shortcode becomes its caption), and wrapped lines are joined after it (no space where either side is a
+CJK character).
 
 The output keeps everything a reader would see (link text, image captions) as plain text and records
 each link with its position, so later stages can cut text anywhere and still know which links a piece
-mentions.
+mentions. :func:`source_layout` gives the sync step where links and code sit in the source, so it can
+rewrite a file without disturbing anything else.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from markdown_it import MarkdownIt, rules_inline
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 LinkKind = Literal["video", "session", "slides", "link"]
 
@@ -23,20 +36,19 @@ CJK_CHAR = re.compile(f"[{_CJK}]")
 
 _SHORTCODE = re.compile(r"\{\{[<%]\s*(/?)\s*([\w./-]+)(.*?)[>%]\}\}", re.DOTALL)
 _SHORTCODE_ARG = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{#[^}]*\})?\s*#*\s*$")  # drops Hugo's {#anchor}
-_LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d+[.)])\s+")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-# [text](url "title") with one level of nested brackets allowed in the text.
-_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+"""Emphasis and code markers as the regex parser stripped them (see :class:`_Text`)."""
+_ANCHOR = re.compile(r"\s*\{#[^}]*\}\s*$")  # Hugo's {#anchor} after a heading
+_CAPTION = "\ue000caption "
+"""Marks the paragraph an image shortcode leaves behind (a private-use character: no text contains it)."""
 TRACKING_PARAMS = frozenset({"si", "feature", "fbclid", "gclid"})
 """Query parameters that only track a visit (and every ``utm_*``): dropped from every URL."""
 
 
 def is_tracking(param: str) -> bool:
+    """Whether a query parameter only tracks a visit, so dropping it keeps the URL's meaning."""
     return param.startswith("utm_") or param in TRACKING_PARAMS
 
 
@@ -65,6 +77,7 @@ class Block:
 
 
 def is_cjk(char: str) -> bool:
+    """Whether a character is CJK: wrapped CJK lines join without a space."""
     return bool(CJK_CHAR.match(char))
 
 
@@ -131,10 +144,76 @@ def _replace_shortcodes(body: str) -> str:
         if not closing and name in {"image", "figure", "img"}:
             args = _shortcode_args(raw)
             caption = args.get("caption") or args.get("alt") or args.get("title") or ""
-            return f"\n\n\x00caption {caption.strip()}\n\n" if caption.strip() else "\n\n"
+            return f"\n\n{_CAPTION}{caption.strip()}\n\n" if caption.strip() else "\n\n"
         return ""
 
     return _SHORTCODE.sub(repl, body)
+
+
+# --- the parser ---------------------------------------------------------------------------------------------------
+
+
+def _record_links(state: StateCore) -> None:
+    """Core rule replacing ``inline``: parse each inline token with itself at hand, so the wrapped ``link``
+    and ``backticks`` rules can note on it where links and code spans sit in its text."""
+    for token in state.tokens:
+        if token.type == "inline":
+            token.children = token.children or []
+            state.env["_inline"] = token
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+    state.env.pop("_inline", None)
+
+
+def _noting(rule: Any, kind: str) -> Any:
+    """Wrap an inline rule so a match (not a look-ahead) records its range in the inline token's meta."""
+
+    def wrapped(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if not rule(state, silent):
+            return False
+        owner = state.env.get("_inline")
+        if not silent and owner is not None:
+            entry: tuple[Any, ...] = (kind, start, state.pos)
+            if kind == "link":
+                label_end = state.md.helpers.parseLinkLabel(state, start, True)
+                href = next((t.attrs.get("href") for t in reversed(state.tokens) if t.type == "link_open"), "")
+                entry = (*entry, label_end, str(href or ""))
+            owner.meta.setdefault("ranges", []).append(entry)
+        return True
+
+    return wrapped
+
+
+def _parser() -> MarkdownIt:
+    """CommonMark with tables and raw HTML; URLs are kept exactly as written (no percent-encoding, no
+    scheme filter), as the regex parser kept them."""
+    md = MarkdownIt("commonmark", {"html": True}).enable("table").disable("emphasis")
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    md.normalizeLinkText = lambda url: url  # type: ignore[method-assign]
+    md.core.ruler.at("inline", _record_links)
+    md.inline.ruler.at("link", _noting(rules_inline.link, "link"))
+    md.inline.ruler.at("backticks", _noting(rules_inline.backtick, "code"))
+    return md
+
+
+_MD = _parser()
+
+
+def _parse(text: str) -> tuple[list[Token], dict[str, Any]]:
+    env: dict[str, Any] = {}
+    return _MD.parse(text, env), env
+
+
+# --- rendering ----------------------------------------------------------------------------------------------------
+
+
+def _separator(before: str, after: str) -> str:
+    """What joins two wrapped source lines: nothing where either side is a CJK character, else a space."""
+    before, after = before.strip(), after.strip()
+    if not before or not after:
+        return ""
+    return "" if is_cjk(before[-1]) or is_cjk(after[0]) else " "
 
 
 def _join_lines(lines: list[str]) -> str:
@@ -149,80 +228,314 @@ def _join_lines(lines: list[str]) -> str:
     return out
 
 
-def _inline(text: str, base_url: str) -> tuple[str, list[Link], list[tuple[int, int]]]:
-    """Render inline markdown to plain text, collecting links and where their text sits."""
-    text = _IMAGE.sub(lambda m: m.group(1), text)
-    text = _AUTOLINK.sub(lambda m: f"[{m.group(1)}]({m.group(1)})", text)
-    out: list[str] = []
-    links: list[Link] = []
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    length = 0
-    for match in _LINK.finditer(text):
-        before = _plain(text[pos : match.start()])
-        out.append(before)
-        length += len(before)
-        label = _plain(match.group(1)) or match.group(2)
-        links.append(make_link(match.group(2), label, base_url))
-        spans.append((length, length + len(label)))
-        out.append(label)
-        length += len(label)
-        pos = match.end()
-    out.append(_plain(text[pos:]))
-    return "".join(out), links, spans
+class _Text:
+    """Plain text being built, with the links met so far and where their text sits.
+
+    Text arrives with its emphasis markers (the parser's emphasis rule is off) and is made plain a run at a
+    time, a run being the text between two link boundaries: :data:`_EMPHASIS` then strips ``*``, ``**``,
+    ``__`` and backtick pairs exactly as the regex parser did, so passages read as before (``_x_`` keeps its
+    underscores, ``**`` around a link stays, ``**新功能：**您`` loses its asterisks where CommonMark would not).
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.pending: list[str] = []
+        self.links: list[Link] = []
+        self.spans: list[tuple[int, int]] = []
+
+    def add(self, text: str) -> None:
+        self.pending.append(text)
+
+    def flush(self) -> str:
+        """Make the pending run plain and append it; returns it."""
+        run = _EMPHASIS.sub(lambda m: m.group(2), "".join(self.pending))
+        self.pending = []
+        self.parts.append(run)
+        self.length += len(run)
+        return run
+
+    def link(self, url: str, label_start: int, base_url: str) -> None:
+        label = self.flush()
+        if not label:
+            self.parts.append(url)
+            self.length += len(url)
+            label = url
+        self.links.append(make_link(url, label, base_url))
+        self.spans.append((label_start, label_start + len(label)))
+
+    @property
+    def text(self) -> str:
+        self.flush()
+        return "".join(self.parts)
+
+    def last_char(self) -> str:
+        pending = "".join(self.pending)
+        return pending[-1:] or ("".join(self.parts)[-1:])
 
 
-def _plain(text: str) -> str:
-    text = _HTML_TAG.sub("", text)
-    text = _EMPHASIS.sub(lambda m: m.group(2), text)
-    return text.replace("\\", "")
+def _render(children: list[Token], raw: str, out: _Text, base_url: str) -> None:
+    """Append an inline token's children as plain text: tags dropped, links recorded, wrapped lines joined.
+
+    ``raw`` is the inline source: line breaks join as its source lines do (the CJK rule reads the characters
+    written at the end and start of each line, markup included, as it always has).
+    """
+    raw_lines = raw.split("\n")
+    breaks = [_separator(a, b) for a, b in itertools.pairwise(raw_lines)]
+    if sum(child.type in {"softbreak", "hardbreak"} for child in children) != len(breaks):
+        breaks = []  # a line break inside a code span: fall back to the rendered characters
+    link: str | None = None
+    for child in children:
+        kind = child.type
+        if kind == "text":
+            out.add(child.content)
+        elif kind == "code_inline":
+            out.add(f"{child.markup}{child.content}{child.markup}")  # the backticks go in the emphasis pass
+        elif kind in {"softbreak", "hardbreak"}:
+            out.add(breaks.pop(0) if breaks else "" if is_cjk(out.last_char() or " ") else " ")
+        elif kind == "image":
+            out.add(child.content)  # the alt text as written
+        elif kind == "link_open":
+            out.flush()
+            link = str(child.attrs.get("href") or "")
+            label_start = out.length
+        elif kind == "link_close" and link is not None:
+            out.link(link, label_start, base_url)
+            link = None
+        # html_inline (tags, comments): no text of its own
+
+
+def _inline_text(children: list[Token], raw: str, base_url: str) -> tuple[str, list[Link], list[tuple[int, int]]]:
+    out = _Text()
+    _render(children, raw, out, base_url)
+    return out.text, out.links, out.spans
+
+
+@dataclass
+class _Leaf:
+    """One block of source text: a heading, a paragraph, a table, raw HTML or code."""
+
+    kind: Literal["heading", "paragraph", "table", "html", "code", "hr"]
+    first_line: int
+    inline: Token | None = None
+    level: int = 0
+    item: bool = False
+    """A list item's first paragraph: it starts a new line of the block."""
+    rows: list[list[Token]] | None = None
+    html: str = ""
+    """Raw HTML, or a thematic break's markup."""
+
+
+def _leaves(tokens: list[Token], lines: list[str]) -> list[_Leaf]:
+    leaves: list[_Leaf] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        line = token.map[0] if token.map else (leaves[-1].first_line if leaves else 0)
+        if token.type == "heading_open":
+            leaves.append(_Leaf("heading", line, tokens[i + 1], level=int(token.tag[1])))
+        elif token.type == "paragraph_open":
+            item = i > 0 and tokens[i - 1].type == "list_item_open"
+            leaves.append(_Leaf("paragraph", line, tokens[i + 1], item=item))
+        elif token.type == "table_open":
+            rows: list[list[Token]] = []
+            while tokens[i].type != "table_close":
+                if tokens[i].type == "tr_open":
+                    rows.append([])
+                elif tokens[i].type == "inline":
+                    rows[-1].append(tokens[i])
+                i += 1
+            leaves.append(_Leaf("table", line, rows=rows))
+        elif token.type == "html_block":
+            leaves.append(_Leaf("html", line, html=token.content))
+        elif token.type in {"fence", "code_block"}:
+            leaves.append(_Leaf("code", line))
+        elif token.type == "hr":
+            leaves.append(_Leaf("hr", line, html=lines[line].strip()))
+        i += 1
+    return leaves
+
+
+def _chunks(leaves: list[_Leaf], lines: list[str]) -> list[list[_Leaf]]:
+    """Leaves grouped as the text runs between blank lines: each run is one block (a paragraph after a list's
+    lead-in line stays with the list). Code never joins a run: it is skipped."""
+    chunks: list[list[_Leaf]] = []
+    for leaf in leaves:
+        starts = leaf.first_line == 0 or not lines[leaf.first_line - 1].strip()
+        if leaf.kind == "code":
+            chunks.append([])
+        elif starts or not chunks:
+            chunks.append([leaf])
+        else:
+            chunks[-1].append(leaf)
+    return [chunk for chunk in chunks if chunk]
+
+
+def _html(leaf: _Leaf, env: dict[str, Any], out: _Text, base_url: str) -> None:
+    """Raw HTML as the text it shows (tags and comments dropped), markdown links inside it still read."""
+    plain = _HTML_TAG.sub("", _leaf_raw(leaf))
+    if plain.strip():
+        (token,) = _MD.parseInline(plain, env)
+        _render(token.children or [], plain, out, base_url)
+
+
+def _leaf_raw(leaf: _Leaf) -> str:
+    """The leaf's source text, lines and all: what the CJK rule reads where two leaves join."""
+    if leaf.inline is not None:
+        return leaf.inline.content
+    if leaf.kind == "html":
+        return _join_lines(_HTML_COMMENT.sub("", leaf.html).split("\n"))
+    return leaf.html
+
+
+def _table(leaf: _Leaf, out: _Text, base_url: str) -> None:
+    """A table (often a schedule): one line per row, non-empty cells joined with a dash."""
+    for r, row in enumerate(leaf.rows or []):
+        if r:
+            out.add("\n")
+        cells = [cell for cell in row if cell.content.strip()]
+        for c, cell in enumerate(cells):
+            if c:
+                out.add(" — ")
+            _render(cell.children or [], cell.content, out, base_url)
 
 
 def to_blocks(body: str, base_url: str) -> list[Block]:
-    """Split a post body into headings and paragraphs of plain text."""
-    body = _HTML_COMMENT.sub("", _replace_shortcodes(body.replace("\r\n", "\n")))
+    """Split a post body into headings and paragraphs of plain text; code and link definitions vanish."""
+    text = _replace_shortcodes(body.replace("\r\n", "\n"))
+    tokens, env = _parse(text)
     blocks: list[Block] = []
-    in_code = False
-    for chunk in re.split(r"\n\s*\n", body):
-        lines = [line for line in chunk.split("\n") if line.strip()]
-        if not lines:
-            continue
-        if lines[0].lstrip().startswith("```") or in_code:
-            # Code blocks carry no event facts; skip them (and keep track across blank lines).
-            fences = sum(line.lstrip().startswith("```") for line in lines)
-            in_code = in_code != (fences % 2 == 1)
-            continue
-        heading = _HEADING.match(lines[0])
-        if heading:
-            text, _, _ = _inline(heading.group(2), base_url)
-            blocks.append(Block("heading", text.strip(), level=len(heading.group(1))))
-            lines = lines[1:]
-            if not lines:
+    lines = text.split("\n")
+    for chunk in _chunks(_leaves(tokens, lines), lines):
+        if chunk[0].kind == "heading" and chunk[0].inline is not None:
+            heading, _, _ = _inline_text(chunk[0].inline.children or [], chunk[0].inline.content, base_url)
+            blocks.append(Block("heading", _ANCHOR.sub("", heading).strip(), level=chunk[0].level))
+            chunk = chunk[1:]
+            if not chunk:
                 continue
-        if all(line.lstrip().startswith("|") for line in lines):
-            # A table (often a schedule): one line per row, cells joined, the |---| rule dropped.
-            rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines]
-            rows = [row for row in rows if not all(re.fullmatch(r":?-{2,}:?", c) for c in row if c)]
-            raw = "\n".join(" — ".join(c for c in row if c) for row in rows)
-            text, links, spans = _inline(raw, base_url)
-            if text.strip():
-                blocks.append(Block("list", text, tuple(links), tuple(spans)))
+        first = chunk[0]
+        if first.inline is not None and first.inline.content.startswith(_CAPTION):
+            # Only the caption's own line: the shortcode pass put it alone between blank lines.
+            raw = first.inline.content.split("\n")[0].removeprefix(_CAPTION)
+            (token,) = _MD.parseInline(raw, env)
+            caption, links, spans = _inline_text(token.children or [], raw, base_url)
+            blocks.append(Block("caption", caption, tuple(links), tuple(spans)))
             continue
-        if lines[0].startswith("\x00caption "):
-            caption = _join_lines([lines[0].removeprefix("\x00caption ")])
-            text, links, spans = _inline(caption, base_url)
-            blocks.append(Block("caption", text, tuple(links), tuple(spans)))
-            continue
-        # A list (possibly after an introductory line) keeps one item per line; other text is joined.
-        items: list[list[str]] = []
-        for line in lines:
-            if _LIST_ITEM.match(line) or not items:
-                items.append([_LIST_ITEM.sub("", line)])
-            else:
-                items[-1].append(line.lstrip("> "))
-        kind: Literal["list", "paragraph"] = "list" if any(_LIST_ITEM.match(line) for line in lines) else "paragraph"
-        raw = "\n".join(_join_lines(item) for item in items)
-        text, links, spans = _inline(raw, base_url)
-        if text.strip():
-            blocks.append(Block(kind, text, tuple(links), tuple(spans)))
+        block = _text_block(chunk, env, base_url)
+        if block is not None:
+            blocks.append(block)
     return blocks
+
+
+def _text_block(chunk: list[_Leaf], env: dict[str, Any], base_url: str) -> Block | None:
+    """A table, a paragraph, or a list (possibly after a lead-in line) with one item per line."""
+    out = _Text()
+    previous: _Leaf | None = None
+    for leaf in chunk:
+        if previous is not None:
+            out.add("\n" if leaf.item else _separator(_leaf_raw(previous).split("\n")[-1], _leaf_raw(leaf)))
+        if leaf.kind == "html":
+            _html(leaf, env, out, base_url)
+        elif leaf.kind == "table":
+            _table(leaf, out, base_url)
+        elif leaf.inline is not None:
+            _render(leaf.inline.children or [], leaf.inline.content, out, base_url)
+        else:  # a thematic break: the regex parser kept its dashes as a paragraph
+            out.add(leaf.html)
+        previous = leaf
+    text = out.text
+    if not text.strip():
+        return None
+    listed = any(leaf.item for leaf in chunk) or all(leaf.kind == "table" for leaf in chunk)
+    return Block("list" if listed else "paragraph", text, tuple(out.links), tuple(out.spans))
+
+
+# --- source positions, for rewriting files --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """An inline or reference link (not an image) in the source: ``line`` (0-based) and the columns of
+    ``[text](url)`` in it, the text as written between the brackets, and the URL it points to."""
+
+    line: int
+    start: int
+    end: int
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SourceLayout:
+    """Where code and links sit in a markdown body, so it can be rewritten without touching anything else.
+
+    ``code_lines`` are the lines of fenced and indented code blocks; ``code_spans`` are ``(line, start, end)``
+    column ranges of inline code; ``links`` are the links that lie on one line (a link wrapped over two
+    lines is not listed)."""
+
+    code_lines: frozenset[int]
+    code_spans: tuple[tuple[int, int, int], ...]
+    links: tuple[SourceLink, ...]
+
+
+def _line_starts(token: Token, lines: list[str], cursor: dict[int, int]) -> list[tuple[int, int]] | None:
+    """Where each line of an inline token's text starts in the source, as ``(line, column)``; None when its
+    text cannot be found there as written (a tab expanded into spaces)."""
+    if token.map is None:
+        return None
+    starts = []
+    for k, piece in enumerate(token.content.split("\n")):
+        number = token.map[0] + k
+        if number >= len(lines):
+            return None
+        source = lines[number]
+        if source.endswith(piece):
+            column = len(source) - len(piece)
+        elif source.rstrip().endswith(piece):
+            column = len(source.rstrip()) - len(piece)
+        else:
+            column = source.find(piece, cursor.get(number, 0))
+        if column < 0 or source[column : column + len(piece)] != piece:
+            return None
+        cursor[number] = column + len(piece)
+        starts.append((number, column))
+    return starts
+
+
+def _locate(offset: int, starts: list[tuple[int, int]], offsets: list[int]) -> tuple[int, int]:
+    """The source ``(line, column)`` of an offset into an inline token's text."""
+    k = max(i for i, start in enumerate(offsets) if start <= offset)
+    return starts[k][0], starts[k][1] + offset - offsets[k]
+
+
+def source_layout(body: str) -> SourceLayout:
+    """Locate code blocks, code spans and links in a markdown body (lines split at ``\\n``, ``\\r\\n`` or ``\\r``)."""
+    lines = re.split(r"\r\n?|\n", body)
+    tokens, _ = _parse("\n".join(lines))
+    code: set[int] = set()
+    spans: list[tuple[int, int, int]] = []
+    links: list[SourceLink] = []
+    cursor: dict[int, int] = {}
+    for token in tokens:
+        if token.type in {"fence", "code_block"} and token.map:
+            code.update(range(token.map[0], token.map[1]))
+        if token.type != "inline" or not token.meta.get("ranges"):
+            continue
+        starts = _line_starts(token, lines, cursor)
+        if starts is None:
+            continue
+        offsets = []  # content offset of each line's start
+        position = 0
+        for piece in token.content.split("\n"):
+            offsets.append(position)
+            position += len(piece) + 1
+
+        for entry in token.meta["ranges"]:
+            (line, start), (end_line, end) = _locate(entry[1], starts, offsets), _locate(entry[2], starts, offsets)
+            if entry[0] == "code":
+                for number in range(line, end_line + 1):
+                    last = end if number == end_line else len(lines[number])
+                    spans.append((number, start if number == line else 0, last))
+            elif line == end_line and entry[3] > entry[1]:
+                links.append(SourceLink(line, start, end, token.content[entry[1] + 1 : entry[3]], entry[4]))
+    return SourceLayout(frozenset(code), tuple(spans), tuple(links))

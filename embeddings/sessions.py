@@ -25,7 +25,7 @@ from urllib.parse import quote
 import frontmatter
 import yaml
 
-from embeddings.markdown import CJK_CHAR, display_url, youtube_id
+from embeddings.markdown import CJK_CHAR, display_url, to_blocks, youtube_id
 from embeddings.posts import Problem, problem_reason, read_source
 
 logger = logging.getLogger(__name__)
@@ -192,8 +192,6 @@ def _slides(site: str, value: object) -> str:
 
 def _abstract(body: str) -> str:
     """The abstract as plain text: markdown list markers and emphasis dropped, paragraphs kept."""
-    from embeddings.markdown import to_blocks
-
     return "\n".join(block.text for block in to_blocks(body, EVENTS_SITE) if block.kind != "heading").strip()
 
 

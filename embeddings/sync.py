@@ -32,7 +32,9 @@ The rule (why a file is copied, skipped or left alone):
    matter is kept as is): a markdown link whose text is a placeholder ("link to be added", "TBD", "TODO")
    disappears; a link whose URL is a placeholder (those words, ``#`` or empty) becomes its plain text; and
    tracking query parameters (:data:`TRACKING_PARAMS`: ``utm_*``, ``si``, ``fbclid``, ``gclid``,
-   ``feature``) are removed from URLs. Fenced code blocks are left alone.
+   ``feature``) are removed from URLs. Code (fenced and indented blocks, code spans) is left alone. Where the
+   links and the code are comes from the project's markdown parser (:func:`embeddings.markdown.source_layout`),
+   the same one that reads the files for the index; front matter is found and read by python-frontmatter.
 5. A cleaned file equal to its copy in ``docs/`` is "unchanged", a new one is "added", a different one
    "changed". Nothing is ever deleted from ``docs/``: a file in a synced area (posts, banners, and programs
    when ``--programs`` is given) that no source maps to is reported as "only in docs", for information.
@@ -50,9 +52,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import frontmatter
 import yaml
 
-from embeddings.markdown import is_tracking
+from embeddings.markdown import SourceLayout, SourceLink, is_tracking, source_layout
 from embeddings.posts import LANG_DIR
 
 ADDED = "added"
@@ -80,15 +83,6 @@ PLACEHOLDERS = frozenset({"link to be added", "tbd", "todo"})
 YEAR = re.compile(r"^\d{4}$")
 SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
-FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
-FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-# An inline link (not an image): text with at most one level of nested brackets, a URL with at most one
-# level of balanced parentheses (or in <angle brackets>), and an optional title.
-LINK = re.compile(
-    r"(?<!!)\[(?P<text>[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*)\]"
-    r"\((?P<space>[ \t]*)(?P<url><[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
-    r"(?P<title>[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"
-)
 URL = re.compile(r"https?://[^\s<>()\[\]\"'`]*[^\s<>()\[\]\"'`.,;:!?*]")
 """A URL in text; trailing sentence punctuation is not part of it (``_`` is: tracking ids end with it)."""
 
@@ -188,33 +182,65 @@ def strip_tracking(url: str) -> str:
     return rebuilt + hash_ + fragment
 
 
-def _clean_link(match: re.Match[str]) -> str:
-    text, url = match.group("text"), match.group("url")
-    if _is_placeholder(text):
+def _link_edit(link: SourceLink) -> str | None:
+    """What a placeholder link becomes ("" or its text as written), or None for a real link (kept)."""
+    if _is_placeholder(link.text):
         return ""
-    bare = url.strip("<>").strip()
+    bare = link.url.strip("<>").strip()
     if not bare or bare == "#" or _is_placeholder(bare):
-        return text
-    return match.group(0)
+        return link.text
+    return None
 
 
-def _clean_line(line: str) -> str:
-    cleaned = LINK.sub(_clean_link, line)
-    if cleaned != line:
+def _strip_urls(text: str) -> str:
+    return URL.sub(lambda m: strip_tracking(m.group(0)), text)
+
+
+def _clean_line(line: str, number: int, layout: SourceLayout) -> str:
+    """One source line cleaned: placeholder links dropped, tracking parameters removed outside code spans."""
+    ending = line[len(line.rstrip("\r\n")):]
+    body = line[: len(line) - len(ending)]
+    edits = [
+        (link.start, link.end, _strip_urls(edit))
+        for link in layout.links if link.line == number and (edit := _link_edit(link)) is not None
+    ]
+    fixed = [(a, b) for a, b, _ in edits] + [(a, b) for n, a, b in layout.code_spans if n == number]
+    for match in URL.finditer(body):
+        if not any(a < match.end() and match.start() < b for a, b in fixed):
+            edits.append((match.start(), match.end(), strip_tracking(match.group(0))))
+    cleaned = body
+    for start, end, replacement in sorted(edits, reverse=True):
+        cleaned = cleaned[:start] + replacement + cleaned[end:]
+    placeholders = any(link.line == number and _link_edit(link) is not None for link in layout.links)
+    if placeholders and cleaned.rstrip() != cleaned and body.rstrip() == body:
         # A placeholder link removed from the end of a line must not leave trailing spaces behind (which
         # markdown would read as a hard line break).
-        ending = line[len(line.rstrip("\r\n")):]
-        original = line[: len(line) - len(ending)]
-        body = cleaned[: len(cleaned) - len(ending)] if ending else cleaned
-        if body.rstrip() != body and original.rstrip() == original:
-            cleaned = body.rstrip() + ending
-    return URL.sub(lambda m: strip_tracking(m.group(0)), cleaned)
+        cleaned = cleaned.rstrip()
+    return cleaned + ending
+
+
+_FRONT_MATTER = frontmatter.YAMLHandler()
+
+
+def _front_matter(text: str) -> tuple[str, str | None, str]:
+    """``(front matter block with its fences, its YAML or None, rest)``, found by python-frontmatter.
+
+    A byte-order mark stays with the block, and the block is exactly the text before the body, so
+    ``block + rest == text``."""
+    bare = text.removeprefix("\ufeff")
+    if not _FRONT_MATTER.detect(bare.lstrip()):
+        return "", None, text
+    try:
+        fm, content = _FRONT_MATTER.split(bare)
+    except ValueError:  # no closing fence
+        return "", None, text
+    return text[: len(text) - len(content)], fm, content
 
 
 def split_front_matter(text: str) -> tuple[str, str]:
     """``(front matter block with its fences, rest)``; the block is ``""`` when the text has none."""
-    match = FRONT_MATTER.match(text)
-    return (match.group(0), text[match.end():]) if match else ("", text)
+    front, _, body = _front_matter(text)
+    return front, body
 
 
 def clean_markdown(text: str) -> str:
@@ -224,20 +250,12 @@ def clean_markdown(text: str) -> str:
     recording look like different URLs; nothing else is changed, so cleaned files stay diffable with the source.
     """
     front, body = split_front_matter(text)
-    out: list[str] = []
-    fence: str | None = None
-    for line in body.splitlines(keepends=True):
-        marker = FENCE.match(line)
-        if fence is not None:
-            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
-                fence = None
-            out.append(line)
-        elif marker:
-            fence = marker.group(1)
-            out.append(line)
-        else:
-            out.append(_clean_line(line))
-    return front + "".join(out)
+    layout = source_layout(body)
+    lines = re.split(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)", body)  # as the parser counts lines
+    return front + "".join(
+        line if number in layout.code_lines else _clean_line(line, number, layout)
+        for number, line in enumerate(lines)
+    )
 
 
 # --- reading and classifying -----------------------------------------------------------------------------------
@@ -257,11 +275,11 @@ def read_markdown(path: Path) -> tuple[str, dict[str, Any], str]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceProblem(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    front, body = split_front_matter(text)
-    if not front:
+    _, fm, body = _front_matter(text)
+    if fm is None:
         return text, {}, body
     try:
-        meta = yaml.safe_load(FRONT_MATTER.match(text).group("yaml"))  # type: ignore[union-attr]
+        meta = _FRONT_MATTER.load(fm)
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SourceProblem(f"bad YAML front matter ({first})") from None

@@ -1,0 +1,127 @@
+"""``embeddings.markdown``: the defects of the regex parser, fixed by markdown-it-py, and what must not change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from embeddings.banners import read_banner
+from embeddings.markdown import Block, source_layout, to_blocks
+from embeddings.sync import clean_markdown, read_markdown
+
+BASE_URL = "https://istio.io/latest"
+
+
+def _text(body: str) -> list[str]:
+    return [block.text for block in to_blocks(body, BASE_URL)]
+
+
+def _links(block: Block) -> list[tuple[str, str]]:
+    return [(link.url, link.text) for link in block.links]
+
+
+def test_comment_link_definition_vanishes_from_banner(tmp_path: Path) -> None:
+    """Defect 1: ``[comment]: <> (…)`` is a link reference definition, not text."""
+    path = tmp_path / "notice.md"
+    path.write_text(
+        "---\ntitle: Notice\nperiod_start: 2021-03-07\nperiod_end: 2021-03-26\n---\n"
+        "[comment]: <> (TODO: Replace placeholder and change periods if needed or remove file)\n\n"
+        "This is a test banner. [Check Istio page](https://www.istio.io)\n",
+        encoding="utf-8",
+    )
+    banner = read_banner(path, "en", BASE_URL)
+    assert banner.text == "This is a test banner. Check Istio page"
+    assert [link.url for link in banner.links] == ["https://www.istio.io"]
+    assert _text("[comment]: <> (a note)\n[//]: # (another note)\n\nText.\n") == ["Text."]
+
+
+def test_link_inside_code_span_stays_code_text() -> None:
+    """Defect 2: ``[x](y)`` inside backticks is code, not a link."""
+    (block,) = to_blocks("Write `[talk](https://youtu.be/abc)` in the post, see [docs](/docs/).\n", BASE_URL)
+    assert block.text == "Write [talk](https://youtu.be/abc) in the post, see docs."
+    assert _links(block) == [("https://istio.io/latest/docs/", "docs")]
+    start = len("Write [talk](https://youtu.be/abc) in the post, see ")
+    assert block.link_spans == ((start, start + 4),)
+
+
+@pytest.mark.parametrize("body", [
+    "Watch [the keynote][kn] now.\n\n[kn]: https://youtu.be/abc?si=x\n",
+    "Watch [the keynote][] now.\n\n[The Keynote]: https://youtu.be/abc?si=x \"Title\"\n",
+    "Watch [the keynote] now.\n\n[the keynote]: <https://youtu.be/abc?si=x>\n",
+])
+def test_reference_links_become_links(body: str) -> None:
+    """Defect 3: full, collapsed and shortcut reference links read like inline links; definitions vanish."""
+    (block,) = to_blocks(body, BASE_URL)
+    assert block.text == "Watch the keynote now."
+    (link,) = block.links
+    assert (link.url, link.text, link.kind, link.video_id) == ("https://youtu.be/abc", "the keynote", "video", "abc")
+    assert block.link_spans == ((6, 17),)
+
+
+def test_relative_reference_link_resolves_against_base_url() -> None:
+    (block,) = to_blocks("See [the recap][r].\n\n[r]: /blog/2023/istio-at-kubecon-eu/\n", BASE_URL)
+    assert _links(block) == [("https://istio.io/latest/blog/2023/istio-at-kubecon-eu/", "the recap")]
+
+
+def test_tilde_and_indented_code_blocks_are_skipped_like_backtick_fences() -> None:
+    """Defect 4: every kind of code block is skipped, as ``` fences always were."""
+    body = (
+        "Before.\n\n"
+        "```yaml\nbacktick: [a](https://a.example)\n```\n\n"
+        "~~~\ntilde: [b](https://b.example)\n\nstill code\n~~~\n\n"
+        "    indented: [c](https://c.example)\n\n"
+        "After.\n"
+    )
+    blocks = to_blocks(body, BASE_URL)
+    assert [block.text for block in blocks] == ["Before.", "After."]
+    assert all(not block.links for block in blocks)
+
+
+def test_what_the_regex_parser_did_is_kept() -> None:
+    """Headings (Hugo anchors dropped), lists after a lead-in, tables, captions, emphasis, CJK joins."""
+    body = (
+        "## Istio Day {#istio-day}\n"
+        "Sessions:\n- **Keynote** by [Lin](https://sched.co/1)\n- *Ambient* mode\n\n"
+        "| Time | Talk |\n|---|---|\n| 9:00 | *Welcome*<br>Craig |\n\n"
+        '{{< image width="50%" link="./a.png" caption="The [crowd](https://youtu.be/v1)" >}}\n\n'
+        "中文第一行\n第二行 and English\nwrapped _kept_ __strong__\n"
+    )
+    blocks = to_blocks(body, BASE_URL)
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("heading", "Istio Day"),
+        ("list", "Sessions:\nKeynote by Lin\nAmbient mode"),
+        ("list", "Time — Talk\n9:00 — WelcomeCraig"),
+        ("caption", "The crowd"),
+        ("paragraph", "中文第一行第二行 and English wrapped _kept_ strong"),
+    ]
+    assert [(link.kind, link.text) for link in blocks[1].links] == [("session", "Lin")]
+    assert blocks[3].link_spans == ((4, 9),)
+
+
+def test_source_layout_locates_links_and_code() -> None:
+    layout = source_layout("a [x](TBD) `[y](TBD)` b\n~~~\n[z](TBD)\n~~~\n\n    [i](TBD)\n\n  [w][r]\n\n[r]: #\n")
+    assert layout.code_lines == {1, 2, 3, 5}
+    assert layout.code_spans == ((0, 11, 21),)
+    assert [(link.line, link.start, link.end, link.text, link.url) for link in layout.links] == [
+        (0, 2, 10, "x", "TBD"),
+        (7, 2, 8, "w", "#"),
+    ]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Use `[link to be added](TBD)` as a placeholder.\n", "Use `[link to be added](TBD)` as a placeholder.\n"),
+    ("~~~\n[link to be added](TBD) https://a.b/?si=1\n~~~\n", "~~~\n[link to be added](TBD) https://a.b/?si=1\n~~~\n"),
+    ("Text.\n\n    [link to be added](TBD)\n", "Text.\n\n    [link to be added](TBD)\n"),
+    ("See [the recap][r] and [TBD][r].\n\n[r]: #\n", "See the recap and .\n\n[r]: #\n"),
+])
+def test_sync_cleaning_leaves_code_alone_and_reads_reference_links(text: str, expected: str) -> None:
+    assert clean_markdown(text) == expected
+
+
+def test_sync_reads_front_matter_with_python_frontmatter(tmp_path: Path) -> None:
+    path = tmp_path / "post.md"
+    path.write_text("\ufeff---\ntitle: IstioCon\n---\nBody.\n", encoding="utf-8")
+    text, meta, body = read_markdown(path)
+    assert meta == {"title": "IstioCon"} and body.strip() == "Body."
+    assert clean_markdown(text) == text
