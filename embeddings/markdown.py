@@ -190,7 +190,7 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable("table").disable("emphasis")
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
-    md.normalizeLinkText = lambda url: url  # type: ignore[method-assign]
+    md.normalizeLinkText = lambda link: link  # type: ignore[method-assign]
     md.core.ruler.at("inline", _record_links)
     md.inline.ruler.at("link", _noting(rules_inline.link, "link"))
     md.inline.ruler.at("backticks", _noting(rules_inline.backtick, "code"))
