@@ -19,6 +19,12 @@ image caption, a program, or a sentence that dates it names it. Each gets:
 - **posts** about it in each language (a post is about the events its title or description names, and
   a KubeCon post is also about the Istio Day co-located with it when its text mentions Istio Day);
 - **sessions** and recordings, from its program.
+
+Each event gets a card in every card language (:func:`describe`). The words the card and its dates are
+written with (month names, "virtual", region names, labels) are defined once, in
+:mod:`embeddings.event_words`; the bot's replies read the same words from there. The words *read* from
+documents and questions (``_REGIONS``, ``_VIRTUAL``, ``_LINK_ROLES``) are vocabulary to recognise, not
+wording the bot writes, and stay here. What a year is comes from :mod:`embeddings.text_patterns`.
 """
 
 from __future__ import annotations
@@ -31,9 +37,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from embeddings.banners import Banner
+from embeddings.event_words import CARD_LANGUAGES, EVENT_WORDS, card_language, month_names, region_word
 from embeddings.markdown import Link
 from embeddings.posts import Post
 from embeddings.sessions import Session
+from embeddings.text_patterns import YEAR_DIGITS
 
 SOURCE_RANK = {"program": 0, "caption": 1, "banner": 2, "sentence": 3, "announcement": 4, "description": 5}
 """Lower wins when two sources date or place an event differently (see the module docstring)."""
@@ -45,9 +53,6 @@ _REGIONS = {
     "china": "china", "中国": "china",
 }
 _REGION = r"(?:North America|Norteamérica|Europe|Europa|America|China|EU|NA|欧洲站|北美站|欧洲|北美|中国)"
-_YEAR = r"(?:19|20)\d\d"
-YEAR = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
-"""A year in text: what a question or a title says about when."""
 _SERIES = {
     "istiocon": r"IstioCon",
     "istio-day": r"Istio\s?Day",
@@ -57,33 +62,27 @@ _SERIES = {
 }
 # "[2023] [北美] NAME [China|Europe] [2023] [北美站]": a year and a region may stand before or after the name.
 _MENTION = re.compile(
-    rf"(?:(?P<year0>{_YEAR})\s*年?\s*)?(?:(?P<region0>{_REGION})\s*)?"
+    rf"(?:(?P<year0>{YEAR_DIGITS})\s*年?\s*)?(?:(?P<region0>{_REGION})\s*)?"
     rf"(?P<name>{'|'.join(f'(?P<{key.replace(chr(45), chr(95))}>{rx})' for key, rx in _SERIES.items())})"
     rf"(?:\s+(?:in\s+|en\s+)?(?:(?P<region1>{_REGION})\b|(?P<where>[A-Z][a-zà-ÿ]+)\b))?"
-    rf"(?:\s*(?:in\s+|en\s+)?(?P<year1>{_YEAR})\b)?(?:\s*(?P<region2>{_REGION}))?"
+    rf"(?:\s*(?:in\s+|en\s+)?(?P<year1>{YEAR_DIGITS})\b)?(?:\s*(?P<region2>{_REGION}))?"
 )
 _NAMES = {
     "istiocon": "IstioCon", "istio-day": "Istio Day", "kubecon": "KubeCon + CloudNativeCon",
     "meetup": "Istio Community Meetup", "twitch": "Istio Twitch stream",
 }
-_REGION_NAMES = {"europe": "Europe", "north-america": "North America", "china": "China"}
-
-_ENGLISH_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-                   "october", "november", "december")
-_SPANISH_MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-                   "octubre", "noviembre", "diciembre")
-_MONTHS = {name: number for names in (_ENGLISH_MONTHS, _SPANISH_MONTHS) for number, name in enumerate(names, 1)}
-_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|" \
-         r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)"
+_WORD_MONTHS = [month_names(lang) for lang in ("en", "es")]  # Chinese dates are numeric (4 月 1 日)
+_MONTHS = {name.lower(): number for names in _WORD_MONTHS for number, name in enumerate(names, 1)}
+_MONTH = rf"(?P<month>{'|'.join(name for names in _WORD_MONTHS for name in names)})"
 _DATES = [
     # March 19-22, 2024 · April 1st · November 10–13 · Monday, November 10 2025
     re.compile(rf"\b{_MONTH}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(?:(?P<m2>[A-Za-z]+)\s+)?(?P<d2>\d{{1,2}}))?"
-               rf"(?:,?\s+(?P<year>{_YEAR}))?\b", re.I),
+               rf"(?:,?\s+(?P<year>{YEAR_DIGITS}))?\b", re.I),
     # 18 April 2023 · 19-22 de marzo de 2024 · 1 de abril
     re.compile(rf"\b(?P<d1>\d{{1,2}})(?:\s*[-–]\s*(?P<d2>\d{{1,2}}))?\s+(?:de\s+)?{_MONTH}"
-               rf"(?:,?\s+(?:de\s+)?(?P<year>{_YEAR}))?\b", re.I),
+               rf"(?:,?\s+(?:de\s+)?(?P<year>{YEAR_DIGITS}))?\b", re.I),
     # 2025 年 4 月 1 日 · 2024 年 3 月 19 日至 22 日 · 11 月 10-13 日
-    re.compile(rf"(?:(?P<year>{_YEAR})\s*年\s*)?(?P<month>\d{{1,2}})\s*月\s*(?P<d1>\d{{1,2}})\s*日?"
+    re.compile(rf"(?:(?P<year>{YEAR_DIGITS})\s*年\s*)?(?P<month>\d{{1,2}})\s*月\s*(?P<d1>\d{{1,2}})\s*日?"
                rf"(?:\s*(?:至|[-–])\s*(?:(?P<m2>\d{{1,2}})\s*月\s*)?(?P<d2>\d{{1,2}})\s*日)?"),
 ]
 VIRTUAL_REACH = 60
@@ -250,7 +249,7 @@ def event_key(series: str, region: str, year: str) -> str:
 
 
 def event_display_name(series: str, region: str, year: str) -> str:
-    return " ".join(part for part in (_NAMES[series], _REGION_NAMES.get(region, ""), year) if part)
+    return " ".join(part for part in (_NAMES[series], region_word(region, "en"), year) if part)
 
 
 @dataclass(frozen=True)
@@ -390,7 +389,7 @@ def derive_events(posts: list[Post], sessions: list[Session], banners: list[Bann
         body_mentions = [m for block in body for m in mentions(block.text)]
         context = primary + body_mentions
         about: list[Event] = []
-        head_year = next(iter(re.findall(_YEAR, head)), post.year)  # "2021 年的第一届 IstioCon"
+        head_year = next(iter(re.findall(YEAR_DIGITS, head)), post.year)  # "2021 年的第一届 IstioCon"
         for mention in primary:
             resolved = _resolve(mention, head_year, context)
             if resolved:
@@ -505,19 +504,13 @@ def _date_sentence(
             builder.place(event, place_in.group("place"), source, lang)
 
 
-_MONTH_NAMES = {"en": [name.capitalize() for name in _ENGLISH_MONTHS], "es": list(_SPANISH_MONTHS)}
-
-
 def format_day(iso: str, lang: str) -> str:
     """``2025-04-01`` as a reader of ``lang`` writes it: 1 April 2025, 1 de abril de 2025, 2025年4月1日."""
     if not iso:
         return ""
     day = dt.date.fromisoformat(iso[:10])
-    if lang.startswith("zh"):
-        return f"{day.year}年{day.month}月{day.day}日"
-    if lang == "es":
-        return f"{day.day} de {_MONTH_NAMES['es'][day.month - 1]} de {day.year}"
-    return f"{day.day} {_MONTH_NAMES['en'][day.month - 1]} {day.year}"
+    words = EVENT_WORDS[card_language(lang)]
+    return words["date_day"].format(day=day.day, month=words[f"month_{day.month}"], year=day.year)
 
 
 def format_span(start: str, end: str, lang: str) -> str:
@@ -527,26 +520,11 @@ def format_span(start: str, end: str, lang: str) -> str:
     if not end or end[:10] == start[:10]:
         return format_day(start, lang)
     first, last = dt.date.fromisoformat(start[:10]), dt.date.fromisoformat(end[:10])
+    words = EVENT_WORDS[card_language(lang)]
     if (first.year, first.month) == (last.year, last.month):
-        if lang.startswith("zh"):
-            return f"{format_day(start, lang)}至{last.day}日"
-        return f"{first.day}–{format_day(end, lang)}"
-    joiner = "至" if lang.startswith("zh") else " – "
-    return format_day(start, lang) + joiner + format_day(end, lang)
-
-
-_CARD = {
-    "en": {"virtual": "virtual", "in_person": "in person", "no_date": "date not stated in the sources",
-           "posts": "Posts"},
-    "es": {"virtual": "virtual", "in_person": "presencial", "no_date": "las fuentes no indican la fecha",
-           "posts": "Artículos"},
-    "zh": {"virtual": "线上活动", "in_person": "线下活动", "no_date": "资料中未注明日期", "posts": "文章"},
-}
-CARD_LANGUAGES = tuple(_CARD)
-_LOCAL_REGIONS = {
-    "es": {"europe": "Europa", "north-america": "Norteamérica"},
-    "zh": {"europe": "欧洲", "north-america": "北美", "china": "中国"},
-}
+        return words["date_days"].format(day=first.day, last=last.day, month=words[f"month_{first.month}"],
+                                         year=first.year)
+    return words["date_range"].format(start=format_day(start, lang), end=format_day(end, lang))
 
 
 def describe(event: Event, lang: str) -> str:
@@ -556,14 +534,15 @@ def describe(event: Event, lang: str) -> str:
     It says what identifies the event (name, dates, place, the posts about it), not how many talks it had:
     counts in the text would match every question about talks or recordings ("演讲", "录像").
     """
-    words = _CARD.get(lang, _CARD["en"])
-    parts = [format_span(event.start, event.end, lang) or words["no_date"]]
+    words = EVENT_WORDS[card_language(lang)]
+    parts = [format_span(event.start, event.end, lang) or words["date_unknown"]]
     if event.place:
         parts.append(event.place)
     if event.virtual is not None:
         parts.append(words["virtual"] if event.virtual else words["in_person"])
     sep = "，" if lang.startswith("zh") else ", "
-    region = _LOCAL_REGIONS.get(lang, {}).get(event.region, "")
+    region = region_word(event.region, lang)
+    region = region if region != region_word(event.region, "en") else ""  # "IstioCon China" needs no "(China)"
     name = f"{event.name} ({region})" if region else event.name
     text = f"{name}{'：' if lang.startswith('zh') else ': '}{sep.join(parts)}."
     titles = list(dict.fromkeys(p.title for p in event.posts if p.lang == lang)) or list(
@@ -575,5 +554,4 @@ def describe(event: Event, lang: str) -> str:
 
 def region_names(region: str) -> list[str]:
     """A region's names in every card language ("Europe", "Europa", "欧洲"), for matching what users type."""
-    names = [_REGION_NAMES.get(region, "")] + [local.get(region, "") for local in _LOCAL_REGIONS.values()]
-    return [name for name in names if name]
+    return list(dict.fromkeys(name for lang in CARD_LANGUAGES if (name := region_word(region, lang))))

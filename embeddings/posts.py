@@ -18,11 +18,11 @@ import ftfy
 import yaml
 
 from embeddings.markdown import Block, to_blocks
+from embeddings.text_patterns import YEAR, YEAR_DIGITS
 
 logger = logging.getLogger(__name__)
 
 LANG_DIR = re.compile(r"^[a-z]{2}(?:-[a-z]{2,4})?$", re.IGNORECASE)
-YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,10 @@ def _layout(path: Path, docs_dir: Path) -> tuple[str, str, str]:
     parts = path.relative_to(docs_dir).parts
     if parts and parts[-1] in {"index.md", "_index.md"}:
         parts = (*parts[:-2], parts[-2] + ".md")
-    if len(parts) == 3 and LANG_DIR.match(parts[0]) and YEAR.match(parts[1]):
+    if len(parts) == 3 and LANG_DIR.match(parts[0]) and YEAR.fullmatch(parts[1]):
         return parts[0].lower(), parts[1], parts[2].removesuffix(".md")
     if len(parts) == 2 and LANG_DIR.match(parts[0]):
-        match = re.match(r"^((?:19|20)\d\d)-(.+)\.md$", parts[1])
+        match = re.match(rf"^({YEAR_DIGITS})-(.+)\.md$", parts[1])
         if match:
             return parts[0].lower(), match.group(1), match.group(2)
     raise PostError("not in the <lang>/<year>/<slug>.md layout")

@@ -24,9 +24,10 @@ import numpy as np
 
 from embeddings.bilingual_lexicon import Lexicon
 from embeddings.bm25 import BM25Index, Vocabulary, name_terms, tokenize
-from embeddings.events import YEAR, mentions
+from embeddings.events import mentions
 from embeddings.index import Index, normalize
 from embeddings.passages import Passage
+from embeddings.text_patterns import YEAR
 
 if TYPE_CHECKING:
     from embeddings.encoder import QueryEncoder

@@ -27,6 +27,7 @@ import yaml
 
 from embeddings.markdown import CJK_CHAR, display_url, to_blocks, youtube_id
 from embeddings.posts import Problem, problem_reason, read_source
+from embeddings.text_patterns import YEAR_DIGITS
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ EVENTS_SITE = "https://events.istio.io"
 
 _LANGUAGES = {"english": "en", "en": "en", "chinese": "zh", "zh": "zh", "中文": "zh", "spanish": "es", "es": "es"}
 _SUBTITLED = {"subtitled"}
-_SITE = re.compile(r"^(?P<series>[a-z][a-z-]*?)-(?P<year>(?:19|20)\d\d)$")
+_SITE = re.compile(rf"^(?P<series>[a-z][a-z-]*?)-(?P<year>{YEAR_DIGITS})$")
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ import yaml
 
 from embeddings.markdown import SourceLayout, SourceLink, is_tracking, source_layout
 from embeddings.posts import LANG_DIR
+from embeddings.text_patterns import YEAR
 
 ADDED = "added"
 CHANGED = "changed"
@@ -80,7 +81,6 @@ PLACEHOLDERS = frozenset({"link to be added", "tbd", "todo"})
 """Link texts (and URLs) that mean "no real link yet"; ``#`` and an empty URL are placeholders too."""
 
 
-YEAR = re.compile(r"^\d{4}$")
 SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 URL = re.compile(r"https?://[^\s<>()\[\]\"'`]*[^\s<>()\[\]\"'`.,;:!?*]")
@@ -355,11 +355,11 @@ def _istio_io_candidates(root: Path) -> Iterator[_Candidate]:
             label = path.relative_to(root).as_posix()
             if any(part.startswith(".") for part in rel) or not path.is_file():
                 continue
-            if rel[-1] == "_index.md" and (len(rel) == 1 or (len(rel) == 2 and YEAR.match(rel[0]))):
+            if rel[-1] == "_index.md" and (len(rel) == 1 or (len(rel) == 2 and YEAR.fullmatch(rel[0]))):
                 continue  # Hugo section pages (the blog index, a year's index), not posts
-            if len(rel) == 3 and YEAR.match(rel[0]) and rel[2] == "index.md":
+            if len(rel) == 3 and YEAR.fullmatch(rel[0]) and rel[2] == "index.md":
                 yield _Candidate(path, label, f"{lang}/{rel[0]}/{rel[1]}.md", "post")
-            elif len(rel) == 3 and YEAR.match(rel[0]):
+            elif len(rel) == 3 and YEAR.fullmatch(rel[0]):
                 yield _Candidate(path, label, None, "post", "not a post: only <year>/<slug>/index.md is one")
             else:
                 yield _Candidate(path, label, None, "post", "not in the <year>/<slug>/index.md layout")
@@ -383,7 +383,7 @@ def program_site(year_dir: Path) -> str:
 def _program_candidates(root: Path) -> Iterator[_Candidate]:
     for year_dir in _dirs(root):
         content = year_dir / "content"
-        if not YEAR.match(year_dir.name) or not content.is_dir():
+        if not YEAR.fullmatch(year_dir.name) or not content.is_dir():
             continue
         site = program_site(year_dir)
         files = [*_md_files(content / "sessions"), *_md_files(content / "schedule")]
@@ -401,7 +401,7 @@ def _is_synced_area(rel: tuple[str, ...], with_programs: bool) -> bool:
         return True
     if rel[0] == "programs":
         return with_programs
-    return len(rel) == 3 and bool(LANG_DIR.match(rel[0])) and bool(YEAR.match(rel[1]))
+    return len(rel) == 3 and bool(LANG_DIR.match(rel[0])) and bool(YEAR.fullmatch(rel[1]))
 
 
 def _check_sources(istio_io: Path, programs: Path | None) -> None:
@@ -413,7 +413,7 @@ def _check_sources(istio_io: Path, programs: Path | None) -> None:
         return
     if not programs.is_dir():
         raise SyncSourceError(f"--programs {programs}: no such directory (expected a checkout of the events repo)")
-    if not any(YEAR.match(d.name) and (d / "content").is_dir() for d in _dirs(programs)):
+    if not any(YEAR.fullmatch(d.name) and (d / "content").is_dir() for d in _dirs(programs)):
         raise SyncSourceError(f"--programs {programs}: no <year>/content/ directory (is it the events repo?)")
 
 

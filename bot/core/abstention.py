@@ -24,8 +24,9 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.bm25 import tokenize
-from embeddings.events import YEAR, Event, Mention
+from embeddings.events import Event, Mention
 from embeddings.search import ChannelScores, Hit
+from embeddings.text_patterns import YEAR
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from embeddings.events import YEAR
+from embeddings.text_patterns import YEAR
 
 _UPCOMING = re.compile(
     r"\b(?:next|upcoming|coming up|future|soon)\b|\bpr[oó]xim[oa]s?\b|\bsiguientes?\b|\bfuturos?\b|"

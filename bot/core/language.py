@@ -12,7 +12,10 @@ from bot.core.markup import drop_lone_surrogates
 UI_LANGUAGES = ("en", "es", "zh")
 DEFAULT_LANGUAGE = "en"
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+"""A Han character (CJK Unified Ideographs and Extension A): the one definition of "a Chinese character".
+It is narrower than :data:`embeddings.markdown.CJK_CHAR` (every CJK script and punctuation), which decides
+where text needs no spaces, not which language it is."""
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
 
@@ -36,7 +39,7 @@ def detect_language(text: str) -> str:
     Short or ambiguous text (``ambient mesh``) falls back to English, the posts' main language.
     """
     text = drop_lone_surrogates(text)
-    if _HAN.search(text) and len(_HAN.findall(text)) * 2 >= len(_LATIN_WORD.findall(text)):
+    if HAN.search(text) and len(HAN.findall(text)) * 2 >= len(_LATIN_WORD.findall(text)):
         return "zh"
     if _CYRILLIC.search(text):
         return "ru" if re.search(r"[ыэъё]", text.lower()) else "uk"

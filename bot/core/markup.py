@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 _ANGLED = re.compile(r"<([^<>]*)>")
+USER_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+"""A mention of a person (or the bot) as Slack sends it: ``<@U024BE7LH>``, ``<@W0123|ana>``. The one definition."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}
 

@@ -18,9 +18,10 @@ from functools import lru_cache
 import numpy as np
 
 from embeddings.bm25 import BM25Index, fold, tokenize
-from embeddings.events import YEAR, mentions
+from embeddings.events import mentions
 from embeddings.passages import Passage
 from embeddings.sessions import Session
+from embeddings.text_patterns import YEAR
 
 TOPIC_SHARE = 0.5
 """A session is on the topic when its BM25 score is at least this share of the best session's."""

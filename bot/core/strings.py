@@ -1,16 +1,26 @@
-"""The bot's own words in English, Spanish and Chinese.
+"""The bot's own words in English, Spanish and Chinese: the one table of them.
 
-Everything the bot says that does not come from a post lives here, keyed by UI language, so a reply
-never mixes languages and a new language is one more dictionary.
+Everything the bot says that does not come from a post is in :data:`STRINGS`, keyed by UI language, so a
+reply never mixes languages and a new language is one more dictionary. The table has two parts, each
+string defined in exactly one of them:
+
+- :data:`BOT_WORDS`, here: what only the bot says (answers' frames, help, buttons, the Home tab);
+- :data:`embeddings.event_words.EVENT_WORDS`: the words events and dates are written with (months,
+  "virtual", regions), which the event cards in the index are written with too. ``embeddings`` cannot
+  import ``bot``, so they live there and are read into this table.
+
+Every UI language has every key, with the same ``{placeholders}`` (``tests/test_strings.py``), and
+:func:`t` never stands in another language's string for a missing one: a missing key is an error.
 """
 
 from __future__ import annotations
 
-from bot.core.language import DEFAULT_LANGUAGE, ui_language
+from bot.core.language import ui_language
+from embeddings.event_words import EVENT_WORDS
 
 COMMAND = "/istio-events"
 
-STRINGS: dict[str, dict[str, str]] = {
+BOT_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "lead": "Here is what istio.io says about it:",
         "lead_question": "You asked: {question}",
@@ -53,9 +63,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "role_registration": "registration",
         "role_cfp": "call for proposals",
         "role_schedule": "schedule",
-        "virtual": "virtual",
-        "in_person": "in person",
-        "date_unknown": "date not stated",
         "sessions_count": "{count} sessions",
         "lang_en": "English",
         "lang_es": "Spanish",
@@ -150,9 +157,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "role_registration": "inscripción",
         "role_cfp": "convocatoria de charlas",
         "role_schedule": "programa",
-        "virtual": "virtual",
-        "in_person": "presencial",
-        "date_unknown": "fecha no indicada",
         "sessions_count": "{count} sesiones",
         "lang_en": "inglés",
         "lang_es": "español",
@@ -186,6 +190,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason_declined": "Debería haber sabido la respuesta",
         "report_refused": "Lo siento, solo los administradores del bot pueden ver el informe (`ADMIN_USER_IDS`).",
         "report_failed": "Lo siento, el informe no está disponible ahora: no se puede leer el almacén de opiniones.",
+        "home_title": "Eventos de Istio",
+        "home_intro": (
+            "Respondo preguntas sobre los eventos de la comunidad de Istio a partir de lo que ha publicado istio.io: "
+            "los artículos de resumen, los programas de IstioCon con sus charlas y grabaciones, y las fechas de "
+            "cada evento."
+        ),
+        "home_how": "*Cómo preguntar*",
+        "home_ways": (
+            "• Mencióname en un canal: `@istio-events ¿cuándo es la próxima IstioCon?`\n"
+            "• Envíame un mensaje directo o ábreme en el panel del asistente\n"
+            "• `{command} <pregunta>`, `{command} eventos`, `{command} vídeos [tema]`, `{command} ayuda`"
+        ),
+        "home_languages": "*Idiomas*: pregunta en español, inglés o chino; respondo en tu idioma y cito artículos "
+                          "en cualquiera de ellos.",
+        "home_events": "*Eventos que conozco*",
+        "home_recordings": "*Últimas grabaciones* · {event}",
+        "home_feedback": (
+            "Usa 👍 / 👎 debajo de una respuesta (o reacciona con ellos) para contar a los mantenedores "
+            "qué tal lo hice."
+        ),
     },
     "zh": {
         "lead": "以下是 istio.io 上的相关内容：",
@@ -228,9 +252,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "role_registration": "报名",
         "role_cfp": "演讲征集",
         "role_schedule": "日程",
-        "virtual": "线上",
-        "in_person": "线下",
-        "date_unknown": "未注明日期",
         "sessions_count": "{count} 场演讲",
         "lang_en": "英文",
         "lang_es": "西班牙文",
@@ -264,8 +285,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "reason_declined": "它本应知道答案",
         "report_refused": "抱歉，只有机器人的管理员（`ADMIN_USER_IDS`）可以查看报告。",
         "report_failed": "抱歉，现在无法生成报告：无法读取反馈存储。",
+        "home_title": "Istio 活动",
+        "home_intro": (
+            "我根据 istio.io 发布的内容回答有关 Istio 社区活动的问题：活动回顾文章、IstioCon 议程及其演讲和录像，"
+            "以及每场活动的日期。"
+        ),
+        "home_how": "*如何提问*",
+        "home_ways": (
+            "• 在频道中提及我：`@istio-events 下一届 IstioCon 什么时候举行？`\n"
+            "• 给我发私信，或在助手面板中打开我\n"
+            "• `{command} <问题>`、`{command} 活动`、`{command} 视频 [主题]`、`{command} 帮助`"
+        ),
+        "home_languages": "*语言*：可以用中文、英文或西班牙文提问；我会用你的语言回答，并引用任一语言的文章。",
+        "home_events": "*我了解的活动*",
+        "home_recordings": "*最新录像* · {event}",
+        "home_feedback": "在回答下方点 👍 / 👎（或用它们回应），让维护者知道我答得怎么样。",
     },
 }
+
+STRINGS: dict[str, dict[str, str]] = {lang: {**EVENT_WORDS[lang], **words} for lang, words in BOT_WORDS.items()}
+"""The one table: every string of the bot in each UI language (``BOT_WORDS`` and ``EVENT_WORDS`` merged)."""
 
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     # word typed after the command -> (subcommand, UI language it implies)
@@ -286,14 +325,13 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 
 
 def t(lang: str, key: str, **values: str | int) -> str:
-    """The UI string ``key`` in ``lang`` (English when the language or the key is missing)."""
-    table = STRINGS.get(ui_language(lang), STRINGS[DEFAULT_LANGUAGE])
-    template = table.get(key, STRINGS[DEFAULT_LANGUAGE][key])
-    return template.format(command=COMMAND, **values)
+    """The UI string ``key`` in ``lang``'s UI language (:func:`~bot.core.language.ui_language`: a language
+    the bot has no strings in reads English). A key that language lacks is a ``KeyError``: never another
+    language's string in its place."""
+    return STRINGS[ui_language(lang)][key].format(command=COMMAND, **values)
 
 
 def language_name(ui_lang: str, code: str) -> str:
-    """A post language's name in the UI language; other languages are shown by their code."""
-    key = f"lang_{code}"
-    table = STRINGS.get(ui_language(ui_lang), STRINGS[DEFAULT_LANGUAGE])
-    return table.get(key, code)
+    """A post language's name in the UI language; a post language that is no UI language (``pt-br``) is
+    shown by its code."""
+    return STRINGS[ui_language(ui_lang)].get(f"lang_{code}", code)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from bot.core.markup import unmark
+from bot.core.language import HAN
+from bot.core.markup import USER_MENTION, unmark
 
 _QUESTION_MARKS = re.compile(r"[?？¿]")
-_PERSON = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 _OPENERS = frozenset(
     # English
     "what when where who whom whose which why how is are was were does did tell show list give find explain "
@@ -34,13 +34,12 @@ _THANKS = re.compile(r"\b(?:thanks|thank|thx|ty|cheers|gracias|obrigad[oa]|дя�
                      re.IGNORECASE)
 _CHINESE_ASKING = re.compile(r"什么|哪|谁|几|怎么|如何|为什么|多少|是否|有没有|请问")
 _CHINESE_PARTICLE = re.compile(r"[吗呢]\s*$")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def addresses_someone_else(text: str, bot_user_id: str | None) -> bool:
     """Whether the message mentions a person other than the bot: people talking to each other."""
-    return any(bot_user_id is None or bot_user_id not in mention for mention in _PERSON.findall(text))
+    return any(bot_user_id is None or bot_user_id not in mention for mention in USER_MENTION.findall(text))
 
 
 def asks_something(text: str) -> bool:
@@ -54,7 +53,7 @@ def asks_something(text: str) -> bool:
         return True
     if _CHINESE_ASKING.search(plain):  # a question word, and something to ask about ("哪里哪里" is not)
         rest = _CHINESE_ASKING.sub("", plain)
-        return len(_HAN.findall(rest)) + len(_WORD.findall(_HAN.sub(" ", rest))) >= MIN_WORDS
+        return len(HAN.findall(rest)) + len(_WORD.findall(HAN.sub(" ", rest))) >= MIN_WORDS
     words = _WORD.findall(plain.casefold())
     return len(words) >= MIN_WORDS and words[0] in _OPENERS
 

@@ -1,8 +1,9 @@
 """The App Home tab and the assistant's suggested prompts: what the bot knows, at a glance.
 
 Both are derived from the index alone (the event catalogue and the recordings), so they never name an
-event the bot cannot answer about. The Home tab is built once per day and UI language and cached:
-opening it costs one ``views.publish``.
+event the bot cannot answer about. Every word they say that is not a name or a title comes from the one
+table, :data:`bot.core.strings.STRINGS`, in the viewer's UI language (English, Spanish or Chinese). The
+Home tab is built once per day and UI language and cached: opening it costs one ``views.publish``.
 """
 
 from __future__ import annotations
