@@ -93,7 +93,7 @@ response_url)`` and ``interaction(payload)``, and answer with ``status_code`` 20
 def socket_bot(mock_slack: MockSlack) -> Iterator[SocketBot]:
     """The mock Socket Mode server for the session; the mock's ``apps.connections.open`` points at it."""
     bot = SocketBot().start()
-    mock_slack.socket_url = bot.slack.server.url
+    mock_slack.socket_url = bot.server.url
     yield bot
     bot.stop()
     mock_slack.socket_url = None
