@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.run import main
+from bot.settings import ConfigError, load_settings
 
 if __name__ == "__main__":
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -17,4 +18,10 @@ if __name__ == "__main__":
     parser.add_argument("--index", type=Path)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, no 1M figures (a check)")
-    sys.exit(main(parser.parse_args()))
+    args = parser.parse_args()
+    try:
+        args.settings = load_settings(docs_dir=args.docs, index_dir=args.index)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(main(args))

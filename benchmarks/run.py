@@ -29,14 +29,15 @@ QUICK_LOAD_SIZE = 10_000
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run every section and print the table (or JSON)."""
+    """Run every section and print the table (or JSON); ``args.settings`` is the entry point's
+    :class:`bot.settings.BotSettings`."""
     from bot.core.answerer import Answerer
-    from embeddings.config import PROJECT_ROOT, Settings
+    from embeddings.config import PROJECT_ROOT
 
     quick = bool(getattr(args, "quick", False))
     docs = str(args.docs) if args.docs else None
     index = str(args.index) if args.index else None
-    settings = Settings.from_env(docs_dir=args.docs, index_dir=args.index)
+    settings = args.settings.index_settings  # built once by the entry point, --docs and --index applied
     questions, source = load_question_texts(PROJECT_ROOT)
     report: dict[str, Any] = {"machine": machine(), "quick": quick, "questions_from": source}
 

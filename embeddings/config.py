@@ -1,4 +1,10 @@
-"""Settings for ingestion, indexing and search: explicit arguments with environment fallbacks."""
+"""Settings for ingestion, indexing and search: a plain typed dataclass.
+
+``istio-events-bot`` builds it from its one settings object (``bot/settings.py``: the environment read and
+checked once, a bad value a one-line error). :meth:`Settings.from_env` is the standalone reader that
+library callers, tests and benchmarks of ``embeddings`` use without the bot (``embeddings`` does not import
+``bot``); it is lenient where the bot is strict: an unusable ``MAX_DOCUMENT_BYTES`` is logged and the
+default used."""
 
 from __future__ import annotations
 
@@ -43,9 +49,9 @@ def _env_bytes(name: str, default: int) -> int:
 class Settings:
     """Where posts and indexes live, which encoder to use and how posts map to URLs.
 
-    Every field can be given explicitly; :meth:`from_env` fills the rest from environment variables
-    (``DOCS_DIR``, ``INDEX_DIR``, ``CACHE_DIR``, ``EMBED_MODEL``, ``SITE_BASE_URL``,
-    ``MAX_DOCUMENT_BYTES``).
+    Every field can be given explicitly (``bot.settings.BotSettings.index_settings`` does); :meth:`from_env`
+    fills the rest from environment variables (``DOCS_DIR``, ``INDEX_DIR``, ``CACHE_DIR``, ``EMBED_MODEL``,
+    ``SITE_BASE_URL``, ``MAX_DOCUMENT_BYTES``) for callers outside the bot.
     """
 
     docs_dir: Path

@@ -12,7 +12,6 @@ everyone else's question goes in the next free turn.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections import deque
@@ -20,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.settings import DEFAULT_WORKERS
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_WORKERS = 4
-"""Threads answering at once: retrieval holds one core for a few tens of ms, Slack calls wait on the network."""
 DEFAULT_PER_ASKER = 1
 DEFAULT_MAX_WAITING = 20
 """Questions one asker may have waiting; more are dropped (and logged): a flood, not a conversation."""
@@ -60,8 +59,13 @@ class AnswerPool:
 
     @classmethod
     def from_env(cls, **kwargs: Any) -> AnswerPool:
-        """``ANSWER_WORKERS`` threads when not given."""
-        workers = kwargs.pop("workers", None) or int(os.environ.get("ANSWER_WORKERS") or DEFAULT_WORKERS)
+        """``ANSWER_WORKERS`` threads (:func:`bot.settings.load_settings`) when not given: for tests and library
+        callers; ``serve`` passes the number from the settings it was started with."""
+        workers = kwargs.pop("workers", None)
+        if workers is None:
+            from bot.settings import load_settings
+
+            workers = load_settings().answer_workers
         return cls(workers=max(1, workers), **kwargs)
 
     def submit(self, asker: str, work: Callable[[], Any], ids: dict[str, Any] | None = None) -> bool:

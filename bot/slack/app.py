@@ -1,4 +1,4 @@
-"""The Slack app: one factory, explicit configuration with environment fallbacks.
+"""The Slack app: one factory, configured by the caller (``serve`` hands down the settings it started with).
 
 ``create_app`` is the only place a Bolt ``App`` is built, so HTTP mode, Socket Mode and the tests
 run the same listeners with the same Web API client (retries on rate limits and connection errors,
@@ -8,60 +8,24 @@ optional ``SLACK_API_URL`` for a local mock).
 from __future__ import annotations
 
 import logging
-import os
 import re
 from concurrent.futures import Future
-from dataclasses import dataclass
 
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 from bot.core.answerer import Answerer
+from bot.settings import BotOptions, SlackConfig
 from bot.slack.answer_pool import AnswerPool
-from bot.slack.delivery import BotOptions, Responder
+from bot.slack.delivery import Responder
 from bot.slack.listeners import register
 from bot.slack.metrics import Metrics
 from bot.store import Store
 
-DEFAULT_PORT = 3000
 RATE_LIMIT_RETRIES = 2
 CONNECTION_RETRIES = 2
 _TOKEN = re.compile(r"\bxox[a-z]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+")
-
-
-@dataclass(frozen=True)
-class SlackConfig:
-    """Slack credentials and transport settings (``SLACK_*`` and ``PORT`` when not given)."""
-
-    bot_token: str | None
-    signing_secret: str | None
-    app_token: str | None = None
-    port: int = DEFAULT_PORT
-    api_url: str | None = None
-
-    @classmethod
-    def from_env(
-        cls,
-        bot_token: str | None = None,
-        signing_secret: str | None = None,
-        app_token: str | None = None,
-        port: int | None = None,
-        api_url: str | None = None,
-    ) -> SlackConfig:
-        env = os.environ
-        return cls(
-            bot_token=bot_token or env.get("SLACK_BOT_TOKEN") or None,
-            signing_secret=signing_secret or env.get("SLACK_SIGNING_SECRET") or None,
-            app_token=app_token or env.get("SLACK_APP_TOKEN") or None,
-            port=port or int(env.get("PORT") or DEFAULT_PORT),
-            api_url=api_url or env.get("SLACK_API_URL") or None,
-        )
-
-    @property
-    def socket_mode(self) -> bool:
-        """Socket Mode when an app-level token is configured, HTTP otherwise."""
-        return bool(self.app_token)
 
 
 class RedactTokens(logging.Filter):
@@ -99,6 +63,7 @@ def create_web_client(token: str | None, api_url: str | None = None) -> WebClien
 def create_app(
     answerer: Answerer | Future[Answerer],
     *,
+    config: SlackConfig | None = None,
     token: str | None = None,
     signing_secret: str | None = None,
     api_url: str | None = None,
@@ -111,15 +76,17 @@ def create_app(
 ) -> App:
     """The Bolt app with every listener registered.
 
-    ``token``, ``signing_secret`` and ``api_url`` fall back to ``SLACK_BOT_TOKEN``,
-    ``SLACK_SIGNING_SECRET`` and ``SLACK_API_URL``; ``store`` to :meth:`Store.from_env` (``DATABASE_URL``,
-    else a SQLite file in ``CACHE_DIR``); ``options`` to :meth:`BotOptions.from_env`. Listeners run after
-    the ack (``process_before_response=False``) and only queue the answer in ``pool`` (``ANSWER_WORKERS``
-    threads taking turns between askers), so retrieval never holds Bolt's listener threads and an ack never
-    waits behind an answer. ``answerer`` may be a future while the index loads: events are acknowledged and
-    queued meanwhile, and answered once it resolves.
+    ``serve`` passes ``config``, ``store`` and ``options`` from the settings it was started with. Without
+    ``config``, the environment's (:meth:`SlackConfig.from_env`) is used, ``token``, ``signing_secret`` and
+    ``api_url`` overriding it; without ``store``, :meth:`Store.from_env`; without ``options``,
+    :meth:`BotOptions.from_env` (these fallbacks are for tests and library callers). Listeners run after the
+    ack (``process_before_response=False``) and only queue the answer in ``pool`` (by default
+    ``config.answer_workers`` threads taking turns between askers), so retrieval never holds Bolt's listener
+    threads and an ack never waits behind an answer. ``answerer`` may be a future while the index loads:
+    events are acknowledged and queued meanwhile, and answered once it resolves.
     """
-    config = SlackConfig.from_env(bot_token=token, signing_secret=signing_secret, api_url=api_url)
+    if config is None:
+        config = SlackConfig.from_env(bot_token=token, signing_secret=signing_secret, api_url=api_url)
     client = client or create_web_client(config.bot_token, config.api_url)
     app = App(
         client=client,
@@ -129,7 +96,7 @@ def create_app(
         name="istio-events-bot",
     )
     responder = Responder(answerer, store or Store.from_env(), options or BotOptions.from_env(),
-                          pool=pool or AnswerPool.from_env(), metrics=metrics or Metrics())
+                          pool=pool or AnswerPool(workers=config.answer_workers), metrics=metrics or Metrics())
     responder.pool.on_wait = responder.metrics.wait_seconds.observe
     register(app, responder)
     return app

@@ -10,7 +10,6 @@ under uvicorn: ``POST /slack/events`` (signature checked before anything else), 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -26,9 +25,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.core.answerer import Answerer
-from bot.slack.app import RedactTokens, SlackConfig, create_app
+from bot.settings import BotOptions, ConfigError, SlackConfig
+from bot.slack.app import RedactTokens, create_app
 from bot.slack.metrics import Metrics
-from bot.store import Store, StoreError
+from bot.store import Store, StoreError, StoreSettings
 from embeddings.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -62,11 +62,16 @@ class AppSlot:
 def create_asgi_app(slot: AppSlot, signing_secret: str | None = None) -> Starlette:
     """The HTTP endpoints around a (possibly not yet loaded) Bolt app.
 
-    Every request to ``/slack/events`` is checked against ``signing_secret`` (``SLACK_SIGNING_SECRET`` when
-    not given) before anything else, its body included, is read: a bad signature gets 401 whether or not the
-    app has loaded, and a signed body that is not what Slack sends gets 400, not a traceback.
+    Every request to ``/slack/events`` is checked against ``signing_secret`` (``serve`` passes its settings';
+    left out, ``SLACK_SIGNING_SECRET`` through :func:`bot.settings.load_settings`) before anything else, its
+    body included, is read: a bad signature gets 401 whether or not the app has loaded, and a signed body that
+    is not what Slack sends gets 400, not a traceback.
     """
-    verifier = SignatureVerifier(signing_secret or os.environ.get("SLACK_SIGNING_SECRET") or "")
+    if signing_secret is None:
+        from bot.settings import load_settings
+
+        signing_secret = load_settings().slack_signing_secret
+    verifier = SignatureVerifier(signing_secret or "")
 
     async def slack_events(request: Request) -> Response:
         body = await request.body()
@@ -145,10 +150,11 @@ def _redact_logs() -> None:
         handler.addFilter(redact)
 
 
-def open_store() -> Store:
-    """Open (and migrate) the store before anything loads: a wrong ``DATABASE_URL`` stops here, clearly."""
+def open_store(settings: StoreSettings | None = None) -> Store:
+    """Open (and migrate) the store before anything loads: a wrong ``DATABASE_URL`` stops here, clearly.
+    Without ``settings``, the environment's (:meth:`Store.from_env`)."""
     try:
-        store = Store.from_env()
+        store = Store.from_settings(settings) if settings is not None else Store.from_env()
     except StoreError as exc:
         raise SystemExit(f"the store cannot be used: {exc} (see DATABASE_URL in the README)") from None
     logger.info("store: %s", store.url_for_logs)
@@ -160,35 +166,48 @@ def serve(
     config: SlackConfig | None = None,
     answerer_factory: Callable[[Settings], Answerer] = Answerer.from_settings,
     host: str = "0.0.0.0",
+    *,
+    store: StoreSettings | None = None,
+    options: BotOptions | None = None,
 ) -> None:
-    """Run the bot until interrupted: Slack first, the index loading beside it (events wait in the queue)."""
+    """Run the bot until interrupted: Slack first, the index loading beside it (events wait in the queue).
+
+    ``istio-events-bot serve`` passes every part of its settings (:mod:`bot.settings`): the index
+    ``settings``, the Slack ``config``, the ``store`` and the bot's ``options``. Parts left out come from the
+    environment (:meth:`SlackConfig.from_env`, :meth:`Store.from_env`, :meth:`BotOptions.from_env`).
+    A missing credential raises :class:`bot.settings.ConfigError`.
+    """
     _redact_logs()
     config = config or SlackConfig.from_env()
     if not config.bot_token:
-        raise SystemExit("SLACK_BOT_TOKEN is not set (see .env.example)")
+        raise ConfigError("SLACK_BOT_TOKEN is not set: expected a bot token starting with xoxb- (see .env.example)")
     if not config.socket_mode and not config.signing_secret:
-        raise SystemExit("SLACK_SIGNING_SECRET is not set; HTTP mode cannot verify requests")
-    store = open_store()
+        raise ConfigError("SLACK_SIGNING_SECRET is not set: HTTP mode cannot verify requests without it "
+                          "(or set SLACK_APP_TOKEN for Socket Mode)")
+    opened = open_store(store)
     if config.socket_mode:
-        serve_socket_mode(settings, config, answerer_factory, store)
+        serve_socket_mode(settings, config, answerer_factory, opened, options)
     else:
-        serve_http(settings, config, answerer_factory, host, store)
+        serve_http(settings, config, answerer_factory, host, opened, options)
 
 
-def _create_app(config: SlackConfig, answerer: Future[Answerer], store: Store, metrics: Metrics) -> App:
-    return create_app(answerer, token=config.bot_token, signing_secret=config.signing_secret, api_url=config.api_url,
-                      store=store, metrics=metrics)
+def _create_app(
+    config: SlackConfig, answerer: Future[Answerer], store: Store, metrics: Metrics, options: BotOptions | None
+) -> App:
+    return create_app(answerer, config=config, store=store, options=options, metrics=metrics)
 
 
 def serve_socket_mode(
-    settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer], store: Store
+    settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer], store: Store,
+    options: BotOptions | None = None,
 ) -> None:
     """Connect at once; events received while the index loads are acknowledged and answered once it is."""
     from bot.slack.socket_mode import create_socket_mode_handler
 
     metrics = Metrics()
     answerer = start_loading(settings, answerer_factory, metrics)
-    handler = create_socket_mode_handler(_create_app(config, answerer, store, metrics), str(config.app_token))
+    handler = create_socket_mode_handler(_create_app(config, answerer, store, metrics, options), str(config.app_token),
+                                         ping_interval=config.ping_interval, pong_timeout=config.pong_timeout)
     logger.info("starting in Socket Mode")
     handler.connect()
     try:
@@ -206,7 +225,7 @@ def block_until_stopped() -> None:
 
 def serve_http(
     settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer], host: str,
-    store: Store,
+    store: Store, options: BotOptions | None = None,
 ) -> None:
     """uvicorn on ``config.port``, taking events at once; the index loads in a thread meanwhile."""
     import uvicorn
@@ -221,7 +240,7 @@ def serve_http(
 
     answerer = start_loading(settings, answerer_factory, slot.metrics,
                              on_loaded=lambda loaded: slot.loaded(len(loaded.index.passages)), on_failed=failed)
-    slot.app = _create_app(config, answerer, store, slot.metrics)
+    slot.app = _create_app(config, answerer, store, slot.metrics, options)
     logger.info("HTTP mode on %s:%d%s", host, config.port, EVENTS_PATH)
     server.run()
     if slot.failed:

@@ -39,7 +39,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
-import os
 import socket
 import time
 from dataclasses import dataclass
@@ -53,15 +52,12 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.builtin.connection import Connection
 from slack_sdk.socket_mode.request import SocketModeRequest
 
+from bot.settings import DEFAULT_PING_INTERVAL, DEFAULT_PONG_TIMEOUT
+
 logger = logging.getLogger(__name__)
 
 PING_INTERVAL_ENV = "SOCKET_MODE_PING_INTERVAL"
 PONG_TIMEOUT_ENV = "SOCKET_MODE_PONG_TIMEOUT"
-DEFAULT_PING_INTERVAL = 2.0
-"""Seconds between pings: a few bytes each, and what bounds how late a silent drop is noticed."""
-DEFAULT_PONG_TIMEOUT = 3.0
-"""Seconds a ping may wait for its pong; Slack answers in well under a second, and a busy process
-(the model answering on CPU) should not be taken for a dead connection."""
 MONITOR_TICK = 0.5
 RETRY_DELAYS = (0.0, 1.0, 2.0, 5.0, 10.0, 30.0)
 """Seconds before each attempt to reconnect, the last repeated: at once after a drop, then backing off
@@ -223,33 +219,21 @@ class WatchfulSocketModeHandler(BaseSocketModeHandler):
         send_response(client, req, run_bolt_app(self.app, req), start)
 
 
-def _seconds(value: float | None, env: str, default: float) -> float:
-    if value is not None:
-        return value
-    raw = os.environ.get(env, "").strip()
-    if not raw:
-        return default
-    try:
-        seconds = float(raw)
-    except ValueError:
-        raise SystemExit(f"{env} must be a number of seconds, not {raw!r}") from None
-    if seconds <= 0:
-        raise SystemExit(f"{env} must be positive, not {raw!r}")
-    return seconds
-
-
 def create_socket_mode_handler(
     app: App, app_token: str, *, ping_interval: float | None = None, pong_timeout: float | None = None
 ) -> WatchfulSocketModeHandler:
     """The Socket Mode handler ``serve`` runs (call ``.start()``, or ``.connect()`` not to block).
 
-    Unset, ``ping_interval`` and ``pong_timeout`` come from ``SOCKET_MODE_PING_INTERVAL`` and
-    ``SOCKET_MODE_PONG_TIMEOUT`` (seconds), else 2 and 3: a connection that dies without a close frame
-    is replaced within about ``ping_interval + pong_timeout`` seconds, one closed by the peer at once.
+    ``serve`` passes ``ping_interval`` and ``pong_timeout`` from its settings; left out, they come from
+    ``SOCKET_MODE_PING_INTERVAL`` and ``SOCKET_MODE_PONG_TIMEOUT`` through :func:`bot.settings.load_settings`
+    (seconds, else 2 and 3; a bad value raises :class:`bot.settings.ConfigError`). A connection that dies
+    without a close frame is replaced within about ``ping_interval + pong_timeout`` seconds, one closed by
+    the peer at once.
     """
-    return WatchfulSocketModeHandler(
-        app,
-        app_token,
-        ping_interval=_seconds(ping_interval, PING_INTERVAL_ENV, DEFAULT_PING_INTERVAL),
-        pong_timeout=_seconds(pong_timeout, PONG_TIMEOUT_ENV, DEFAULT_PONG_TIMEOUT),
-    )
+    if ping_interval is None or pong_timeout is None:
+        from bot.settings import load_settings
+
+        settings = load_settings()
+        ping_interval = settings.socket_mode_ping_interval if ping_interval is None else ping_interval
+        pong_timeout = settings.socket_mode_pong_timeout if pong_timeout is None else pong_timeout
+    return WatchfulSocketModeHandler(app, app_token, ping_interval=ping_interval, pong_timeout=pong_timeout)

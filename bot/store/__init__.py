@@ -35,6 +35,6 @@ Every database failure surfaces as :class:`StoreError`, with a one-line message 
 redacted): callers log it and carry on without the feature.
 """
 
-from bot.store.store import AnswerRecord, Store, StoredAnswer, StoredVote, StoreError, VoteOutcome
+from bot.store.store import AnswerRecord, Store, StoredAnswer, StoredVote, StoreError, StoreSettings, VoteOutcome
 
-__all__ = ["AnswerRecord", "Store", "StoreError", "StoredAnswer", "StoredVote", "VoteOutcome"]
+__all__ = ["AnswerRecord", "Store", "StoreError", "StoreSettings", "StoredAnswer", "StoredVote", "VoteOutcome"]

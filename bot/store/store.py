@@ -7,7 +7,6 @@ import functools
 import hashlib
 import hmac
 import logging
-import os
 import secrets
 import threading
 import time
@@ -24,13 +23,12 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
+from bot.settings import DEFAULT_CLAIM_TTL, DEFAULT_RETENTION_DAYS, StoreSettings
 from bot.store.models import Answer, Claim, Meta, Thread, Vote
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CLAIM_TTL = 3600.0
 DEFAULT_THREAD_TTL = 7 * 24 * 3600.0
-DEFAULT_RETENTION_DAYS = 90.0
 MAX_REASON_CHARS = 2000
 SQLITE_BUSY_TIMEOUT = 10.0
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -141,16 +139,6 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from None
-
-
 def _to_answer(row: Any) -> StoredAnswer:
     return StoredAnswer(
         id=row.id,
@@ -213,21 +201,19 @@ class Store:
             self.migrate()
 
     @classmethod
-    def from_env(cls, url: str | None = None) -> Store:
-        """``DATABASE_URL`` (default: the SQLite file ``bot.sqlite`` in ``CACHE_DIR``), ``DEDUPE_TTL`` (claim
-        expiry, seconds), ``FEEDBACK_RETENTION_DAYS`` (default 90; 0 keeps forever) and ``USER_HASH_SALT``."""
-        chosen: str | URL | None = url or os.environ.get("DATABASE_URL", "").strip() or None
-        if chosen is None:
-            from embeddings.config import PROJECT_ROOT
+    def from_settings(cls, settings: StoreSettings, *, migrate: bool = True) -> Store:
+        """The store ``settings`` describe (what ``istio-events-bot`` opens)."""
+        return cls(settings.url, claim_ttl=settings.claim_ttl, retention_days=settings.retention_days,
+                   salt=settings.salt, migrate=migrate)
 
-            cache = Path(os.environ.get("CACHE_DIR") or PROJECT_ROOT / ".cache").expanduser()
-            chosen = URL.create("sqlite", database=str(cache / "bot.sqlite"))
-        return cls(
-            chosen,
-            claim_ttl=_env_float("DEDUPE_TTL", DEFAULT_CLAIM_TTL),
-            retention_days=_env_float("FEEDBACK_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
-            salt=os.environ.get("USER_HASH_SALT") or None,
-        )
+    @classmethod
+    def from_env(cls, url: str | None = None) -> Store:
+        """The store the environment describes (:func:`bot.settings.load_settings`), ``url`` overriding
+        ``DATABASE_URL``: for tests and library callers; the CLI builds its settings once and uses
+        :meth:`from_settings`. A bad value raises :class:`bot.settings.ConfigError`."""
+        from bot.settings import load_settings
+
+        return cls.from_settings(load_settings(database_url=url).store_settings)
 
     @property
     def url_for_logs(self) -> str:
