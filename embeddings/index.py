@@ -230,10 +230,23 @@ def embed_passages(
 def ingest_fingerprint() -> str:
     """Hash of the code that turns documents into passages and translations: changing it must rebuild
     indexes (cheaply, from the embedding cache). Computed once per process."""
-    from embeddings import banners, documents, events, lexicon, markdown, passages, posts, sessions, translations
+    from embeddings import (
+        banners,
+        bilingual_lexicon,
+        documents,
+        event_words,
+        events,
+        markdown,
+        passages,
+        posts,
+        sessions,
+        text_patterns,
+        translations,
+    )
 
     digest = hashlib.sha256()
-    for module in (markdown, posts, sessions, banners, events, passages, documents, translations, lexicon):
+    for module in (markdown, text_patterns, posts, sessions, banners, event_words, events, passages, documents,
+                   translations, bilingual_lexicon):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()[:16]
 
