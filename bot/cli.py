@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import sys
-import textwrap
 from pathlib import Path
 
 from embeddings.config import Settings
@@ -17,7 +16,8 @@ logger = logging.getLogger("istio_events_bot")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(docs_dir=args.docs, index_dir=args.index)
+    """The index part of the settings ``main`` built (``--docs`` and ``--index`` already applied)."""
+    return args.settings.index_settings
 
 
 def _answerer(args: argparse.Namespace, progress: bool = True):
@@ -55,56 +55,6 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_answer(answer, today: dt.date | None = None) -> str:
-    """The terminal form of an answer: snippets with citations and recordings, a session list, or the
-    coming events."""
-    from bot.core.answerer import MAX_LISTED_SHOWN
-    from bot.core.citations import event_parts, inline_parts, plain, session_parts
-    from bot.core.strings import t
-    from embeddings.events import format_day
-
-    lang = answer.lang
-    if answer.kind == "sessions":
-        events = {s.event for s in answer.sessions}
-        one_event = len(events) == 1
-        lines = [t(lang, "sessions_title", count=len(answer.sessions)) + (f" · {events.pop()}:" if one_event else ":")]
-        lines += [f"  • {plain(session_parts(s, lang, with_event=not one_event))}"
-                  for s in answer.sessions[:MAX_LISTED_SHOWN]]
-        if len(answer.sessions) > MAX_LISTED_SHOWN:
-            lines.append("  " + t(lang, "sessions_more", count=len(answer.sessions) - MAX_LISTED_SHOWN))
-        return "\n".join(lines)
-    if answer.kind == "upcoming":
-        if answer.events:
-            title = t(lang, "none_next_month" if answer.asked_month and not answer.month_only else "upcoming_title")
-            return "\n".join([title + ":", *(f"  • {plain(event_parts(e, lang))}" for e in answer.events)])
-        lines = [t(lang, "no_upcoming", today=format_day((today or dt.date.today()).isoformat(), lang))]
-        if answer.latest:
-            lines.append(t(lang, "latest_event", event=plain(event_parts(answer.latest, lang))))
-        return "\n".join(lines)
-    if answer.abstained:
-        return t(lang, "dont_know").replace("`", "")
-    lines: list[str] = []
-    for number, snippet in enumerate(answer.snippets, 1):
-        inline = inline_parts(snippet.text.strip(), snippet.links, snippet.spans)
-        text = "".join(f"{p.text} ({p.url})" if p.url else p.text for p in inline)
-        quoted = textwrap.fill(text.replace("\n", " "), width=96, initial_indent="   ", subsequent_indent="   ",
-                               break_long_words=False, break_on_hyphens=False)
-        lines.append(f"{number}. {quoted.strip()}")
-        if snippet.session is not None:
-            lines.append(f"   — {plain(session_parts(snippet.session, lang))}")
-        elif snippet.event is not None:
-            lines.append(f"   — {plain(event_parts(snippet.event, lang))}")
-        else:
-            cite = " · ".join(x for x in (snippet.title, snippet.section, snippet.date, snippet.lang) if x)
-            lines.append(f"   — {cite}\n     {snippet.url}")
-    videos = [link for link in answer.links if link.kind == "video"]
-    if videos:
-        lines.append("")
-        lines.append(t(lang, "videos") + ":")
-        lines += [f"  • {link.text} — {link.url}" for link in videos]
-    return "\n".join(lines)
-
-
 def cmd_ask(args: argparse.Namespace) -> int:
     from embeddings.index import IndexUnavailable, NothingIndexed, NotWritable
 
@@ -113,11 +63,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     except (IndexUnavailable, NothingIndexed, NotWritable) as exc:  # a damaged index is rebuilt; these remain
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    answer = answerer.ask(args.question, lang=args.lang)
-    if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        print(render_answer(answer))
+    from bot.render.json_reply import reply_dict
+    from bot.render.text import render_text
+
+    reply = answerer.ask(args.question, lang=args.lang)
+    print(json.dumps(reply_dict(reply), ensure_ascii=False, indent=2) if args.json else render_text(reply))
     return 0
 
 
@@ -183,52 +133,16 @@ def _explain(evaluator, answerer) -> None:
             print(f"  {mark}{i}. {hit.passage.id} score={hit.score:.4f} {chans}\n      {text}", file=sys.stderr)
 
 
-def render_events(upcoming, past, lang: str) -> str:
-    """The catalogue for the terminal: upcoming first, then past, newest first."""
-    from bot.core.citations import event_parts, plain
-    from bot.core.strings import t
-
-    if not upcoming and not past:
-        return t(lang, "no_events").replace("`", "")
-    lines = []
-    for heading, group in ((t(lang, "events_upcoming"), upcoming), (t(lang, "events_past"), past)):
-        if group:
-            lines.append(f"{heading}:")
-            lines += [f"  • {plain(event_parts(event, lang))}" for event in group]
-    return "\n".join(lines)
-
-
-def render_videos(videos, lang: str, topic: str) -> str:
-    from bot.core.strings import t
-
-    if not videos:
-        return t(lang, "no_videos", topic=topic).replace("`", "")
-    lines, current = [], None
-    for video in videos:
-        if video.event_name != current:
-            current = video.event_name
-            lines.append(f"{video.event_name} <{video.event_url}>")
-        who = f" — {', '.join(video.speakers)}" if video.speakers else ""
-        lines.append(f"  • {video.title}{who}: {video.url}")
-    return "\n".join(lines)
-
-
 def respond(answerer, text: str) -> str:
     """What the terminal chat prints for a line: the slash command's words (help, events, videos) or an answer."""
-    import re
+    from bot.core.commands import reply_to
+    from bot.core.reply import ReplyKind
+    from bot.core.strings import COMMAND
+    from bot.render.text import render_text
 
-    from bot.core import catalogue as catalog
-    from bot.core.strings import t
-    from bot.slack.listeners.commands import parse
-
-    kind, arg, lang = parse(text)
-    if kind == "help":
-        return re.sub(r"[*`]", "", t(lang, "help")).replace("/istio-events ", "")
-    if kind == "events":
-        return render_events(*catalog.events(answerer.index, answerer.today(), arg), lang)
-    if kind == "videos":
-        return render_videos(catalog.videos(answerer.index, lang, arg, answerer.retriever), lang, arg)
-    return render_answer(answerer.ask(text), answerer.today())
+    reply = reply_to(answerer, text)
+    shown = render_text(reply)
+    return shown.replace(f"{COMMAND} ", "") if reply.kind == ReplyKind.HELP else shown  # typed without it here
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -250,7 +164,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_events(args: argparse.Namespace) -> int:
     """The event catalogue from the index (upcoming first, then past), as text or JSON."""
     from bot.core import catalogue as catalog
-    from bot.core.answerer import event_dict
+    from bot.core.compose import events_reply
+    from bot.render.json_reply import event_dict
+    from bot.render.text import render_text
     from embeddings.index import ensure_index
 
     index = ensure_index(_settings(args), progress=sys.stderr.isatty())
@@ -261,7 +177,7 @@ def cmd_events(args: argparse.Namespace) -> int:
                 "past": [event_dict(e) for e in past]}
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(render_events(upcoming, past, args.lang))
+        print(render_text(events_reply(upcoming, past, args.lang, " ".join(args.filter))))
     return 0
 
 
@@ -276,7 +192,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        store = Store.from_env(args.database_url)
+        store = Store.from_settings(args.settings.store_settings)  # --database-url applied by main
         try:
             report = gap_report(store, since)
         finally:
@@ -291,7 +207,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.slack.server import serve
 
-    serve(_settings(args))
+    settings = args.settings
+    serve(_settings(args), settings.slack_config, store=settings.store_settings, options=settings.bot_options)
     return 0
 
 
@@ -404,7 +321,15 @@ def main(argv: list[str] | None = None) -> int:
                      "alembic.runtime.plugins")
     for noisy in noisy_loggers:
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    return int(args.func(args) or 0)
+    from bot.settings import ConfigError, load_settings
+
+    try:  # the one place settings are read: a bad value is one line and status 2, whatever the subcommand
+        args.settings = load_settings(docs_dir=getattr(args, "docs", None), index_dir=getattr(args, "index", None),
+                                      database_url=getattr(args, "database_url", None))
+        return int(args.func(args) or 0)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import os
 import re
 import time
 from collections.abc import Callable
@@ -22,11 +21,16 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.answerer import Answer, Answerer
+from bot.core import compose
+from bot.core.answerer import Answerer
+from bot.core.commands import LISTINGS, Command, CommandKind, listing, parse
 from bot.core.language import detect_language, ui_language
+from bot.core.markup import USER_MENTION as _USER_MENTION
 from bot.core.markup import drop_lone_surrogates, unmark
+from bot.core.reply import Reply, ReplyKind
+from bot.settings import BotOptions
 from bot.slack.answer_pool import AnswerPool
-from bot.slack.blocks import Message, answer_message, error_message, help_message, section
+from bot.slack.blocks import Message, reply_message
 from bot.slack.metrics import Metrics
 from bot.store import AnswerRecord, Store, StoreError
 
@@ -41,8 +45,6 @@ REJECTED_BLOCKS = frozenset(
      "too_many_blocks"}
 )
 """``chat.postMessage`` errors meaning "this rich message is not acceptable": retry as plain text."""
-_USER_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
-"""A mention of a person (or the bot) as Slack writes it: ``<@U123>`` or ``<@U123|name>``."""
 PRUNE_EVERY = 3600.0
 """Seconds between two applications of the store's retention (``FEEDBACK_RETENTION_DAYS``)."""
 MAX_QUESTION_CHARS = 2000
@@ -87,10 +89,10 @@ def post_message(
         if error not in REJECTED_BLOCKS:
             logger.error("chat.postMessage failed (%s) %s", error, ids)
             return None
+        logger.warning("chat.postMessage rejected the blocks (%s); posting plain text %s", error, ids)
     except Exception as exc:  # Slack unreachable (refused, reset, timed out) after the client's retries
         logger.error("chat.postMessage could not reach Slack (%s: %s) %s", type(exc).__name__, exc, ids)
         return None
-        logger.warning("chat.postMessage rejected the blocks (%s); posting plain text %s", error, ids)
     try:
         response = client.chat_postMessage(channel=channel, **message.plain_kwargs(), **extra)
         return str(response.get("ts") or "")
@@ -115,38 +117,6 @@ def _react(client: WebClient, method: Callable[..., Any], channel: str, ts: str,
         return False
 
 
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or not value.strip():
-        return default
-    if value.strip().lower() in ("1", "on", "true", "yes"):
-        return True
-    if value.strip().lower() in ("0", "off", "false", "no"):
-        return False
-    raise ValueError(f"expected on or off, not {value!r}")
-
-
-@dataclass(frozen=True)
-class BotOptions:
-    """How the bot behaves in a workspace (``FOLLOW_THREADS``, ``ADMIN_USER_IDS`` when not given)."""
-
-    follow_threads: bool = True
-    """Answer questions in threads the bot answered in without a new mention."""
-    admin_user_ids: frozenset[str] = frozenset()
-    """Slack user ids allowed to see ``/istio-events report``."""
-
-    @classmethod
-    def from_env(cls, follow_threads: bool | None = None, admin_user_ids: frozenset[str] | None = None) -> BotOptions:
-        env = os.environ
-        try:
-            follow = _flag(env.get("FOLLOW_THREADS"), True) if follow_threads is None else follow_threads
-        except ValueError as exc:
-            raise SystemExit(f"FOLLOW_THREADS: {exc}") from None
-        admins = admin_user_ids if admin_user_ids is not None else frozenset(
-            re.findall(r"[UW][A-Z0-9]+", env.get("ADMIN_USER_IDS") or "")
-        )
-        return cls(follow_threads=follow, admin_user_ids=admins)
-
-
 class Delivery(enum.Enum):
     """What became of a message the bot was asked to answer."""
 
@@ -155,24 +125,24 @@ class Delivery(enum.Enum):
     FAILED = "failed"  # Slack refused the reply, even as plain text
 
 
-def answer_record(answer: Answer | None, question: str, surface: str, lang: str, user_hash: str | None) -> AnswerRecord:
+def answer_record(answer: Reply | None, question: str, surface: str, lang: str, user_hash: str | None) -> AnswerRecord:
     """What the question log keeps of one answer: what was asked and what was cited (never who asked, and
     no one else's user id: mentions of people in the question are stored as ``@someone``)."""
     question = _USER_MENTION.sub("@someone", question)
     if answer is None:
         return AnswerRecord(surface, question, lang, declined=False, kind="error", user_hash=user_hash)
-    documents = tuple(dict.fromkeys(s.url for s in answer.snippets))
-    passages = tuple(s.passage_id for s in answer.snippets if s.passage_id)
-    topic = answer.snippets[0].title if answer.snippets else None
-    if answer.kind == "sessions":
+    documents = tuple(dict.fromkeys(s.url for s in answer.quotes))
+    passages = tuple(s.passage_id for s in answer.quotes if s.passage_id)
+    topic = answer.quotes[0].title if answer.quotes else None
+    if answer.kind == ReplyKind.SESSIONS:
         documents = tuple(dict.fromkeys(s.page for s in answer.sessions if s.page))
         passages = tuple(s.id for s in answer.sessions)
         topic = answer.sessions[0].event if answer.sessions else None
-    elif answer.kind == "upcoming":
+    elif answer.kind == ReplyKind.UPCOMING:
         documents = tuple(e.key for e in answer.events)
         topic = "upcoming events"
     return AnswerRecord(
-        surface=surface, question=question, lang=answer.lang, declined=answer.abstained, kind=answer.kind,
+        surface=surface, question=question, lang=answer.lang, declined=answer.abstained, kind=str(answer.kind),
         documents=documents, passages=passages, topic=topic, user_hash=user_hash,
     )
 
@@ -188,7 +158,7 @@ class Responder:
     source: Answerer | Future[Answerer]
     store: Store
     options: BotOptions = field(default_factory=BotOptions)
-    pool: AnswerPool = field(default_factory=AnswerPool.from_env)
+    pool: AnswerPool = field(default_factory=AnswerPool)
     metrics: Metrics = field(default_factory=Metrics)
     _next_prune: float = field(default=0.0, init=False, repr=False)
 
@@ -217,7 +187,7 @@ class Responder:
         if not self.pool.submit(asker or "", timed, ids):
             self.metrics.errors.labels("dropped").inc()
 
-    def safe_ask(self, question: str, ids: dict[str, Any], lang: str | None = None) -> tuple[Answer | None, str]:
+    def safe_ask(self, question: str, ids: dict[str, Any], lang: str | None = None) -> tuple[Reply | None, str]:
         """The answer (None on an internal failure, which is logged) and the UI language to use.
 
         Questions over :data:`MAX_QUESTION_CHARS` are answered from their beginning."""
@@ -259,7 +229,7 @@ class Responder:
             return None
 
     def log_answer(
-        self, answer: Answer | None, question: str, surface: str, lang: str, body: dict[str, Any], user: str | None
+        self, answer: Reply | None, question: str, surface: str, lang: str, body: dict[str, Any], user: str | None
     ) -> int | None:
         """Record the answer in the question log; its id goes into the feedback buttons (None if not stored)."""
         if answer is not None:
@@ -318,19 +288,55 @@ class Responder:
         if not unmark(question):  # nothing but mentions or links of people
             lang = detect_language(event.get("text") or "")
             if note:  # a file and no words: the note alone
-                return Message(text=note, blocks=[section(note)]), None
-            return help_message(lang), None
-        from bot.slack.listeners.commands import build, parse
-
-        kind, arg, lang = parse(question)
-        if kind in ("help", "events", "videos"):
-            return build(self, kind, arg, lang, ids, share=False), None
+                return reply_message(compose.note_only(question, lang, note)), None
+            return reply_message(compose.help_reply(lang)), None
+        command = parse(question)
+        if command.kind in LISTINGS:
+            return self.command_reply(command, ids, share=False), None
         answer, ui_lang = self.safe_ask(question, ids)
         answer_id = self.log_answer(answer, question, surface, ui_lang, body, event.get("user"))
         if answer is None:
-            return error_message(ui_lang), answer_id
-        message = answer_message(answer, today=self.answerer.today(), feedback=answer_id, note=note)
-        return message, answer_id
+            return reply_message(compose.error(question, ui_lang)), answer_id
+        return reply_message(compose.with_note(answer, note), feedback=answer_id), answer_id
+
+    def command_reply(
+        self,
+        command: Command,
+        ids: dict[str, Any],
+        *,
+        share: bool = True,
+        shared_by: str | None = None,
+        body: dict[str, Any] | None = None,
+        user: str | None = None,
+        answer_id: int | None = None,
+    ) -> Message:
+        """The reply to a command (``/istio-events …`` or the words of a message).
+
+        ``share`` adds the "Share in channel" button, whose value is the command (and the logged answer's
+        id); ``shared_by`` marks a shared copy. A question's answer is logged once (``body`` and ``user`` say
+        where from) and gets the feedback buttons; a shared copy passes the ``answer_id`` it was logged under
+        instead of logging it again.
+        """
+        kind, arg, lang = command
+        value: dict[str, Any] = {"k": str(kind), "a": arg, "l": lang}
+        if kind == CommandKind.HELP:
+            return reply_message(compose.help_reply(lang))
+        if kind in LISTINGS:
+            try:
+                listed = listing(self.answerer, command)
+            except Exception:
+                logger.exception("listing %s failed %s", kind, ids)
+                return reply_message(compose.error(arg, lang))
+            return reply_message(listed, share=value if share else None, shared_by=shared_by)
+        answer, ui_lang = self.safe_ask(arg, ids, lang=lang)
+        if answer_id is None and body is not None:
+            answer_id = self.log_answer(answer, arg, "command", ui_lang, body, user)
+        if answer is None:
+            return reply_message(compose.error(arg, ui_lang))
+        if answer_id is not None:
+            value["i"] = answer_id
+        return reply_message(answer, echo_question=True, share=value if share else None, shared_by=shared_by,
+                             feedback=answer_id)
 
     def reply(
         self,
