@@ -35,10 +35,10 @@ def bench_answers(answerer: Any, questions: list[tuple[str, str]], repeats: int)
 
 
 def _blocks_builder() -> Callable[[Any], Any]:
-    from bot.slack.blocks import answer_message
+    from bot.slack.blocks import reply_message
 
-    def as_blocks(answer: Any) -> Any:
-        """bot.slack.blocks.answer_message(...).post_kwargs(), serialised to JSON"""
-        return json.dumps(answer_message(answer).post_kwargs(), ensure_ascii=False)
+    def as_blocks(reply: Any) -> Any:
+        """bot.slack.blocks.reply_message(...).post_kwargs(), serialised to JSON"""
+        return json.dumps(reply_message(reply).post_kwargs(), ensure_ascii=False)
 
     return as_blocks

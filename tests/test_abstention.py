@@ -37,7 +37,7 @@ def test_vocabulary_knows_prefixes_and_one_letter_typos_only() -> None:
 )
 def test_abstains_when_the_question_names_something_no_post_mentions(answerer: Answerer, question: str) -> None:
     answer = answerer.ask(question)
-    assert answer.abstained and not answer.snippets
+    assert answer.abstained and not answer.quotes
 
 
 @pytest.mark.parametrize(

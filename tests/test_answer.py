@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from bot.cli import render_answer
-from bot.core.answerer import MAX_LINKS, MAX_SNIPPETS, SNIPPET_CHARS, Answer, Answerer
+from bot.core.answerer import MAX_LINKS, MAX_SNIPPETS, SNIPPET_CHARS, Answerer
+from bot.core.reply import Reply
+from bot.render.text import render_text
 from embeddings.index import Index
 from embeddings.passages import Passage
 
@@ -35,7 +36,7 @@ OFF_TOPIC = [
 
 
 @pytest.fixture(scope="module")
-def answers(answerer: Answerer) -> list[Answer]:
+def answers(answerer: Answerer) -> list[Reply]:
     return [answerer.ask(question) for _, question in QUESTIONS]
 
 
@@ -51,18 +52,18 @@ def _group(url: str) -> tuple[str, str]:
     return match.group(1), match.group(2)
 
 
-def test_questions_are_answered_in_their_language(answers: list[Answer]) -> None:
+def test_questions_are_answered_in_their_language(answers: list[Reply]) -> None:
     for (lang, _), answer in zip(QUESTIONS, answers, strict=True):
         assert answer.lang == lang
         assert not answer.abstained, answer.question
-        assert 1 <= len(answer.snippets) <= MAX_SNIPPETS
+        assert 1 <= len(answer.quotes) <= MAX_SNIPPETS
         assert len(answer.links) <= MAX_LINKS
 
 
-def test_snippets_are_short_extracts_with_citations(answers: list[Answer], docs_index: Index) -> None:
+def test_snippets_are_short_extracts_with_citations(answers: list[Reply], docs_index: Index) -> None:
     """Each snippet is at most ~300 characters (plus an ellipsis when cut), cut from the cited passage."""
     for answer in answers:
-        for snippet in answer.snippets:
+        for snippet in answer.quotes:
             assert len(snippet.text) <= SNIPPET_CHARS + 1, snippet.text
             if len(snippet.text) > SNIPPET_CHARS:
                 assert snippet.text.endswith("…")
@@ -86,7 +87,7 @@ def test_snippets_are_short_extracts_with_citations(answers: list[Answer], docs_
 def test_long_paragraph_is_quoted_in_part(answerer: Answerer, docs_index: Index) -> None:
     """The snippet is the relevant sentences, not the whole long paragraph."""
     answer = answerer.ask("Who talked about using Istio for controls compliance?")
-    top = answer.snippets[0]
+    top = answer.quotes[0]
     source = _source(docs_index, top.text, top.url)
     assert source is not None and len(source.text) > SNIPPET_CHARS
     assert len(top.text) < len(source.text)
@@ -97,7 +98,7 @@ def test_long_sentence_is_cut_with_ellipsis(answerer: Answerer) -> None:
     """A single sentence longer than the limit is cut at a word boundary and marked with …."""
     answer = answerer.ask("Which talks about Istio ambient mesh at KubeCon Europe 2025 can I watch?")
     assert not answer.abstained
-    for snippet in answer.snippets:
+    for snippet in answer.quotes:
         assert len(snippet.text) <= SNIPPET_CHARS + 1
         if snippet.text.endswith("…"):
             assert not snippet.text[:-1].endswith(" ")
@@ -110,9 +111,9 @@ def test_video_links_are_shown_with_their_titles(answerer: Answerer) -> None:
     assert videos["https://youtu.be/QnfrbbY_Hy4"].text == "the security posture of Ambient Mesh"
     assert all(link.kind in {"video", "session", "slides"} for link in answer.links)
     assert len({link.url for link in answer.links}) == len(answer.links)
-    rendered = render_answer(answer)
+    rendered = render_text(answer)
     assert "https://youtu.be/QnfrbbY_Hy4" in rendered and "the security posture of Ambient Mesh" in rendered
-    assert answer.snippets[0].url in rendered and answer.snippets[0].title in rendered
+    assert answer.quotes[0].url in rendered and answer.quotes[0].title in rendered
 
 
 def test_links_drop_the_si_tracking_parameter(answerer: Answerer) -> None:
@@ -133,7 +134,7 @@ def test_translations_prefer_the_askers_language(answerer: Answerer, lang: str, 
     """The 2023 paragraph exists in en/es/zh: the asker gets their own language's version first."""
     answer = answerer.ask(question)
     assert answer.lang == lang
-    top = answer.snippets[0]
+    top = answer.quotes[0]
     assert top.lang == lang
     assert "https://youtu.be/f6jMix46ZD8" in {link.url for link in answer.links}
 
@@ -149,7 +150,7 @@ def test_translations_are_shown_once(answerer: Answerer, lang: str, question: st
     the same paragraph twice. Likewise the ranked list never holds one passage twice."""
     answer = answerer.ask(question)
     seen: dict[str, tuple[str, str]] = {}
-    for snippet in answer.snippets:
+    for snippet in answer.quotes:
         for link in snippet.links:
             if link.kind != "video":
                 continue
@@ -166,9 +167,9 @@ def test_issue_example_snippet_carries_the_keynote_recording(answerer: Answerer)
     answer = answerer.ask("Who gave the opening keynote at Istio Day Europe 2025?")
     assert not answer.abstained
     assert "https://youtu.be/v10UpNQIoT0" in {link.url for link in answer.links}
-    assert any(s.url.endswith("/blog/2025/istio-at-kubecon-eu/") for s in answer.snippets)
-    snippet_links = {link.url for s in answer.snippets for link in s.links}
-    assert "https://youtu.be/v10UpNQIoT0" in snippet_links, [s.text for s in answer.snippets]
+    assert any(s.url.endswith("/blog/2025/istio-at-kubecon-eu/") for s in answer.quotes)
+    snippet_links = {link.url for s in answer.quotes for link in s.links}
+    assert "https://youtu.be/v10UpNQIoT0" in snippet_links, [s.text for s in answer.quotes]
 
 
 @pytest.mark.parametrize(("lang", "question"), OFF_TOPIC, ids=[f"{lang}-{i}" for i, (lang, _) in enumerate(OFF_TOPIC)])
@@ -176,20 +177,22 @@ def test_abstains_on_off_topic_questions(answerer: Answerer, lang: str, question
     """Weather, cooking, sports: the posts say nothing, so the bot says it does not know and cites nothing."""
     answer = answerer.ask(question)
     assert answer.lang == lang
-    assert answer.abstained, [s.text[:80] for s in answer.snippets]
-    assert answer.snippets == [] and answer.links == []
+    assert answer.abstained, [s.text[:80] for s in answer.quotes]
+    assert answer.quotes == [] and answer.links == []
 
 
 def test_abstention_reply_is_a_hint_in_the_askers_language(answerer: Answerer) -> None:
-    english = render_answer(answerer.ask("How do I bake sourdough bread at home?"))
-    spanish = render_answer(answerer.ask("¿Cómo se prepara una paella valenciana?"))
+    english = render_text(answerer.ask("How do I bake sourdough bread at home?"))
+    spanish = render_text(answerer.ask("¿Cómo se prepara una paella valenciana?"))
     assert english.startswith("I don't know") and "events" in english
     assert spanish.startswith("No lo sé")
 
 
 def test_answer_to_dict_schema(answerer: Answerer) -> None:
-    data = answerer.ask("Who gave the opening keynote at Istio Day Europe 2023?").to_dict()
-    assert set(data) == {"question", "lang", "abstained", "kind", "snippets", "links", "sessions", "events", "latest"}
+    from bot.render.json_reply import reply_dict
+
+    data = reply_dict(answerer.ask("Who gave the opening keynote at Istio Day Europe 2023?"))
+    assert set(data) >= {"question", "lang", "abstained", "kind", "snippets", "links", "sessions", "events", "latest"}
     assert data["kind"] == "passages" and data["sessions"] == [] and data["events"] == []
     for snippet in data["snippets"]:
         assert {"text", "title", "section", "date", "lang", "url", "score", "links", "kind"} <= set(snippet)
@@ -200,20 +203,20 @@ def test_answer_to_dict_schema(answerer: Answerer) -> None:
 
 def test_a_link_in_a_quoted_sentence_stays_clickable_where_it_is_written(answerer: Answerer) -> None:
     from bot.core.citations import inline_parts
-    from bot.slack.blocks import answer_message
+    from bot.slack.blocks import reply_message
 
     answer = answerer.ask("Where can I find the slides of IstioCon China 2023?")
     assert not answer.abstained
-    inline = [part for snippet in answer.snippets for part in inline_parts(snippet.text, snippet.links, snippet.spans)]
+    inline = [part for snippet in answer.quotes for part in inline_parts(snippet.text, snippet.links, snippet.spans)]
     linked = [part for part in inline if part.url]
     assert any("sched.com" in part.url for part in linked), inline
-    for snippet in answer.snippets:  # each drawn link's text is the text the post links
+    for snippet in answer.quotes:  # each drawn link's text is the text the post links
         for link, (start, end) in zip(snippet.links, snippet.spans, strict=True):
             if end > start:
                 assert " ".join(snippet.text[start:end].split()) == " ".join(link.text.split())
-    blocks = str(answer_message(answer).block_dicts())
+    blocks = str(reply_message(answer).block_dicts())
     assert "<https://istioconchina2023.sched.com/|" in blocks
-    assert "(https://istioconchina2023.sched.com/)" in render_answer(answer)
+    assert "(https://istioconchina2023.sched.com/)" in render_text(answer)
 
 
 def test_an_event_card_answers_when_and_where_and_no_other_question(answerer: Answerer) -> None:

@@ -160,19 +160,20 @@ def test_index_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_eval_counts_only_links_the_slack_reply_shows() -> None:
-    from bot.core.answerer import Answer, Snippet
+    from bot.core import compose
     from bot.core.evaluate import shown_links
+    from bot.core.reply import Quote
     from embeddings.markdown import Link
 
     video = Link("https://youtu.be/h9EgMrJ0ahs", "keynote", "video", "h9EgMrJ0ahs")
     hidden = Link("https://example.com/hidden", "hidden", "link")
-    snippet = Snippet("A keynote.", "Post", "", "2023-04-27", "en", "https://istio.io/latest/blog/2023/x/", 1.0,
+    snippet = Quote("A keynote.", "Post", "", "2023-04-27", "en", "https://istio.io/latest/blog/2023/x/", 1.0,
                       [hidden], spans=[(0, 0)])
-    shown = shown_links(Answer("q", "en", False, [snippet], [video]))
+    shown = shown_links(compose.quotes_reply("q", "en", [snippet], [video]))
     assert "youtube:h9EgMrJ0ahs" in shown  # any spelling of the video (embed, watch, youtu.be) is one link
     assert "https://istio.io/latest/blog/2023/x" in shown
     assert not any("example.com" in url for url in shown)  # cited beside the quote, never drawn
-    assert shown_links(Answer("q", "en", True, kind="none")) == set()
+    assert shown_links(compose.dont_know("q", "en")) == set()
 
 
 def test_a_date_is_the_same_answer_in_any_format() -> None:

@@ -29,7 +29,7 @@ def test_a_question_with_markup_gets_the_answer_it_gets_without(answerer: Answer
     marked = answerer.ask("<@U024BE7LH> asked me: who talked about Istio at Bloomberg &amp; how do they "
                           "secure financial data? (see <#C0123ABC|istio-events>)")
     assert not plain.abstained and not marked.abstained
-    assert marked.snippets[0].url == plain.snippets[0].url
+    assert marked.quotes[0].url == plain.quotes[0].url
     assert "U024BE7LH" not in marked.question and "&amp;" not in marked.question
 
 

@@ -173,7 +173,7 @@ def test_dense_retriever_can_replace_hybrid(docs_index: Index, model: SentenceTr
     """The answer stage depends only on the Retriever interface: the dense retriever alone still answers."""
     answer = Answerer(DenseRetriever(docs_index, model)).ask("Who talked about using Istio for controls compliance?")
     assert not answer.abstained
-    shown = " ".join(s.text for s in answer.snippets) + " ".join(ln.url for ln in answer.links)
+    shown = " ".join(s.text for s in answer.quotes) + " ".join(ln.url for ln in answer.links)
     assert "Zack Butcher" in shown or "gIntE4Nn5r4" in shown
     # Without BM25 there is no calibration to use: the documented dense rule still declines off-topic.
     assert Answerer(DenseRetriever(docs_index, model)).ask("How do I bake sourdough bread at home?").abstained

@@ -1,4 +1,4 @@
-"""From hits to an answer: cited snippets, the recordings they mention, or an honest "I don't know".
+"""From hits to a reply: cited snippets, the recordings they mention, or an honest "I don't know".
 
 Answers are extractive, so the choices made here are what the user reads: the most relevant
 sentences of each passage (not whole paragraphs), each paragraph once even when it exists in several
@@ -10,24 +10,24 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
-from typing import Any, Literal
 
+from bot.core import compose
 from bot.core.abstention import TOP, Abstention, Evidence
 from bot.core.citations import split_events
 from bot.core.intents import asks_next_month, asks_upcoming, asks_when_or_where
 from bot.core.language import corpus_language, detect_language
 from bot.core.markup import unmark
+from bot.core.reply import Quote, Reply
 from bot.core.session_lists import SessionLister
 from embeddings.bm25 import fold, tokenize
 from embeddings.config import Settings
-from embeddings.events import Event, named_events
+from embeddings.events import named_events
 from embeddings.index import Index
 from embeddings.markdown import Link
 from embeddings.passages import Passage, sentence_bounds
 from embeddings.search import ChannelScores, Hit, Retriever
-from embeddings.sessions import Session
 
 logger = logging.getLogger(__name__)
 
@@ -37,88 +37,6 @@ MAX_LINKS = 6
 _SENTENCE_END = (".", "!", "?", "。", "！", "？")
 RANKED = 10
 """Length of the de-duplicated ranked list (what ``eval`` scores)."""
-
-
-MAX_LISTED_SHOWN = 12
-"""A list answer shows this many sessions and says how many more match."""
-AnswerKind = Literal["passages", "sessions", "upcoming", "none"]
-
-
-@dataclass
-class Snippet:
-    """The quoted part of one passage and where it comes from (with the session or event it cites)."""
-
-    text: str
-    title: str
-    section: str
-    date: str
-    lang: str
-    url: str
-    score: float
-    links: list[Link] = field(default_factory=list)
-    kind: str = "post"
-    session: Session | None = None
-    event: Event | None = None
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    """For each link, the range of ``text`` it is written on (``(0, 0)``: cited beside the text, not in it)."""
-    passage_id: str = ""
-    """The passage quoted (what the question log and feedback record)."""
-
-
-def _links_dict(links: list[Link]) -> list[dict[str, str]]:
-    return [{"url": ln.url, "text": ln.text, "kind": ln.kind} for ln in links]
-
-
-def session_dict(session: Session) -> dict[str, Any]:
-    """The fields of a session an API user needs (JSON)."""
-    return {
-        "event": session.event, "title": session.title,
-        "speakers": [{"name": s.name, "role": s.role} for s in session.speakers],
-        "start": session.start, "end": session.end, "format": session.format, "language": session.language,
-        "recording": session.recording, "slides": session.slides, "page": session.page,
-    }
-
-
-def event_dict(event: Event) -> dict[str, Any]:
-    return event.to_dict()
-
-
-@dataclass
-class Answer:
-    """What the bot replies: snippets and links, a list of sessions, the coming events, or ``abstained``.
-
-    ``kind`` says which: ``passages`` (quoted snippets), ``sessions`` (a list question's matching talks),
-    ``upcoming`` (``events`` from the catalogue, or none and the ``latest`` one), ``none`` (abstained).
-    """
-
-    question: str
-    lang: str
-    abstained: bool
-    snippets: list[Snippet] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
-    kind: AnswerKind = "passages"
-    sessions: list[Session] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    latest: Event | None = None
-    asked_month: bool = False
-    """The question asked about next month; ``month_only`` says whether ``events`` are next month's."""
-    month_only: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "question": self.question, "lang": self.lang, "abstained": self.abstained, "kind": self.kind,
-            "snippets": [
-                {"text": s.text, "title": s.title, "section": s.section, "date": s.date, "lang": s.lang, "url": s.url,
-                 "score": s.score, "links": _links_dict(s.links), "kind": s.kind,
-                 **({"session": session_dict(s.session)} if s.session else {}),
-                 **({"event": event_dict(s.event)} if s.event else {})}
-                for s in self.snippets
-            ],
-            "links": _links_dict(self.links),
-            "sessions": [session_dict(s) for s in self.sessions],
-            "events": [event_dict(e) for e in self.events],
-            "latest": event_dict(self.latest) if self.latest else None,
-        }
 
 
 @lru_cache(maxsize=4096)
@@ -197,7 +115,7 @@ def _window(text: str, start: int, end: int, query_terms: set[str], idf: Callabl
 
 
 class Answerer:
-    """Question in, :class:`Answer` out: retrieval, translation de-duplication, abstention, snippets."""
+    """Question in, :class:`~bot.core.reply.Reply` out: retrieval, translation de-duplication, abstention, snippets."""
 
     def __init__(
         self, retriever: Retriever, abstention: Abstention | None = None, today: Callable[[], dt.date] | None = None
@@ -221,14 +139,13 @@ class Answerer:
         self._idf: Callable[[str], float] = lexical.idf if lexical is not None else (lambda term: 1.0)
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, progress: bool = False) -> Answerer:
+    def from_settings(cls, settings: Settings, progress: bool = False) -> Answerer:
         """Load the index (building it first if needed, which loads sentence-transformers) and the query
         encoder, and wire the default retriever."""
         from embeddings.encoder import load_query_encoder
         from embeddings.index import ensure_index
         from embeddings.search import HybridRetriever
 
-        settings = settings or Settings.from_env()
         index = ensure_index(settings, progress=progress)
         return cls(HybridRetriever(index, load_query_encoder(settings.model_name)))
 
@@ -290,17 +207,17 @@ class Answerer:
         """What the abstention decision reads: the hits' channels and whether an unknown event is named."""
         return Evidence.of(question, hits, named_events(question, self.index.events, self._known_word))
 
-    def answer(self, question: str, hits: list[Hit], lang: str) -> Answer:
+    def answer(self, question: str, hits: list[Hit], lang: str) -> Reply:
         """Compose the reply from ranked hits (already de-duplicated)."""
         if hits and hits[0].channels.listed:
             sessions = [hit.passage.session for hit in hits if hit.passage.session is not None]
             # The reply shows the first sessions with their recording and slides links.
-            shown = [ln for hit in hits[:MAX_LISTED_SHOWN] for ln in hit.passage.links if ln.kind != "session"]
-            return Answer(question, lang, False, links=shown, kind="sessions", sessions=sessions)
+            shown = [ln for hit in hits[:compose.MAX_LISTED_SHOWN] for ln in hit.passage.links if ln.kind != "session"]
+            return compose.sessions_reply(question, lang, sessions, shown)
         if not hits or self.abstention.abstain(self.evidence(question, hits)):
-            return Answer(question=question, lang=lang, abstained=True, kind="none")
+            return compose.dont_know(question, lang)
         query_terms = set(tokenize(question))
-        snippets: list[Snippet] = []
+        quotes: list[Quote] = []
         for hit in hits[:MAX_SNIPPETS]:
             p = hit.passage
             if p.kind == "post":
@@ -308,35 +225,34 @@ class Answerer:
             else:  # a session or an event card is cited whole, with all its links
                 text = _best_sentences(p, query_terms, self._idf)[0] if p.kind == "session" else p.text.split("\n")[0]
                 links, spans = list(p.links), [(0, 0)] * len(p.links)
-            snippets.append(Snippet(text, p.title, p.section, p.date, p.lang, p.url, round(hit.score, 4), links,
-                                    p.kind, p.session, p.event, spans, passage_id=p.id))
+            quotes.append(Quote(text, p.title, p.section, p.date, p.lang, p.url, round(hit.score, 4), links,
+                                p.kind, p.session, p.event, spans, passage_id=p.id))
         # The recordings the quoted sentences cite first, then the others of the quoted passages (a
         # session's page and slides are in its citation, not among the videos).
-        media = [ln for snippet in snippets for ln in snippet.links]
+        media = [ln for quote in quotes for ln in quote.links]
         media += [ln for hit in hits[:MAX_SNIPPETS] for ln in hit.passage.links]
         videos = list({link.url: link for link in media if link.kind == "video"}.values())
-        return Answer(question, lang, False, snippets, videos[:MAX_LINKS])
+        return compose.quotes_reply(question, lang, quotes, videos[:MAX_LINKS])
 
-    def upcoming(self, question: str, lang: str) -> Answer:
+    def upcoming(self, question: str, lang: str) -> Reply:
         """The events still to come, soonest first, from the catalogue; for "next month", those that take
-        place during next month (``month_only``), or all coming ones when none does (``month_only`` False
-        tells the reply to say so). With none known the answer says so and names the latest event."""
+        place during next month, or all coming ones when none does (and the reply says so). With none
+        known the reply says so and names the latest event."""
         today = self.today()
         coming, past = split_events(self.index.events, today)
-        month_only = False
+        all_coming = False
         if asks_next_month(question):
             first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1).isoformat()
             after = (dt.date.fromisoformat(first) + dt.timedelta(days=32)).replace(day=1).isoformat()
             in_month = [e for e in coming if e.start < after and (e.end or e.start) >= first]
-            month_only = bool(in_month)
+            all_coming = not in_month
             coming = in_month or coming
         dated = [e for e in past if e.start]
         latest = max(dated, key=lambda e: (e.end or e.start, e.start), default=None)
-        return Answer(question, lang, False, kind="upcoming", events=coming, latest=latest,
-                      month_only=month_only, asked_month=asks_next_month(question))
+        return compose.upcoming_reply(question, lang, coming, latest, today, all_coming=all_coming)
 
-    def reply(self, question: str, lang: str) -> tuple[Answer, list[Hit]]:
-        """The answer a user gets, and the ranked hits behind it (the cards of the events an upcoming
+    def reply(self, question: str, lang: str) -> tuple[Reply, list[Hit]]:
+        """The reply a user gets, and the ranked hits behind it (the cards of the events an upcoming
         answer names): what ``ask`` returns and what ``eval`` scores."""
         if asks_upcoming(question) and self.index.events:
             answer = self.upcoming(question, lang)
@@ -348,13 +264,13 @@ class Answerer:
         hits = self.rank(question, lang)
         return self.answer(question, hits, lang), hits
 
-    def respond(self, message: str, lang: str | None = None) -> tuple[Answer, list[Hit]]:
+    def respond(self, message: str, lang: str | None = None) -> tuple[Reply, list[Hit]]:
         """What a user gets for a message as Slack delivers it: markup read as words, the language
         detected as the bot does (unless given). ``eval`` scores exactly this."""
         question = unmark(message)
         if not question:  # nothing but mentions: nothing to search for
-            return Answer(question, lang or "en", True, kind="none"), []
+            return compose.dont_know(question, lang or "en"), []
         return self.reply(question, corpus_language(lang or detect_language(question), self._languages))
 
-    def ask(self, message: str, lang: str | None = None) -> Answer:
+    def ask(self, message: str, lang: str | None = None) -> Reply:
         return self.respond(message, lang)[0]

@@ -6,15 +6,13 @@ a good reply shows), optional ``abstain: true`` (the posts do not answer it) and
 (the answer exists only in languages other than the question's).
 
 Each question is answered as a Slack message would be (:meth:`Answerer.respond`: markup read as words,
-language detected by the bot; ``lang`` only groups the report), and ``link_hit`` counts only the links
-the Slack reply really shows (the URLs in its blocks).
+language detected by the bot; ``lang`` only groups the report), and the reply is scored by what it shows:
+``link_hit`` counts only the links the reply draws (:meth:`Reply.shown_links`).
 """
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,8 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from bot.core.answerer import Answer, Answerer
-from bot.slack.blocks import answer_message
+from bot.core.answerer import Answerer
+from bot.core.reply import Reply
 from embeddings.events import find_dates
 from embeddings.markdown import display_url, youtube_id
 from embeddings.passages import Passage
@@ -94,19 +92,15 @@ class Outcome:
     """One question's result: the rank of the first relevant passage (None: not in the list)."""
 
     question: Question
-    answer: Answer
+    answer: Reply
     hits: list[Hit]
     rank: int | None
     link_hit: bool | None
 
 
-_SLACK_LINK = re.compile(r"<(https?://[^|>]+)\|")
-
-
-def shown_links(answer: Answer) -> set[str]:
-    """The URLs the Slack reply links (``<url|label>`` in its blocks), normalised for comparison."""
-    blocks = json.dumps(answer_message(answer).block_dicts(), ensure_ascii=False)
-    return {_normal(html.unescape(url)) for url in _SLACK_LINK.findall(blocks)}
+def shown_links(reply: Reply) -> set[str]:
+    """The URLs the reply shows (what every view of it links), normalised for comparison."""
+    return {_normal(url) for url in reply.shown_links()}
 
 
 def _normal(url: str) -> str:

@@ -37,3 +37,25 @@ def unmark(text: str) -> str:
     text = _ANGLED.sub(_readable, drop_lone_surrogates(text))
     text = re.sub(r"&(lt|gt|amp);", lambda m: _ENTITIES[m.group(0)], text)
     return " ".join(text.split())
+
+
+_SPECIAL = re.compile(r"<(?P<kind>[!@#])(?P<body>[^>|]*)(?:\|(?P<label>[^>]*))?>")
+_BROADCAST_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_ZWSP = "\u200b"
+
+
+def neutralize(text: str) -> str:
+    """User text with no mention left in it, still unescaped (for button values and re-asking).
+
+    ``<!channel>``, ``<!here>``, ``<!everyone>``, ``<!subteam^…>``, ``<@U…>`` and ``<#C…>`` become
+    plain words, and ``@channel`` / ``@here`` / ``@everyone`` get a zero-width space after the ``@``.
+    """
+
+    def plain(match: re.Match[str]) -> str:
+        body, label = match.group("body"), match.group("label")
+        # <!subteam^S123> -> "subteam", <!here> -> "here", <@U123|ana> -> "ana"
+        name = label or (body.split("^")[0] if match.group("kind") == "!" else body)
+        return "@" + _ZWSP + name.lstrip("@")
+
+    text = _SPECIAL.sub(plain, text)
+    return _BROADCAST_WORDS.sub(lambda m: "@" + _ZWSP + m.group(1), text)

@@ -8,7 +8,6 @@ which is what notifications show and what is posted alone if Slack rejects the b
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections.abc import Iterable
@@ -34,13 +33,13 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.core.answerer import MAX_LISTED_SHOWN, Answer
-from bot.core.catalogue import Video
-from bot.core.citations import Part, event_parts, inline_parts, session_parts
+from bot.core.citations import Part
 from bot.core.language import UI_LANGUAGES, ui_language
-from bot.core.strings import language_name, t
+from bot.core.markup import neutralize
+from bot.core.reply import Reply, ReplyKind
+from bot.core.strings import t
+from bot.render.text import render_text
 from bot.store.report import GapReport
-from embeddings.events import Event, format_day
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -55,31 +54,9 @@ REASON_CHOICES = ("wrong", "unrelated", "missing", "declined")
 """The "what was wrong?" modal's checkboxes (``reason_<choice>`` in :mod:`bot.core.strings`)."""
 MAX_REASON_CHARS = 1000
 
-_SPECIAL = re.compile(r"<(?P<kind>[!@#])(?P<body>[^>|]*)(?:\|(?P<label>[^>]*))?>")
-_BROADCAST_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
-_ZWSP = "\u200b"
-
-
 def escape(text: str) -> str:
     """Escape the three characters Slack's markup gives meaning to (``&`` first)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def neutralize(text: str) -> str:
-    """User text with no mention left in it, still unescaped (for button values and re-asking).
-
-    ``<!channel>``, ``<!here>``, ``<!everyone>``, ``<!subteam^…>``, ``<@U…>`` and ``<#C…>`` become
-    plain words, and ``@channel`` / ``@here`` / ``@everyone`` get a zero-width space after the ``@``.
-    """
-
-    def plain(match: re.Match[str]) -> str:
-        body, label = match.group("body"), match.group("label")
-        # <!subteam^S123> -> "subteam", <!here> -> "here", <@U123|ana> -> "ana"
-        name = label or (body.split("^")[0] if match.group("kind") == "!" else body)
-        return "@" + _ZWSP + name.lstrip("@")
-
-    text = _SPECIAL.sub(plain, text)
-    return _BROADCAST_WORDS.sub(lambda m: "@" + _ZWSP + m.group(1), text)
 
 
 def defang(text: str) -> str:
@@ -267,188 +244,61 @@ def parts_mrkdwn(parts: list[Part]) -> str:
     return " · ".join(link(part.url, part.text) if part.url else escape(part.text) for part in parts)
 
 
-def parts_plain(parts: list[Part]) -> str:
-    """The same parts for the plain-text fallback (escaped, URLs after their text)."""
-    return " · ".join(f"{escape(part.text)}: {escape(part.url)}" if part.url else escape(part.text) for part in parts)
-
-
-def _sessions_blocks(answer: Answer, lang: str, tail: list[Block]) -> Message:
-    events = {session.event for session in answer.sessions}
-    one_event = len(events) == 1
-    title = t(lang, "sessions_title", count=len(answer.sessions)) + (f" · {next(iter(events))}" if one_event else "")
-    shown = answer.sessions[:MAX_LISTED_SHOWN]
-    cards = [session_parts(s, lang, with_event=not one_event) for s in shown]
-    lines = ["• " + parts_mrkdwn(parts) for parts in cards]
-    plain = [escape(title) + ":", *("• " + parts_plain(parts) for parts in cards)]
-    if len(answer.sessions) > len(shown):
-        more = t(lang, "sessions_more", count=len(answer.sessions) - len(shown))
-        lines.append(more)
-        plain.append(more)
-    blocks: list[Block] = [section(f"*{escape(title)}*"), *line_sections(lines, budget=MAX_BLOCKS - 1 - len(tail))]
-    return Message(text="\n".join(plain), blocks=_finish(blocks, tail))
-
-
-def _upcoming_blocks(answer: Answer, lang: str, tail: list[Block], today: dt.date) -> Message:
-    if answer.events:
-        title = t(lang, "none_next_month" if answer.asked_month and not answer.month_only else "upcoming_title")
-        lines = ["• " + parts_mrkdwn(event_parts(e, lang)) for e in answer.events]
-        plain = [title + ":", *("• " + parts_plain(event_parts(e, lang)) for e in answer.events)]
-        blocks: list[Block] = [section(f"*{title}*"), *line_sections(lines, budget=MAX_BLOCKS - 1 - len(tail))]
-        return Message(text="\n".join(plain), blocks=_finish(blocks, tail))
-    text = t(lang, "no_upcoming", today=format_day(today.isoformat(), lang))
-    blocks = [section(text)]
-    plain = [text]
-    if answer.latest:
-        blocks.append(section(t(lang, "latest_event", event=parts_mrkdwn(event_parts(answer.latest, lang)))))
-        plain.append(t(lang, "latest_event", event=parts_plain(event_parts(answer.latest, lang))))
-    return Message(text="\n".join(plain), blocks=_finish(blocks, tail))
-
-
-def answer_message(
-    answer: Answer,
+def reply_message(
+    reply: Reply,
     *,
     echo_question: bool = False,
     share: dict[str, str] | None = None,
     shared_by: str | None = None,
-    today: dt.date | None = None,
     feedback: int | None = None,
-    note: str | None = None,
 ) -> Message:
-    """The reply to a question: quoted snippets with citations and the videos, a list of sessions, or the
-    coming events.
+    """A reply as Block Kit, with its plain-text fallback (:func:`bot.render.text.render_text`, defanged).
 
-    ``echo_question`` repeats the (defanged) question, for replies seen outside the asker's thread;
-    ``share`` adds the "Share in channel" button with that value; ``feedback`` the 👍 / 👎 buttons for
-    that stored answer id; ``note`` a line of the bot's own words first (e.g. "I read text only").
+    The blocks lay out the reply's parts in order: the bot's note, the title (bold over a list), each
+    quote with its citation, the videos, then each group of a list and what was left out. ``echo_question``
+    repeats the (defanged) question, for replies seen outside the asker's thread; ``share`` adds the
+    "Share in channel" button with that value; ``shared_by`` marks a shared copy; ``feedback`` adds the
+    👍 / 👎 buttons for that stored answer id.
     """
-    lang = ui_language(answer.lang)
-    tail = _echo_and_share(lang, answer.question if echo_question else None, share, shared_by)
+    lang = ui_language(reply.lang)
+    tail = _echo_and_share(lang, reply.question if echo_question else None, share, shared_by)
     if feedback is not None:
         tail.append(feedback_block(feedback, lang))
-    message = _answer_body(answer, lang, tail, today)
-    if note:
-        body = message.blocks[: len(message.blocks) - len(tail)]
-        message.blocks = _finish([context(escape(note)), *body], tail)
-        message.text = f"{note}\n\n{message.text}"
-    return message
-
-
-def _answer_body(answer: Answer, lang: str, tail: list[Block], today: dt.date | None) -> Message:
-    if answer.kind == "sessions" and answer.sessions:
-        return _sessions_blocks(answer, lang, tail)
-    if answer.kind == "upcoming":
-        return _upcoming_blocks(answer, lang, tail, today or dt.date.today())
-    if answer.abstained or not answer.snippets:
-        text = t(lang, "dont_know")
-        return Message(text=text, blocks=_finish([section(text)], tail))
-
-    lead = t(lang, "lead")
-    blocks: list[Block] = [section(lead)]
-    plain = [lead, ""]
-    sources: dict[str, str] = {}
-    video_lines: list[str] = []
-    plain_videos: list[str] = []
-    # Videos a session or event citation already links are not listed twice.
-    # (A video a quoted post sentence links inline is still listed: the list is where to watch.)
-    seen = {ln.url for s in answer.snippets if s.kind != "post" for ln in s.links}
-    for link_ in answer.links:
-        if link_.kind == "video" and link_.url not in seen:
-            seen.add(link_.url)
-            video_lines.append("• " + link(link_.url, link_.text or link_.url))
-            plain_videos.append(f"• {escape(link_.text)}: {escape(link_.url)}")
-    reserved = len(tail) + (2 if video_lines else 0)
-    for snippet in answer.snippets:
+    blocks: list[Block] = [context(defang(reply.note))] if reply.note else []
+    if reply.title:
+        title = defang(reply.title)
+        # A list's title is its bold heading; a sentence ("I know of no upcoming event…") stays plain.
+        heads_a_list = bool(reply.groups) and (reply.kind != ReplyKind.UPCOMING or bool(reply.events))
+        blocks.append(section(f"*{title}*" if heads_a_list else title))
+    reserved = len(tail) + (2 if reply.videos else 0)
+    for quoted in reply.quotes:
         if len(blocks) + 2 + reserved > MAX_BLOCKS:
             break
-        inline = inline_parts(snippet.text.strip(), snippet.links, snippet.spans)
-        blocks.append(section(quote_lines("".join(link(p.url, p.text) if p.url else escape(p.text) for p in inline))))
-        plain.append(quote_lines(escape("".join(f"{p.text} ({p.url})" if p.url else p.text for p in inline))))
-        if snippet.session is not None:
-            parts = session_parts(snippet.session, lang)
-        elif snippet.event is not None:
-            parts = event_parts(snippet.event, lang)
-        else:
-            parts = [Part(snippet.title, snippet.url), *(Part(x) for x in (snippet.section, snippet.date) if x),
-                     Part(language_name(lang, snippet.lang))]
-            sources.setdefault(snippet.url, escape(snippet.title))
-        blocks.append(context(parts_mrkdwn(parts)))
-        plain.append("— " + parts_plain(parts))
-    if video_lines:
+        blocks.append(section(quote_lines(parts_inline(quoted.inline))))
+        blocks.append(context(parts_mrkdwn(quoted.citation)))
+    if reply.videos:
         blocks.append(section(f"*{t(lang, 'videos')}*"))
-        blocks.extend(line_sections(video_lines, budget=1))
-        plain += ["", f"{t(lang, 'videos')}:", *plain_videos]
-    if sources:
-        plain += ["", f"{t(lang, 'sources')}:", *(f"• {title}: {escape(url)}" for url, title in sources.items())]
-    return Message(text="\n".join(plain), blocks=_finish(blocks, tail))
-
-
-def help_message(lang: str) -> Message:
-    text = t(lang, "help")
-    return Message(text=text, blocks=[section(text)])
-
-
-def error_message(lang: str) -> Message:
-    text = t(lang, "error")
-    return Message(text=text, blocks=[section(text)])
-
-
-def events_message(
-    upcoming: list[Event],
-    past: list[Event],
-    lang: str,
-    query: str = "",
-    share: dict[str, str] | None = None,
-    shared_by: str | None = None,
-) -> Message:
-    """The catalogue: upcoming events first (soonest first), then past ones (newest first), with dates,
-    places and links."""
-    lang = ui_language(lang)
-    if not upcoming and not past:
-        text = t(lang, "no_events_match", filter=defang(clip(query, 200))) if query else t(lang, "no_events")
-        return Message(text=text, blocks=[section(text)])
-    title = t(lang, "events_title")
+        blocks.extend(line_sections(["• " + link(ln.url, ln.text or ln.url) for ln in reply.videos], budget=1))
     lines: list[str] = []
-    plain = [title + ":"]
-    for heading, group in ((t(lang, "events_upcoming"), upcoming), (t(lang, "events_past"), past)):
-        if not group:
-            continue
-        lines.append(f"*{heading}*")
-        plain.append(f"{heading}:")
-        lines += ["• " + parts_mrkdwn(event_parts(event, lang)) for event in group]
-        plain += ["• " + parts_plain(event_parts(event, lang)) for event in group]
-    tail = _echo_and_share(lang, None, share, shared_by)
-    blocks: list[Block] = [section(f"*{title}*"), *line_sections(lines, budget=MAX_BLOCKS - 1 - len(tail))]
-    return Message(text="\n".join(plain), blocks=_finish(blocks, tail))
+    for group in reply.groups:
+        if group.heading is not None:
+            lines.append(f"*{parts_mrkdwn([group.heading])}*")
+        lines += ["• " + parts_mrkdwn(item) for item in group.items]
+    if reply.more:
+        lines.append(escape(reply.more))
+    blocks += line_sections(lines, budget=MAX_BLOCKS - len(blocks) - len(tail))
+    text = defang(render_text(reply, wrap=False))
+    return Message(text=text, blocks=_finish(blocks, tail))
 
 
-def videos_message(
-    videos: list[Video],
-    lang: str,
-    topic: str = "",
-    share: dict[str, str] | None = None,
-    shared_by: str | None = None,
-) -> Message:
-    """Recordings (talk title and speakers) grouped under their event."""
-    lang = ui_language(lang)
-    safe_topic = defang(clip(topic, 200))
-    if not videos:
-        text = t(lang, "no_videos", topic=safe_topic)
-        return Message(text=text, blocks=[section(text)])
-    title = t(lang, "videos_topic_title", topic=safe_topic) if topic else t(lang, "videos_title")
-    lines: list[str] = []
-    plain = [title + ":"]
-    current = None
-    for video in videos:
-        if video.event_name != current:
-            current = video.event_name
-            lines.append(f"*{link(video.event_url, video.event_name)}*" if video.event_url else f"*{escape(current)}*")
-            plain.append(f"{escape(video.event_name)} ({escape(video.event_url)})")
-        who = f" — {escape(', '.join(video.speakers))}" if video.speakers else ""
-        lines.append("• " + link(video.url, video.title or video.url) + who)
-        plain.append(f"• {escape(video.title)}{who}: {escape(video.url)}")
-    tail = _echo_and_share(lang, None, share, shared_by)
-    blocks: list[Block] = [section(f"*{title}*"), *line_sections(lines, budget=MAX_BLOCKS - 1 - len(tail))]
-    return Message(text="\n".join(plain), blocks=_finish(blocks, tail))
+def parts_inline(parts: list[Part]) -> str:
+    """A quoted text as mrkdwn: escaped words, each link drawn on the words the post links."""
+    return "".join(link(part.url, part.text) if part.url else escape(part.text) for part in parts)
+
+
+def text_message(text: str) -> Message:
+    """A short message of the bot's own words (already mrkdwn, e.g. a refusal or a thank-you)."""
+    return Message(text=text, blocks=[section(text)])
 
 
 def report_message(report: GapReport) -> Message:

@@ -17,10 +17,12 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.core import catalogue as catalog
-from bot.core.answerer import Answer, Answerer, Snippet
+from bot.core import compose
+from bot.core.answerer import Answerer
+from bot.core.reply import Quote, Reply
 from bot.slack import server
 from bot.slack.app import RedactTokens, SlackConfig, create_app
-from bot.slack.blocks import MAX_BLOCKS, MAX_CONTEXT_ELEMENTS, MAX_SECTION_CHARS, answer_message, defang, videos_message
+from bot.slack.blocks import MAX_BLOCKS, MAX_CONTEXT_ELEMENTS, MAX_SECTION_CHARS, defang, reply_message
 from bot.slack.socket_mode import WatchfulSocketModeHandler
 from bot.store import Store
 from embeddings.config import Settings
@@ -33,18 +35,18 @@ from slack_testkit.mock_slack import MockSlack
 # -- blocks ---------------------------------------------------------------------------------------
 
 
-def _huge_answer() -> Answer:
+def _huge_answer() -> Reply:
     links = [Link(f"https://youtu.be/v{i:08d}", f"talk <{i}> & more " * 20, "video", f"v{i:08d}") for i in range(60)]
     snippets = [
-        Snippet("<b>bold</b> & " + "word " * 1200, f"Post {i} <x>", "Section | A", "2024-01-01", "en",
+        Quote("<b>bold</b> & " + "word " * 1200, f"Post {i} <x>", "Section | A", "2024-01-01", "en",
                 f"https://istio.io/latest/blog/2024/post-{i}/", 1.0, links[:2])
         for i in range(40)
     ]
-    return Answer("q", "en", False, snippets, links)
+    return compose.quotes_reply("q", "en", snippets, links)
 
 
 def test_answer_blocks_respect_slack_limits_and_escape_post_text() -> None:
-    message = answer_message(_huge_answer(), echo_question=True, share={"k": "ask", "a": "q", "l": "en"})
+    message = reply_message(_huge_answer(), echo_question=True, share={"k": "ask", "a": "q", "l": "en"})
     blocks = message.block_dicts()
     assert len(blocks) <= MAX_BLOCKS
     for block in blocks:
@@ -67,7 +69,7 @@ def test_defang_neutralises_every_kind_of_mass_mention() -> None:
 
 
 def test_videos_message_with_nothing_found_echoes_the_topic_safely() -> None:
-    message = videos_message([], "es", topic="<!here> kiali")
+    message = reply_message(compose.videos_reply([], "es", topic="<!here> kiali"))
     assert "<!here>" not in message.text and "kiali" in message.text and "grabaciones" in message.text
 
 

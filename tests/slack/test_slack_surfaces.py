@@ -223,11 +223,23 @@ def test_home_tab_is_one_views_publish_per_open(
     transport.event({**opened, "ts": new_ts()})
     mock_slack.wait_for("views.publish", count=2)
     mock_slack.settle(quiet=0.3)
-    assert [call.method for call in mock_slack.calls] == ["views.publish", "views.publish"]
+    assert [call.method for call in mock_slack.calls if call.method != "users.info"] == ["views.publish"] * 2
+    assert len(mock_slack.of("users.info")) <= 1  # the viewer's language, looked up once a day
     assert built == ["view"]  # built on the first open, then served from the cache
     transport.event({**opened, "ts": new_ts(), "tab": "messages"})  # the Messages tab: nothing to publish
     mock_slack.settle(quiet=0.5)
     assert len(mock_slack.of("views.publish")) == 2
+
+
+def test_home_tab_speaks_the_viewers_slack_language(transport: Transport, mock_slack: MockSlack) -> None:
+    viewers = (("U0000ANA", "es-ES", ("eventos", "vídeos")), ("U0000LI", "zh-CN", ("活动", "视频")))
+    for number, (user, locale, words) in enumerate(viewers, 1):
+        mock_slack.locales[user] = locale
+        transport.event({"type": "app_home_opened", "user": user, "channel": DM, "tab": "home", "ts": new_ts()})
+        publish = mock_slack.wait_for("views.publish", count=number)[-1]
+        view = publish.body["view"] if isinstance(publish.body["view"], dict) else json.loads(publish.body["view"])
+        text = json.dumps(view, ensure_ascii=False)
+        assert publish.body["user_id"] == user and all(word in text for word in words), (locale, text[:300])
 
 
 # -- feedback -------------------------------------------------------------------------------------------

@@ -13,9 +13,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.core.commands import Command, CommandKind
 from bot.slack.blocks import SHARE_ACTION_ID
 from bot.slack.delivery import Responder, log_ids, post_message
-from bot.slack.listeners.commands import build
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +37,14 @@ def share(
     """Rebuild the reply from the button's value and post it for everyone."""
     try:
         value = json.loads(action.get("value") or "{}")
-        kind, arg, lang = str(value["k"]), str(value.get("a", "")), str(value.get("l", "en"))
+        command = Command(CommandKind(str(value["k"])), str(value.get("a", "")), str(value.get("l", "en")))
         answer_id = int(value["i"]) if "i" in value else None
     except (ValueError, KeyError, TypeError):
         logger.warning("share button with an unreadable value %s", ids)
         return
     user = (body.get("user") or {}).get("id", "")
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    message = build(responder, kind, arg, lang, ids, share=False, shared_by=user, answer_id=answer_id)
+    message = responder.command_reply(command, ids, share=False, shared_by=user, answer_id=answer_id)
     posted = post_message(client, channel, message, ids) if channel else None
     if posted is not None and channel:
         responder.attach(answer_id, channel, posted)  # reactions on the shared copy count as votes

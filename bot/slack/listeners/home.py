@@ -1,4 +1,5 @@
-"""``app_home_opened``: publish the Home tab (built once per day and cached: one ``views.publish`` per open)."""
+"""``app_home_opened``: publish the Home tab in the viewer's Slack language (built once per day and language
+and cached: one ``views.publish`` per open, and one ``users.info`` per person and day for the language)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.delivery import Responder, log_ids
+from bot.slack.listeners.assistant import Locales
 
 logger = logging.getLogger(__name__)
 
@@ -19,13 +21,16 @@ def handle_home_opened(body: dict[str, Any], event: dict[str, Any], client: WebC
         return  # the Messages tab, or a malformed event
     ids = log_ids(body)
     responder: Responder = context["responder"]
-    responder.queue(event["user"], "home", lambda: publish_home(client, responder, event["user"], ids), ids)
+    locales: Locales = context["locales"]
+    user = event["user"]
+    responder.queue(user, "home", lambda: publish_home(client, responder, locales, user, ids), ids)
 
 
-def publish_home(client: WebClient, responder: Responder, user: str, ids: dict[str, Any]) -> None:
-    """The view comes from the index: queued like answers, so an open before the index loads still gets it."""
+def publish_home(client: WebClient, responder: Responder, locales: Locales, user: str, ids: dict[str, Any]) -> None:
+    """The view comes from the index: queued like answers, so an open before the index loads still gets it
+    (and the language lookup never delays the ack)."""
     try:
-        client.views_publish(user_id=user, view=responder.home_tabs.view())
+        client.views_publish(user_id=user, view=responder.home_tabs.view(locales.language(client, user)))
     except SlackApiError as exc:
         logger.warning("views.publish failed (%s) %s", exc.response.get("error"), ids)
     except Exception as exc:

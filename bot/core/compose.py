@@ -1,0 +1,137 @@
+"""From what was found to a :class:`~bot.core.reply.Reply` in the asker's words.
+
+The answerer and the catalogue decide *what* to say (passages, sessions, events, recordings); this
+module says it: titles, citation lines and "…and 4 more" in the asker's UI language, each reply once
+for every view. Nothing here draws Slack blocks or terminal text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.core.catalogue import Video
+from bot.core.citations import Part, event_parts, session_parts
+from bot.core.language import ui_language
+from bot.core.reply import Group, Quote, Reply, ReplyKind
+from bot.core.strings import language_name, t
+from embeddings.events import Event, format_day
+from embeddings.markdown import Link
+from embeddings.sessions import Session
+
+MAX_LISTED_SHOWN = 12
+"""A list answer shows this many sessions and says how many more match."""
+
+
+def dont_know(question: str, lang: str) -> Reply:
+    """The honest "I don't know"."""
+    return Reply(question, lang, ReplyKind.DONT_KNOW, title=t(ui_language(lang), "dont_know"))
+
+
+def error(question: str, lang: str) -> Reply:
+    """An apology for a failure inside the bot (the failure itself is logged, never shown)."""
+    return Reply(question, lang, ReplyKind.ERROR, title=t(ui_language(lang), "error"))
+
+
+def help_reply(lang: str) -> Reply:
+    return Reply("", lang, ReplyKind.HELP, title=t(ui_language(lang), "help"))
+
+
+def note_only(question: str, lang: str, note: str) -> Reply:
+    """Only the bot's note: a message with a file and no words."""
+    return Reply(question, lang, ReplyKind.NOTE, note=note)
+
+
+def with_note(reply: Reply, note: str | None) -> Reply:
+    """``reply`` with the bot's own words first (e.g. "I read text only" beside a question)."""
+    if note:
+        reply.note = note
+    return reply
+
+
+def quote_citation(quote: Quote, ui_lang: str) -> list[Part]:
+    """A quote's source line: the session's or event's card, else post title · section · date · language."""
+    if quote.session is not None:
+        return session_parts(quote.session, ui_lang)
+    if quote.event is not None:
+        return event_parts(quote.event, ui_lang)
+    return [Part(quote.title, quote.url), *(Part(x) for x in (quote.section, quote.date) if x),
+            Part(language_name(ui_lang, quote.lang))]
+
+
+def quotes_reply(question: str, lang: str, quotes: list[Quote], links: list[Link]) -> Reply:
+    """Quoted snippets with their citations, and the recordings to watch.
+
+    A video a session or event citation already links is not listed again under "Videos" (a video a
+    quoted post sentence links inline still is: the list is where to watch)."""
+    ui_lang = ui_language(lang)
+    for quote in quotes:
+        quote.citation = quote_citation(quote, ui_lang)
+    cited = {ln.url for quote in quotes if quote.kind != "post" for ln in quote.links}
+    videos = [ln for ln in links if ln.kind == "video" and ln.url not in cited]
+    return Reply(question, lang, ReplyKind.QUOTES, title=t(ui_lang, "lead"), quotes=quotes, links=links,
+                 videos=list({ln.url: ln for ln in videos}.values()))
+
+
+def sessions_reply(question: str, lang: str, sessions: list[Session], links: list[Link]) -> Reply:
+    """The talks a list question matches: the first :data:`MAX_LISTED_SHOWN`, and how many more."""
+    ui_lang = ui_language(lang)
+    events = {session.event for session in sessions}
+    one_event = len(events) == 1
+    title = t(ui_lang, "sessions_title", count=len(sessions)) + (f" · {next(iter(events))}" if one_event else "")
+    shown = sessions[:MAX_LISTED_SHOWN]
+    left_out = len(sessions) - len(shown)
+    return Reply(
+        question, lang, ReplyKind.SESSIONS, title=title, links=links, sessions=sessions, left_out=left_out,
+        groups=[Group(None, [session_parts(s, ui_lang, with_event=not one_event) for s in shown])],
+        more=t(ui_lang, "sessions_more", count=left_out) if left_out else "",
+    )
+
+
+def upcoming_reply(
+    question: str, lang: str, events: list[Event], latest: Event | None, today: dt.date, *, all_coming: bool
+) -> Reply:
+    """The events to come, soonest first; with none known, says so and names the latest one.
+
+    ``all_coming`` says the question asked about next month and none takes place then, so the list is
+    everything still to come (and the title says so)."""
+    ui_lang = ui_language(lang)
+    if events:
+        title = t(ui_lang, "none_next_month" if all_coming else "upcoming_title")
+        return Reply(question, lang, ReplyKind.UPCOMING, title=title, events=events, latest=latest,
+                     groups=[Group(None, [event_parts(e, ui_lang) for e in events])])
+    title = t(ui_lang, "no_upcoming", today=format_day(today.isoformat(), ui_lang))
+    groups = [Group(Part(t(ui_lang, "latest_event_heading")), [event_parts(latest, ui_lang)])] if latest else []
+    return Reply(question, lang, ReplyKind.UPCOMING, title=title, latest=latest, groups=groups)
+
+
+def events_reply(upcoming: list[Event], past: list[Event], lang: str, query: str = "") -> Reply:
+    """The catalogue: upcoming events first (soonest first), then past ones (newest first)."""
+    ui_lang = ui_language(lang)
+    if not upcoming and not past:
+        title = t(ui_lang, "no_events_match", filter=query) if query else t(ui_lang, "no_events")
+        return Reply(query, lang, ReplyKind.EVENTS, title=title)
+    groups = [Group(Part(heading), [event_parts(e, ui_lang) for e in chosen])
+              for heading, chosen in ((t(ui_lang, "events_upcoming"), upcoming), (t(ui_lang, "events_past"), past))
+              if chosen]
+    return Reply(query, lang, ReplyKind.EVENTS, title=t(ui_lang, "events_title"), groups=groups,
+                 events=upcoming, past_events=past)
+
+
+def video_line(video: Video) -> list[Part]:
+    """A recording: the talk's title linked to the video, then its speakers."""
+    line = [Part(video.title or video.url, video.url)]
+    return [*line, Part(", ".join(video.speakers))] if video.speakers else line
+
+
+def videos_reply(videos: list[Video], lang: str, topic: str = "") -> Reply:
+    """Recordings grouped under their event (already in event order)."""
+    ui_lang = ui_language(lang)
+    if not videos:
+        return Reply(topic, lang, ReplyKind.VIDEOS, title=t(ui_lang, "no_videos", topic=topic))
+    groups: list[Group] = []
+    for video in videos:
+        if not groups or groups[-1].heading != Part(video.event_name, video.event_url):
+            groups.append(Group(Part(video.event_name, video.event_url), []))
+        groups[-1].items.append(video_line(video))
+    title = t(ui_lang, "videos_topic_title", topic=topic) if topic else t(ui_lang, "videos_title")
+    return Reply(topic, lang, ReplyKind.VIDEOS, title=title, groups=groups, recordings=videos)
