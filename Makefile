@@ -51,8 +51,10 @@ calibrate: install
 	@for set in $(TUNING); do [ -f $$set ] || echo "warning: tuning set $$set is missing: fitting without it"; done
 	$(BIN)/istio-events-bot calibrate $(foreach set,$(wildcard $(TUNING)),--questions $(set))
 
+# ruff, then the type checker (settings in pyproject.toml); CI runs this before the tests.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Every figure of BENCHMARKS.md (benchmarks/; `istio-events-bot bench --quick` checks they all still work).
 # The whole-process rows alone: $(BIN)/python -m benchmarks.whole_process

@@ -33,7 +33,8 @@ def _get(report: dict[str, Any], *path: str) -> Any:
 
 def verdicts(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Each target beside the measured figure, and whether it is met (None: not measured)."""
-    million = next((r for r in _get(report, "scale", "vectors") or [] if r.get("passages") == 1_000_000), {})
+    million: dict[str, Any] = next(
+        (r for r in _get(report, "scale", "vectors") or [] if r.get("passages") == 1_000_000), {})
     got = {
         "compose_reply_p50_ms": _get(report, "answers", "compose_reply", "p50_ms"),
         "compose_reply_p95_ms": _get(report, "answers", "compose_reply", "p95_ms"),

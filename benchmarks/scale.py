@@ -170,7 +170,7 @@ def write_probe(n: int, out: str, docs: str | None, index: str | None) -> dict[s
     vectors = real.vectors.reconstruct_n(0, real.vectors.ntotal)
     passages = replicated_passages(real.passages, n)
 
-    class MinedOnce(index_module.Lexicon):  # type: ignore[misc, valid-type]
+    class MinedOnce(index_module.Lexicon):
         @classmethod
         def mine(cls, *args: Any, **kwargs: Any) -> Any:
             return real.lexicon
@@ -191,7 +191,7 @@ def load_probe(out: str, bm25_sample: int = BM25_SAMPLE) -> dict[str, Any]:
     def recomputed(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("load recomputed translation pairs")
 
-    index_module.translation_pairs = recomputed  # type: ignore[assignment]
+    index_module.translation_pairs = recomputed
     before = _rss()
     started = time.perf_counter()
     loaded = index_module.load_index(Path(out))

@@ -89,15 +89,14 @@ def _stages_probe(docs: str | None, index: str | None) -> None:
 
     from bot.core.answerer import Answerer
     from bot.core.language import detect_language
-    from embeddings import encoder
     from embeddings.config import Settings
+    from embeddings.encoder import load_query_encoder
     from embeddings.index import ensure_index
     from embeddings.search import HybridRetriever
 
     marks["imports"] = time.time()
     settings = Settings.from_env(docs_dir=docs, index_dir=index)
-    load = getattr(encoder, "load_query_encoder", encoder.load_model)
-    model = load(settings.model_name)
+    model = load_query_encoder(settings.model_name)
     marks["model"] = time.time()
     loaded = ensure_index(settings)
     marks["index_files"] = time.time()

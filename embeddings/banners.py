@@ -58,7 +58,7 @@ def read_banner(path: Path, lang: str, base_url: str, max_bytes: int | None = No
     start = _date(meta.get("period_start"))
     end = _date(meta.get("period_end"))
     if start and not end and str(meta.get("period_duration") or "").strip().isdigit():
-        end = (dt.date.fromisoformat(start) + dt.timedelta(days=int(meta["period_duration"]))).isoformat()
+        end = (dt.date.fromisoformat(start) + dt.timedelta(days=int(str(meta["period_duration"])))).isoformat()
     blocks = to_blocks(body, base_url)
     links = [link for block in blocks for link in block.links]
     if meta.get("link"):

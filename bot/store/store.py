@@ -234,7 +234,7 @@ class Store:
     @_guarded
     def _create_engine(self) -> Engine:
         if self._backend == "postgresql":
-            connect_args = {} if "connect_timeout" in self._url.query else {"connect_timeout": 10}
+            connect_args: dict[str, Any] = {} if "connect_timeout" in self._url.query else {"connect_timeout": 10}
             return create_engine(self._url, pool_pre_ping=True, connect_args=connect_args)
         if self._backend != "sqlite":
             raise StoreError(f"database {self._url_for_logs}: unsupported backend (use sqlite or postgresql)")
@@ -376,7 +376,10 @@ class Store:
             "asked_at": _utc(record.asked_at) if record.asked_at else self._now(),
         }
         with self._begin() as conn:
-            return int(conn.execute(insert(Answer).values(values)).inserted_primary_key[0])
+            key = conn.execute(insert(Answer).values(values)).inserted_primary_key
+            if key is None:
+                raise StoreError("the database returned no id for the new answer")
+            return int(key[0])
 
     @_guarded
     def attach_reply(self, answer_id: int, channel: str, reply_ts: str) -> None:

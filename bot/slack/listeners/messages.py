@@ -61,7 +61,7 @@ def handle_message(body: dict[str, Any], event: dict[str, Any], client: WebClien
         return
     if context.bot_user_id and f"<@{context.bot_user_id}" in text:
         return  # a mention: app_mention answers it, whatever it says
-    if is_meant_for_the_bot(text, context.bot_user_id) and responder.follows(event["channel"], thread_ts):
+    if is_meant_for_the_bot(text, context.bot_user_id) and responder.follows(event["channel"], str(thread_ts)):
         responder.queue(event.get("user"), "thread", lambda: responder.reply(
             client, body, question, thread_ts=thread_ts, surface="thread"), log_ids(body))
 
