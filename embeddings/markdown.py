@@ -15,16 +15,18 @@ rewrite a file without disturbing anything else.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from markdown_it import MarkdownIt, rules_inline
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
+if TYPE_CHECKING:  # the parser is imported when first used: a serving process reads built indexes only
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
 
 LinkKind = Literal["video", "session", "slides", "link"]
 
@@ -184,9 +186,12 @@ def _noting(rule: Any, kind: str) -> Any:
     return wrapped
 
 
+@functools.cache
 def _parser() -> MarkdownIt:
     """CommonMark with tables and raw HTML; URLs are kept exactly as written (no percent-encoding, no
     scheme filter), as the regex parser kept them."""
+    from markdown_it import MarkdownIt, rules_inline
+
     md = MarkdownIt("commonmark", {"html": True}).enable("table").disable("emphasis")
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
@@ -197,12 +202,9 @@ def _parser() -> MarkdownIt:
     return md
 
 
-_MD = _parser()
-
-
 def _parse(text: str) -> tuple[list[Token], dict[str, Any]]:
     env: dict[str, Any] = {}
-    return _MD.parse(text, env), env
+    return _parser().parse(text, env), env
 
 
 # --- rendering ----------------------------------------------------------------------------------------------------
@@ -375,7 +377,7 @@ def _html(leaf: _Leaf, env: dict[str, Any], out: _Text, base_url: str) -> None:
     """Raw HTML as the text it shows (tags and comments dropped), markdown links inside it still read."""
     plain = _HTML_TAG.sub("", _leaf_raw(leaf))
     if plain.strip():
-        (token,) = _MD.parseInline(plain, env)
+        (token,) = _parser().parseInline(plain, env)
         _render(token.children or [], plain, out, base_url)
 
 
@@ -417,7 +419,7 @@ def to_blocks(body: str, base_url: str) -> list[Block]:
         if first.inline is not None and first.inline.content.startswith(_CAPTION):
             # Only the caption's own line: the shortcode pass put it alone between blank lines.
             raw = first.inline.content.split("\n")[0].removeprefix(_CAPTION)
-            (token,) = _MD.parseInline(raw, env)
+            (token,) = _parser().parseInline(raw, env)
             caption, links, spans = _inline_text(token.children or [], raw, base_url)
             blocks.append(Block("caption", caption, tuple(links), tuple(spans)))
             continue
