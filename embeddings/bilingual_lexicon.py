@@ -81,7 +81,8 @@ class Lexicon:
         for w, candidates in found.items():
             kept: list[tuple[str, float]] = []
             for lang in langs:
-                best = sorted(((v, d) for (b, v), d in candidates.items() if b == lang), key=lambda c: -c[1])
+                # Ties go to the word first in alphabetical order: set order changes with each process's hashing.
+                best = sorted(((v, d) for (b, v), d in candidates.items() if b == lang), key=lambda c: (-c[1], c[0]))
                 kept += [(v, round(d, 3)) for v, d in best[:PER_WORD]]
             translations[w] = kept
         return cls(translations)
