@@ -36,7 +36,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from embeddings.config import (
     DEFAULT_BASE_URL,
@@ -249,18 +249,6 @@ class BotSettings:
         "MAX_DOCUMENT_BYTES", _checked(_whole, lambda size: size > 0), DEFAULT_MAX_DOCUMENT_BYTES,
         "a positive number of bytes")
 
-    # -- pydantic's names for the table, a copy and the defaults, which tests/test_settings.py still uses ---
-    model_fields: ClassVar[Mapping[str, Setting]]
-
-    def model_dump(self) -> dict[str, Any]:
-        """Every field's value, by field name."""
-        return {name: getattr(self, name) for name in SETTINGS}
-
-    @classmethod
-    def model_construct(cls, **values: Any) -> BotSettings:
-        """``values`` over the defaults, unchecked."""
-        return cls(**values)
-
     # -- the parts handed down (the small typed objects below) -------------------------------------------
 
     @property
@@ -380,7 +368,6 @@ class StoreSettings:
 
 SETTINGS: Mapping[str, Setting] = {f.name: f.metadata["setting"] for f in fields(BotSettings)}
 """The table: each field of :class:`BotSettings` and its row, in the order the fields are declared."""
-BotSettings.model_fields = SETTINGS
 
 
 def env_name(name: str) -> str:
