@@ -410,30 +410,59 @@ def test_cache_dir_under_a_regular_file_is_one_clear_line(tmp_path: Path) -> Non
     assert len(lines) == 1 and lines[0].startswith(f"error: CACHE_DIR {env_cache} is not writable: Not a directory")
 
 
+def _readable_source(root: Path, prefix: list[str]) -> Path:
+    """The project's packages copied where the unprivileged user can read them, as its PYTHONPATH.
+
+    A clone may lie under a folder only its owner may enter (``mktemp -d`` is mode 700), where ``nobody``
+    cannot import the tree itself. Skips, saying why, when that user cannot run this Python at all.
+    """
+    source = root / "src"
+    for package in ("bot", "embeddings"):
+        shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
+    for path in [root, source, *source.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    probe = subprocess.run(
+        [*prefix, sys.executable, "-c", "import bot.cli, embeddings.index"],
+        cwd=root, env={**cli_env(), "PYTHONPATH": str(source), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True, text=True, timeout=120,
+    )
+    if probe.returncode != 0 and ("Permission denied" in probe.stderr or "PermissionError" in probe.stderr):
+        pytest.skip(f"the unprivileged user cannot run {sys.executable} or read its packages "
+                    f"(a folder above them is private): {probe.stderr.strip().splitlines()[-1]}")
+    assert probe.returncode == 0, probe.stderr
+    return source
+
+
 def test_read_only_empty_cache_dir_is_one_clear_line(world_readable_tmp: Path) -> None:
     """An empty CACHE_DIR the user may not write (run as ``nobody`` when the tests run as root)."""
     prefix = _unprivileged()
     if prefix is None:
         pytest.skip("running as root without setpriv: no honest way to make a directory unwritable")
+    source = _readable_source(world_readable_tmp, prefix) if prefix else None
     docs = make_docs(world_readable_tmp / "docs", SMALL)
     for path in [docs, *docs.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     cache = world_readable_tmp / "cache"
     cache.mkdir(mode=0o555)
     cache.chmod(0o555)
-    result = _index_with_cache(cache, prefix, docs)
+    result = _index_with_cache(cache, prefix, docs, source)
     assert result.returncode == 1, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: CACHE_DIR {cache} is not writable: Permission denied")
     assert list(cache.iterdir()) == []
 
 
-def _index_with_cache(cache: Path, prefix: list[str], docs: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _index_with_cache(
+    cache: Path, prefix: list[str], docs: Path | None = None, source: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``index`` with ``CACHE_DIR=cache``, importing the project from ``source`` (a readable copy) if given."""
     env = {**cli_env(), "CACHE_DIR": str(cache), "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(cache.parent)}
     env.pop("INDEX_DIR", None)
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
     return subprocess.run(
         [*prefix, sys.executable, "-m", "bot.cli", "index", "--docs", str(docs or DOCS)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=cache.parent if source is not None else ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
 
 
