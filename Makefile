@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run index chat serve test eval calibrate lint bench clean
+.PHONY: install run index chat serve test test-fast eval calibrate lint bench clean
 
 # torch first, pinned to the CPU build on local disk: a bare install would pull a multi-GB CUDA build.
 $(STAMP): pyproject.toml
@@ -33,6 +33,10 @@ run: index
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# Every test that needs neither the encoder nor an index build (marker `slow`, tests/conftest.py): < 1 min.
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # Tuning sets choose parameters and fit the abstention model; held-out sets only report (README, "Quality").
 TUNING := ../shared/eval/questions.jsonl tests/data/questions_docs.jsonl tests/data/questions_corpus.jsonl \

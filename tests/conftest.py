@@ -24,6 +24,23 @@ if TYPE_CHECKING:
     from bot.core.answerer import Answerer
     from embeddings.index import BuildReport, Index
 
+SLOW_FIXTURES = frozenset({"model", "docs_build", "docs_index", "answerer", "session_answerer"})
+"""Fixtures that load the encoder or build the index of docs/: a test using any of them, directly or
+through another fixture, is marked ``slow`` and left out of ``make test-fast``."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that needs the encoder or an index build (see ``SLOW_FIXTURES``).
+
+    ``item.fixturenames`` is the closure of the fixtures a test requests, so a fixture built on
+    ``answerer`` (``warm_answerer``, ``transport``...) marks its tests too. Tests that load the encoder
+    another way (a CLI subprocess, ``build_index``) carry ``@pytest.mark.slow`` themselves.
+    """
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Point CACHE_DIR at a session tmp dir and clear settings that could leak in from the shell."""

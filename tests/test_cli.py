@@ -117,6 +117,7 @@ def other_docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
+@pytest.mark.slow  # builds an index with the bundled encoder
 def test_eval_on_other_docs_with_uk_and_pt_br(other_docs: Path, tmp_path: Path, cache_dir: Path) -> None:
     """``eval --docs D`` works for a docs dir in any language of the layout, in one command: the index is
     built (skipping the broken post, by name) and cached under CACHE_DIR, keyed by D."""
@@ -142,6 +143,7 @@ def test_eval_on_other_docs_with_uk_and_pt_br(other_docs: Path, tmp_path: Path, 
                == str(other_docs.resolve()) for p in built)
 
 
+@pytest.mark.slow  # builds an index with the bundled encoder
 def test_index_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``index`` (in-process ``main``) warns about a broken post and exits 0; with nothing indexable it exits 1."""
     docs = make_docs(tmp_path / "docs", {

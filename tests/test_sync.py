@@ -238,6 +238,7 @@ def test_cli_bad_istio_io_path_exits_2(tmp_path: Path, layout: str) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.slow  # builds an index with the bundled encoder
 def test_cli_sync_writes_and_indexes(tmp_path: Path) -> None:
     """A real run with the bundled encoder: files written, index built; a second run is a no-op."""
     istio_io, programs = make_sources(tmp_path / "src")
