@@ -32,6 +32,8 @@ changes three things and keeps the rest (acks, Slack's refresh and close handlin
 
 It overrides private parts of ``slack_sdk.socket_mode.builtin`` (``_monitor_current_session``,
 ``Connection.sock``), so tests/slack/test_socket_mode.py drives it over real sockets for every case.
+Tested against slack-sdk 3.48 (slack-bolt 1.30): pyproject.toml pins slack-sdk to that minor version, and
+tests/slack/test_socket_mode_sdk.py fails, saying what to re-check, when the private parts used here change.
 """
 
 from __future__ import annotations
