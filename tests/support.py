@@ -20,6 +20,10 @@ DOCS = ROOT / "docs"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 BASE_URL = DEFAULT_BASE_URL
+SLACK_ACK_DEADLINE = 3.0
+"""Seconds Slack waits for an ack (an HTTP 200 to an event or command, or the envelope's ack over Socket
+Mode) before it retries or tells the user the app did not respond: the only time bound a test of an ack
+asserts (https://api.slack.com/apis/events-api#responding, https://api.slack.com/interactivity/slash-commands)."""
 
 # The three language versions of one post, and the post that exists only in Spanish.
 EU_2023 = ("2023", "istio-at-kubecon-eu")

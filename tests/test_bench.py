@@ -64,7 +64,10 @@ def test_ivf_recall_sweep_on_synthetic_data() -> None:
     assert report["clusters"] != approx["nlist"]  # topics do not line up with the IVF lists
     sweep = [x["recall@10"] for x in approx["sweep"]]
     assert sweep == sorted(sweep) and 0 < sweep[0] < 1  # more lists probed, more true neighbours found
-    assert approx["recall@10"] >= 0.95  # the nprobe the build chose reaches its own target
+    # The nprobe the build chose reaches about its own 0.95 target. Measured 0.987 (nprobe 8 of 54 lists, one
+    # 2-core CPU); the build tunes on its own queries, so on these the next nprobe down (measured 0.9485)
+    # could be chosen on another CPU. 0.90 still fails a build that stops probing too soon (nprobe 2: 0.869).
+    assert approx["recall@10"] >= 0.90
     assert sweep[-1] >= approx["recall@10"]
 
 

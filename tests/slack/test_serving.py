@@ -13,6 +13,7 @@ from concurrent.futures import Future
 import pytest
 from conftest import make_app
 from slack_harness import AMBIENT_VIDEO, BotServer, blocks_json, mention, new_ts
+from support import SLACK_ACK_DEADLINE
 
 from bot.core.answerer import Answerer
 from bot.slack.app import RedactTokens
@@ -79,7 +80,7 @@ def test_acks_never_wait_behind_answers_and_one_asker_cannot_starve_others(
 
     def slow_ask(self: Answerer, message: str, lang: str | None = None):
         if "backlog" in message:
-            release.wait(timeout=20)
+            release.wait(timeout=120)  # bounds a hang only: the test releases them
         return real_ask(self, message, lang)
 
     monkeypatch.setattr(Answerer, "ask", slow_ask)
@@ -88,12 +89,12 @@ def test_acks_never_wait_behind_answers_and_one_asker_cannot_starve_others(
         assert bot.event(mention(f"backlog question {n} about ambient mesh", user="U0000HOG")).status_code == 200
     started = time.monotonic()
     response = bot.command("events 2021", f"{mock_slack.url}/response_url/fair", user="U0000OTH")
-    assert response.status_code == 200 and time.monotonic() - started < 3.0
-    [reply] = mock_slack.wait_for("response_url", timeout=10)  # while the backlog is still held
+    assert response.status_code == 200 and time.monotonic() - started < SLACK_ACK_DEADLINE
+    [reply] = mock_slack.wait_for("response_url", timeout=60)  # while the backlog is still held
     assert "IstioCon 2021" in blocks_json(reply)
     assert not mock_slack.of("chat.postMessage")
     release.set()
-    assert len(mock_slack.wait_for("chat.postMessage", count=8, timeout=60)) == 8
+    assert len(mock_slack.wait_for("chat.postMessage", count=8, timeout=120)) == 8
 
 
 def test_a_40000_character_question_is_cut_and_answered(

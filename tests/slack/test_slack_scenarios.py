@@ -8,6 +8,7 @@ import time
 
 import pytest
 from slack_harness import AMBIENT_VIDEO, CHANNEL, BotServer, blocks_json, mention, new_ts
+from support import SLACK_ACK_DEADLINE
 
 from slack_testkit.bodies import event_body
 from slack_testkit.mock_slack import BOT_ID, BOT_USER_ID, MockSlack
@@ -25,10 +26,11 @@ def all_output(mock: MockSlack) -> str:
 
 def test_spanish_mention_gets_one_cited_reply_in_thread(bot: BotServer, mock_slack: MockSlack) -> None:
     event = mention(SPANISH_QUESTION)
-    started = time.perf_counter()
+    started = time.monotonic()
     response = bot.event(event)
     assert response.status_code == 200
-    assert time.perf_counter() - started < 1.0  # acknowledged before retrieval
+    assert time.monotonic() - started < SLACK_ACK_DEADLINE  # acknowledged within Slack's deadline
+    assert not mock_slack.of("chat.postMessage")  # and before the reply: the ack does not wait for retrieval
 
     [post] = mock_slack.wait_for("chat.postMessage")
     mock_slack.settle()
@@ -143,11 +145,11 @@ def test_lone_surrogates_in_a_question_are_answered_without_an_error(
 
 def test_slash_command_acks_fast_then_answers_ephemerally_and_shares(bot: BotServer, mock_slack: MockSlack) -> None:
     response_url = f"{mock_slack.url}/response_url/cmd1"
-    started = time.perf_counter()
+    started = time.monotonic()
     response = bot.command("Where can I watch the talk on the security posture of Ambient Mesh?", response_url)
-    elapsed = time.perf_counter() - started
+    elapsed = time.monotonic() - started
     assert response.status_code == 200
-    assert elapsed < 0.5, f"ack took {elapsed:.2f}s"
+    assert elapsed < SLACK_ACK_DEADLINE, f"ack took {elapsed:.2f}s"
 
     [reply] = mock_slack.wait_for("response_url")
     assert reply.body["response_type"] == "ephemeral"
