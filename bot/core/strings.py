@@ -68,6 +68,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "lang_es": "Spanish",
         "lang_zh": "Chinese",
         "file_note": "I read text only: I cannot open files or images. Ask me your question in words.",
+        "flood_note": "You have many questions waiting; I'll answer these first.",
         "assistant_greeting": (
             "Hi! I answer questions about Istio community events (IstioCon, Istio Day, KubeCon) from istio.io: "
             "what was said, when and where, and where to watch the talks. Ask in English, Spanish or Chinese."
@@ -162,6 +163,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "lang_es": "español",
         "lang_zh": "chino",
         "file_note": "Solo leo texto: no puedo abrir archivos ni imágenes. Escríbeme tu pregunta con palabras.",
+        "flood_note": "Tienes muchas preguntas en espera; primero responderé estas.",
         "assistant_greeting": (
             "¡Hola! Respondo preguntas sobre los eventos de la comunidad de Istio (IstioCon, Istio Day, KubeCon) "
             "a partir de istio.io: qué se dijo, cuándo y dónde, y dónde ver las charlas."
@@ -257,6 +259,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "lang_es": "西班牙文",
         "lang_zh": "中文",
         "file_note": "我只能读取文字，无法打开文件或图片。请用文字提问。",
+        "flood_note": "你还有很多问题在等待回答，我会先回答这些。",
         "assistant_greeting": (
             "你好！我根据 istio.io 回答有关 Istio 社区活动（IstioCon、Istio Day、KubeCon）的问题："
             "讲了什么、何时何地举行，以及在哪里观看演讲录像。"

@@ -25,7 +25,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_PER_ASKER = 1
 DEFAULT_MAX_WAITING = 20
-"""Questions one asker may have waiting; more are dropped (and logged): a flood, not a conversation."""
+"""Questions one asker may have waiting; more are dropped (and logged): a flood, not a conversation. The
+first drop of a flood calls the submitter's ``on_flood`` (the asker gets one note); the flood ends when
+the asker has nothing waiting any more."""
 
 
 @dataclass
@@ -53,6 +55,7 @@ class AnswerPool:
         self._queues: dict[str, deque[_Task]] = {}
         self._running: dict[str, int] = {}
         self._turns: deque[str] = deque()  # askers with waiting work and a free slot, in turn order
+        self._flooded: set[str] = set()  # askers who had work dropped since they last had nothing waiting
         self._cond = threading.Condition()
         self._closed = False
         self._threads: list[threading.Thread] = []
@@ -68,8 +71,14 @@ class AnswerPool:
             workers = load_settings().answer_workers
         return cls(workers=max(1, workers), **kwargs)
 
-    def submit(self, asker: str, work: Callable[[], Any], ids: dict[str, Any] | None = None) -> bool:
-        """Queue ``work`` in ``asker``'s turn; False (logged) when that asker already has too much waiting."""
+    def submit(
+        self, asker: str, work: Callable[[], Any], ids: dict[str, Any] | None = None,
+        on_flood: Callable[[], Any] | None = None,
+    ) -> bool:
+        """Queue ``work`` in ``asker``'s turn; False (logged) when that asker already has too much waiting.
+
+        ``on_flood`` is called (in the caller's thread, outside the pool's lock) when this is the first work
+        of ``asker``'s dropped since they last had nothing waiting: once per flood, not once per drop."""
         ids = ids or {}
         with self._cond:
             if self._closed:
@@ -78,12 +87,20 @@ class AnswerPool:
             queue = self._queues.setdefault(asker, deque())
             if len(queue) >= self.max_waiting:
                 logger.warning("one asker has %d questions waiting: this one is dropped %s", len(queue), ids)
-                return False
-            queue.append(_Task(work, ids))
-            self._offer_turn(asker)
-            self._start_threads()
-            self._cond.notify()
-        return True
+                first_drop = asker not in self._flooded
+                self._flooded.add(asker)
+            else:
+                queue.append(_Task(work, ids))
+                self._offer_turn(asker)
+                self._start_threads()
+                self._cond.notify()
+                return True
+        if first_drop and on_flood is not None:
+            try:
+                on_flood()
+            except Exception:
+                logger.exception("the flood note failed %s", ids)
+        return False
 
     def waiting(self) -> int:
         """Tasks queued and not yet started."""
@@ -116,6 +133,8 @@ class AnswerPool:
                 return None
             asker = self._turns.popleft()
             task = self._queues[asker].popleft()
+            if not self._queues[asker]:
+                self._flooded.discard(asker)  # nothing waiting: the flood, if any, is over
             self._running[asker] = self._running.get(asker, 0) + 1
             self._offer_turn(asker)
             return asker, task

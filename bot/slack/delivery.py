@@ -28,9 +28,10 @@ from bot.core.language import detect_language, ui_language
 from bot.core.markup import USER_MENTION as _USER_MENTION
 from bot.core.markup import drop_lone_surrogates, unmark
 from bot.core.reply import Reply, ReplyKind
+from bot.core.strings import t
 from bot.settings import BotOptions
 from bot.slack.answer_pool import AnswerPool
-from bot.slack.blocks import Message, reply_message
+from bot.slack.blocks import Message, reply_message, text_message
 from bot.slack.metrics import Metrics
 from bot.store import AnswerRecord, Store, StoreError
 
@@ -48,8 +49,23 @@ REJECTED_BLOCKS = frozenset(
 PRUNE_EVERY = 3600.0
 """Seconds between two applications of the store's retention (``FEEDBACK_RETENTION_DAYS``)."""
 MAX_QUESTION_CHARS = 2000
-"""Longer questions are cut here (and logged). Slack allows 40,000 characters; the encoder reads 512 tokens
-(about 2,000 characters) anyway, and embedding all of a long text costs seconds of a shared core."""
+"""Longer messages are cut here (and logged) as they come in, before anything reads them (:func:`cut_question`).
+Slack allows 40,000 characters; the encoder reads 512 tokens (about 2,000 characters) anyway, and detecting
+the language of, embedding or storing all of a long text costs seconds of a shared core and space for nothing."""
+
+
+def cut_question(body: dict[str, Any]) -> None:
+    """Cut the message's text to :data:`MAX_QUESTION_CHARS` in place (an event's ``text``, a slash command's
+    ``text``), at the entry, so that language detection, the answerer and the question log only ever see the
+    cut text. Called once per request, before any listener (:func:`bot.slack.listeners.register`)."""
+    event = body.get("event")
+    holder: dict[str, Any] | None = event if isinstance(event, dict) else body if body.get("command") else None
+    if holder is None:
+        return
+    text = holder.get("text")
+    if isinstance(text, str) and len(text) > MAX_QUESTION_CHARS:
+        logger.info("question of %d characters cut to %d %s", len(text), MAX_QUESTION_CHARS, log_ids(body))
+        holder["text"] = text[:MAX_QUESTION_CHARS]
 
 
 def log_ids(body: dict[str, Any]) -> dict[str, Any]:
@@ -173,8 +189,14 @@ class Responder:
 
         return HomeTabs(self.answerer.index, self.answerer.today)
 
-    def queue(self, asker: str | None, surface: str, work: Callable[[], Any], ids: dict[str, Any]) -> None:
-        """Answer later, in ``asker``'s turn: the listener returns at once, so Bolt's pool stays free to ack."""
+    def queue(
+        self, asker: str | None, surface: str, work: Callable[[], Any], ids: dict[str, Any],
+        flooded: Callable[[], Any] | None = None,
+    ) -> None:
+        """Answer later, in ``asker``'s turn: the listener returns at once, so Bolt's pool stays free to ack.
+
+        When the asker has too many questions waiting, the question is dropped (never claimed or logged as
+        answered) and ``flooded`` posts them one note (:meth:`flood_note`) at the first drop of the flood."""
         self.metrics.events.labels(surface).inc()
         received = time.monotonic()
 
@@ -184,16 +206,28 @@ class Responder:
             finally:
                 self.metrics.reply_seconds.labels(surface).observe(time.monotonic() - received)
 
-        if not self.pool.submit(asker or "", timed, ids):
+        if not self.pool.submit(asker or "", timed, ids, on_flood=flooded):
             self.metrics.errors.labels("dropped").inc()
+
+    def flood_note(
+        self, client: WebClient, body: dict[str, Any], question: str, thread_ts: str | None
+    ) -> Callable[[], None]:
+        """Post the "many questions waiting" note where the message was asked (its thread, or the channel
+        when ``thread_ts`` is None), in the question's language: one short call, once per flood."""
+
+        def post() -> None:
+            event = body.get("event") or {}
+            lang = ui_language(detect_language(question)) if question else "en"
+            extra = {"thread_ts": thread_ts} if thread_ts else {}
+            post_message(client, event["channel"], text_message(t(lang, "flood_note")), log_ids(body), **extra)
+
+        return post
 
     def safe_ask(self, question: str, ids: dict[str, Any], lang: str | None = None) -> tuple[Reply | None, str]:
         """The answer (None on an internal failure, which is logged) and the UI language to use.
 
-        Questions over :data:`MAX_QUESTION_CHARS` are answered from their beginning."""
-        if len(question) > MAX_QUESTION_CHARS:
-            logger.info("question of %d characters cut to %d %s", len(question), MAX_QUESTION_CHARS, ids)
-            question = question[:MAX_QUESTION_CHARS]
+        The question was already cut to :data:`MAX_QUESTION_CHARS` where the message came in
+        (:func:`cut_question`)."""
         started = time.perf_counter()
         try:
             answer = self.answerer.ask(question, lang=lang)

@@ -3,7 +3,8 @@
 The Slack side comes up first and the index loads beside it: the Bolt app is built around a future of
 the answerer, so events that arrive while the index loads are acknowledged at once and answered as soon
 as it is loaded (slash commands included: Slack does not retry those). HTTP mode is a Starlette app
-under uvicorn: ``POST /slack/events`` (signature checked before anything else), ``GET /healthz`` (cheap:
+under uvicorn: ``POST /slack/events`` (at most :data:`MAX_BODY_BYTES` read, then the signature checked
+before anything else), ``GET /healthz`` (cheap:
 200 once events are taken, saying whether the index is loaded yet) and ``GET /metrics`` (Prometheus).
 """
 
@@ -36,6 +37,34 @@ logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
+MAX_BODY_BYTES = 1024 * 1024
+"""Largest request body read from ``/slack/events`` (1 MiB); larger ones get 413 unread. Slack's event and
+interaction payloads are a few KiB (a message is at most 40,000 characters, about 160 KiB as escaped JSON),
+so anything near this is not from Slack, and an unsigned body must not cost memory before it is checked."""
+
+
+class BodyTooLarge(Exception):
+    """The request says or turns out to be larger than :data:`MAX_BODY_BYTES`."""
+
+
+async def read_bounded(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The body, read only while it stays within ``limit``: a ``Content-Length`` over it is refused before a
+    byte is read, and a body without one (chunked) is refused as soon as it passes the limit."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > limit:
+                raise BodyTooLarge
+        except ValueError:
+            raise BodyTooLarge from None  # not a length: nothing Slack sends
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 @dataclass
@@ -62,10 +91,12 @@ class AppSlot:
 def create_asgi_app(slot: AppSlot, signing_secret: str | None = None) -> Starlette:
     """The HTTP endpoints around a (possibly not yet loaded) Bolt app.
 
-    Every request to ``/slack/events`` is checked against ``signing_secret`` (``serve`` passes its settings';
-    left out, ``SLACK_SIGNING_SECRET`` through :func:`bot.settings.load_settings`) before anything else, its
-    body included, is read: a bad signature gets 401 whether or not the app has loaded, and a signed body that
-    is not what Slack sends gets 400, not a traceback.
+    A request to ``/slack/events`` whose body is over :data:`MAX_BODY_BYTES` gets 413 without the body being
+    read (or, without a ``Content-Length``, as soon as it passes the limit). The bounded body is then checked
+    against ``signing_secret`` (``serve`` passes its settings'; left out, ``SLACK_SIGNING_SECRET`` through
+    :func:`bot.settings.load_settings`) before anything else is done with it: a bad signature gets 401
+    whether or not the app has loaded, and a signed body that is not what Slack sends gets 400, not a
+    traceback.
     """
     if signing_secret is None:
         from bot.settings import load_settings
@@ -74,7 +105,11 @@ def create_asgi_app(slot: AppSlot, signing_secret: str | None = None) -> Starlet
     verifier = SignatureVerifier(signing_secret or "")
 
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
+        try:
+            body = await read_bounded(request)
+        except BodyTooLarge:
+            logger.warning("request to %s over %d bytes rejected unread", EVENTS_PATH, MAX_BODY_BYTES)
+            return JSONResponse({"error": "body too large"}, status_code=413)
         if not verifier.is_valid_request(body, dict(request.headers)):
             logger.warning("request to %s with a bad or missing signature rejected", EVENTS_PATH)
             return JSONResponse({"error": "invalid signature"}, status_code=401)

@@ -2,17 +2,20 @@
 
 Listeners get the shared :class:`~bot.slack.delivery.Responder` (``context["responder"]``) and users' languages
 (``context["locales"]``) from Bolt's context, put there by a global middleware registered before any
-other, so each listener stays a plain module-level function. Listeners check what they got and queue the
-answer with ``Responder.queue``: they return in milliseconds, so Bolt's threads are always free to ack.
+other, so each listener stays a plain module-level function; the same middleware cuts the message's text
+to ``MAX_QUESTION_CHARS`` (:func:`~bot.slack.delivery.cut_question`) before any listener reads it.
+Listeners check what they got and queue the answer with ``Responder.queue``: they return in milliseconds,
+so Bolt's threads are always free to ack.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from slack_bolt import App, BoltContext
 
-from bot.slack.delivery import Responder
+from bot.slack.delivery import Responder, cut_question
 from bot.slack.listeners import actions, assistant, commands, feedback, home, mentions, messages
 from bot.slack.listeners.assistant import Locales
 
@@ -22,7 +25,8 @@ def register(app: App, responder: Responder) -> None:
     locales = Locales()
 
     @app.middleware
-    def provide_responder(context: BoltContext, next: Callable[[], None]) -> None:
+    def provide_responder(context: BoltContext, body: dict[str, Any], next: Callable[[], None]) -> None:
+        cut_question(body)  # the one place a message's text is bounded: every surface reads it after this
         context["responder"] = responder
         context["locales"] = locales
         next()

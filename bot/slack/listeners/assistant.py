@@ -123,10 +123,12 @@ def handle_user_message(
     note = file_note(payload, question)
     if not in_assistant_thread(responder, payload):  # a reply in a thread of an ordinary DM
         responder.queue(payload.get("user"), "dm", lambda: responder.reply(
-            client, body, question, thread_ts=payload["thread_ts"], surface="dm", note=note), log_ids(body))
+            client, body, question, thread_ts=payload["thread_ts"], surface="dm", note=note), log_ids(body),
+            flooded=responder.flood_note(client, body, question, payload["thread_ts"]))
         return
     responder.queue(payload.get("user"), "assistant", lambda: answer_in_panel(
-        client, body, payload, question, note, responder, set_status, set_title), log_ids(body))
+        client, body, payload, question, note, responder, set_status, set_title), log_ids(body),
+        flooded=responder.flood_note(client, body, question, payload["thread_ts"]))
 
 
 def answer_in_panel(

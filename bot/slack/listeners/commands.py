@@ -75,7 +75,12 @@ def handle_command(
             message = responder.command_reply(parsed, ids, body=body, user=user)
         responder.metrics.replies.labels("command", send_ephemeral(respond, client, command, message, ids)).inc()
 
-    responder.queue(user, "command", answer, ids)
+    def flood_note() -> None:
+        """The "many questions waiting" note, as privately as the answers would have come."""
+        send_ephemeral(respond, client, command, text_message(t(parse(command.get("text") or "").lang, "flood_note")),
+                       ids)
+
+    responder.queue(user, "command", answer, ids, flooded=flood_note)
 
 
 def register(app: App) -> None:

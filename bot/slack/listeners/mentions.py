@@ -23,7 +23,7 @@ def handle_mention(body: dict[str, Any], event: dict[str, Any], client: WebClien
     responder: Responder = context["responder"]
     responder.queue(event.get("user"), "mention", lambda: responder.reply(
         client, body, question, thread_ts=thread_ts, surface="mention", note=file_note(event, question)),
-        log_ids(body))
+        log_ids(body), flooded=responder.flood_note(client, body, question, thread_ts))
 
 
 def register(app: App) -> None:

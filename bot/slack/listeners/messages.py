@@ -54,7 +54,8 @@ def handle_message(body: dict[str, Any], event: dict[str, Any], client: WebClien
     thread_ts = event.get("thread_ts")
     if event.get("channel_type") == "im":
         responder.queue(event.get("user"), "dm", lambda: responder.reply(
-            client, body, question, thread_ts=thread_ts, surface="dm", note=file_note(event, question)), log_ids(body))
+            client, body, question, thread_ts=thread_ts, surface="dm", note=file_note(event, question)), log_ids(body),
+            flooded=responder.flood_note(client, body, question, thread_ts))
         return
     in_thread = bool(thread_ts) and thread_ts != event["ts"]
     if not in_thread or not responder.options.follow_threads:
@@ -63,7 +64,8 @@ def handle_message(body: dict[str, Any], event: dict[str, Any], client: WebClien
         return  # a mention: app_mention answers it, whatever it says
     if is_meant_for_the_bot(text, context.bot_user_id) and responder.follows(event["channel"], str(thread_ts)):
         responder.queue(event.get("user"), "thread", lambda: responder.reply(
-            client, body, question, thread_ts=thread_ts, surface="thread"), log_ids(body))
+            client, body, question, thread_ts=thread_ts, surface="thread"), log_ids(body),
+            flooded=responder.flood_note(client, body, question, thread_ts))
 
 
 def register(app: App) -> None:
