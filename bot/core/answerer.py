@@ -140,7 +140,7 @@ class Answerer:
 
     @classmethod
     def from_settings(cls, settings: Settings, progress: bool = False) -> Answerer:
-        """Load the index (building it first if needed, which loads sentence-transformers) and the query
+        """Load the index (building it first if needed: embedding passages the cache lacks) and the query
         encoder, and wire the default retriever."""
         from embeddings.encoder import load_query_encoder
         from embeddings.index import ensure_index
