@@ -322,6 +322,12 @@ def _pointer(index_dir: Path) -> bytes | None:
         return None
 
 
+def has_build(index_dir: Path) -> bool:
+    """Whether an index was ever built here (``CURRENT`` exists): a cheap check, reading no build, so a
+    server can say at once that its first load will have to build (no release step ran)."""
+    return (index_dir / "CURRENT").is_file()
+
+
 def _current_build(index_dir: Path) -> Path:
     pointer = index_dir / "CURRENT"
     if not pointer.is_file():

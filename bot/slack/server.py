@@ -5,7 +5,8 @@ the answerer, so events that arrive while the index loads are acknowledged at on
 as it is loaded (slash commands included: Slack does not retry those). HTTP mode is a Starlette app
 under uvicorn: ``POST /slack/events`` (at most :data:`MAX_BODY_BYTES` read, then the signature checked
 before anything else), ``GET /healthz`` (cheap:
-200 once events are taken, saying whether the index is loaded yet) and ``GET /metrics`` (Prometheus).
+200 once events are taken, saying whether the index is loaded yet, or being built because none was built
+before the host started) and ``GET /metrics`` (Prometheus).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ MAX_BODY_BYTES = 1024 * 1024
 """Largest request body read from ``/slack/events`` (1 MiB); larger ones get 413 unread. Slack's event and
 interaction payloads are a few KiB (a message is at most 40,000 characters, about 160 KiB as escaped JSON),
 so anything near this is not from Slack, and an unsigned body must not cost memory before it is checked."""
+WARMING_UP = "warming up: building the index"
+"""What ``/healthz`` and the log say while a host that started with no built index builds it."""
 
 
 class BodyTooLarge(Exception):
@@ -75,6 +78,8 @@ class AppSlot:
     metrics: Metrics = field(default_factory=Metrics)
     passages: int = 0
     failed: str | None = None
+    building: bool = False
+    """No index was built when the host started: the load builds it first (see :func:`needs_build`)."""
     ready: threading.Event = field(default_factory=threading.Event)
     """Set once the index is loaded and questions are answered (events are taken before that)."""
 
@@ -130,8 +135,11 @@ def create_asgi_app(slot: AppSlot, signing_secret: str | None = None) -> Starlet
             return JSONResponse({"status": "failed"}, status_code=503)
         if slot.app is None:
             return JSONResponse({"status": "starting"}, status_code=503)
-        index = "ready" if slot.ready.is_set() else "loading"
-        return JSONResponse({"status": "ok", "index": index, "passages": slot.passages})
+        if slot.ready.is_set():
+            return JSONResponse({"status": "ok", "index": "ready", "passages": slot.passages})
+        if slot.building:
+            return JSONResponse({"status": "ok", "index": "building", "detail": WARMING_UP, "passages": 0})
+        return JSONResponse({"status": "ok", "index": "loading", "passages": slot.passages})
 
     async def metrics(request: Request) -> Response:
         body, content_type = slot.metrics.exposition()
@@ -144,6 +152,19 @@ def create_asgi_app(slot: AppSlot, signing_secret: str | None = None) -> Starlet
             Route(METRICS_PATH, metrics, methods=["GET"]),
         ]
     )
+
+
+def needs_build(settings: Settings) -> bool:
+    """Whether this host starts with no built index (no release step ran, or ``INDEX_DIR`` is empty): then
+    the first load builds it, and questions wait for that; say so in the log, once, before it starts."""
+    from embeddings.index import has_build
+
+    if has_build(settings.index_dir):
+        return False
+    logger.warning("%s: no index was built at %s before start; questions are taken and answered once it is "
+                   "built (run `istio-events-bot index` as a release step to skip this)", WARMING_UP,
+                   settings.index_dir)
+    return True
 
 
 def load_answerer(settings: Settings, answerer_factory: Callable[[Settings], Answerer]) -> Answerer:
@@ -240,6 +261,7 @@ def serve_socket_mode(
     from bot.slack.socket_mode import create_socket_mode_handler
 
     metrics = Metrics()
+    needs_build(settings)
     answerer = start_loading(settings, answerer_factory, metrics)
     handler = create_socket_mode_handler(_create_app(config, answerer, store, metrics, options), str(config.app_token),
                                          ping_interval=config.ping_interval, pong_timeout=config.pong_timeout)
@@ -265,7 +287,7 @@ def serve_http(
     """uvicorn on ``config.port``, taking events at once; the index loads in a thread meanwhile."""
     import uvicorn
 
-    slot = AppSlot()
+    slot = AppSlot(building=needs_build(settings))
     asgi = create_asgi_app(slot, config.signing_secret)
     server = uvicorn.Server(uvicorn.Config(asgi, host=host, port=config.port, log_level="info"))
 

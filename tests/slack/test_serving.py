@@ -9,16 +9,19 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future
+from pathlib import Path
 
 import pytest
 from conftest import make_app
 from slack_harness import AMBIENT_VIDEO, BotServer, blocks_json, mention, new_ts
-from support import SLACK_ACK_DEADLINE
+from support import DOCS, SLACK_ACK_DEADLINE
 
 from bot.core.answerer import Answerer
 from bot.slack.app import RedactTokens
 from bot.slack.metrics import Metrics
+from bot.slack.server import WARMING_UP, needs_build
 from bot.store import Store
+from embeddings.config import Settings
 from slack_testkit.mock_slack import MockSlack
 
 AMBIENT_QUESTION = "Where can I watch the talk on the security posture of Ambient Mesh?"
@@ -29,10 +32,12 @@ def served(bot_server: BotServer, mock_slack: MockSlack, slack_store: Store) -> 
     """The session's HTTP server with a fresh slot (its own metrics); the test puts the app in it."""
     bot_server.slot.metrics = Metrics()
     bot_server.slot.ready.clear()
+    bot_server.slot.building = False
     mock_slack.reset()
     yield bot_server, bot_server.slot.metrics
     mock_slack.settle(quiet=0.2)
     bot_server.slot.app = None
+    bot_server.slot.building = False
 
 
 def test_events_before_the_index_loads_are_acked_then_answered_once_it_is(
@@ -56,6 +61,48 @@ def test_events_before_the_index_loads_are_acked_then_answered_once_it_is(
     [reply] = mock_slack.wait_for("response_url")
     assert "IstioCon 2021" in blocks_json(reply)
     assert bot.http.get("/healthz").json()["index"] == "ready"
+
+
+def test_a_host_with_no_built_index_says_it_is_warming_up_and_answers_once_built(
+    served: tuple[BotServer, Metrics], mock_slack: MockSlack, warm_answerer: Answerer, slack_store: Store
+) -> None:
+    """No release step ran: ``/healthz`` says the index is being built (still 200: events are taken), a
+    question received meanwhile is acknowledged, and answered once the index is in."""
+    bot, metrics = served
+    building: Future[Answerer] = Future()
+    bot.slot.building = True
+    bot.slot.app = make_app(building, mock_slack, slack_store, metrics=metrics)
+    health = bot.http.get("/healthz")
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "index": "building", "detail": WARMING_UP, "passages": 0}
+
+    assert bot.event(mention(AMBIENT_QUESTION)).status_code == 200
+    mock_slack.settle(quiet=0.5)
+    assert not mock_slack.of("chat.postMessage")
+
+    building.set_result(warm_answerer)
+    bot.slot.loaded(len(warm_answerer.index.passages))
+    [post] = mock_slack.wait_for("chat.postMessage")
+    assert AMBIENT_VIDEO in blocks_json(post)
+    health = bot.http.get("/healthz")
+    assert health.json() == {"status": "ok", "index": "ready", "passages": len(warm_answerer.index.passages)}
+
+
+def test_needs_build_says_so_in_the_log_only_when_no_index_was_built(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings.from_env(docs_dir=DOCS, index_dir=tmp_path / "index")
+    with caplog.at_level(logging.WARNING, logger="bot.slack.server"):
+        assert needs_build(settings)
+    [record] = caplog.records
+    assert WARMING_UP in record.getMessage() and str(tmp_path / "index") in record.getMessage()
+
+    caplog.clear()
+    (tmp_path / "index").mkdir()
+    (tmp_path / "index" / "CURRENT").write_text("build-1")
+    with caplog.at_level(logging.WARNING, logger="bot.slack.server"):
+        assert not needs_build(settings)
+    assert not caplog.records
 
 
 def test_healthz_says_failed_when_the_index_could_not_load(served: tuple[BotServer, Metrics]) -> None:
