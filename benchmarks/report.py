@@ -8,12 +8,12 @@ RECALL_TARGET = 0.95
 TARGETS = {
     "compose_reply_p50_ms": 30.0,
     "compose_reply_p95_ms": 60.0,
-    "ack_p99_ms": 50.0,
+    "ack_p99_ms": 50.0,  # issue 19: 500 events at concurrency 50, on 2 cores
     "ready_s": 4.0,  # Slack stack up: events are acknowledged (and queued until the index is in)
-    "index_ready_s": 4.0,  # ready to answer
+    "index_ready_s": 3.0,  # ready to answer, on a built index (issue 19)
     "index_from_nothing_s": 120.0,
     "index_unchanged_s": 1.0,
-    "index_one_post_s": 5.0,
+    "index_one_post_s": 3.0,  # a whole `index` process after one post changed (issue 19)
     "serving_rss_mib": 512.0,  # a 512 MB container or dyno (issue 11)
     "scale_1m_p95_ms": 20.0,
     "scale_1m_recall": RECALL_TARGET,
