@@ -1,7 +1,7 @@
 """Sessions and events as short citation lines, in the asker's language, for every surface.
 
 A line is a list of :class:`Part` (text, and a URL when it is a link); Slack (:mod:`bot.slack.blocks`) and
-the terminal (:mod:`bot.cli`) each render the same parts their own way, so a session reads
+the text view (:mod:`bot.render.text`) each render the same parts their own way, so a session reads
 "IstioCon 2022 · Istio at Splunk: How we learned to love it · Bernard Van De Walle · 25 April 2022 ·
 recording · slides" everywhere.
 """
@@ -75,11 +75,6 @@ def filter_events(events: list[Event], query: str) -> list[Event]:
         return fold(" ".join([event.name, event.key, event.year, event.place, *region_names(event.region)]))
 
     return [e for e in events if all(w in haystack(e) for w in words)]
-
-
-def plain(parts: list[Part]) -> str:
-    """The terminal form: link texts followed by their URL."""
-    return " · ".join(f"{p.text} <{p.url}>" if p.url else p.text for p in parts)
 
 
 def inline_parts(text: str, links: list[Link], spans: list[tuple[int, int]]) -> list[Part]:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from bot.core import catalogue, compose
 from bot.core.answerer import Answerer
 from bot.core.language import detect_language, ui_language
-from bot.core.markup import neutralize, unmark
+from bot.core.markup import clip, neutralize, unmark
 from bot.core.reply import Reply
 from bot.core.strings import SUBCOMMANDS
 
@@ -60,18 +60,14 @@ def parse(text: str) -> Command:
     return Command(CommandKind(sub), rest, lang)
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= MAX_ECHOED_CHARS else text[: MAX_ECHOED_CHARS - 1].rstrip() + "…"
-
-
 def listing(answerer: Answerer, command: Command, today: dt.date | None = None) -> Reply:
     """The reply to ``help``, ``events [filter]`` or ``videos [topic]``, from the index alone."""
     if command.kind == CommandKind.EVENTS:
         upcoming, past = catalogue.events(answerer.index, today or answerer.today(), command.arg)
-        return compose.events_reply(upcoming, past, command.lang, _clip(command.arg))
+        return compose.events_reply(upcoming, past, command.lang, clip(command.arg, MAX_ECHOED_CHARS))
     if command.kind == CommandKind.VIDEOS:
         found = catalogue.videos(answerer.index, command.lang, command.arg, answerer.retriever)
-        return compose.videos_reply(found, command.lang, _clip(command.arg))
+        return compose.videos_reply(found, command.lang, clip(command.arg, MAX_ECHOED_CHARS))
     return compose.help_reply(command.lang)
 
 

@@ -59,3 +59,9 @@ def neutralize(text: str) -> str:
 
     text = _SPECIAL.sub(plain, text)
     return _BROADCAST_WORDS.sub(lambda m: "@" + _ZWSP + m.group(1), text)
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when cut (user text a reply repeats, and
+    anything that must fit one of Slack's limits)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -131,7 +131,3 @@ class Reply:
     def shown_links(self) -> list[str]:
         """The URLs the reply links, once each, in reading order (what ``eval``'s link_hit reads)."""
         return list(dict.fromkeys(part.url for part in self.parts() if part.url))
-
-    def quoted_text(self) -> str:
-        """The text the reply quotes (what "answer shown" reads): the snippets, not whole passages."""
-        return "\n".join(quote.text for quote in self.quotes)

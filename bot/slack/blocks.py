@@ -35,7 +35,7 @@ from slack_sdk.models.views import View
 
 from bot.core.citations import Part
 from bot.core.language import UI_LANGUAGES, ui_language
-from bot.core.markup import neutralize
+from bot.core.markup import clip, neutralize
 from bot.core.reply import Reply, ReplyKind
 from bot.core.strings import t
 from bot.render.text import render_text
@@ -68,11 +68,6 @@ def link(url: str, label: str) -> str:
     """A ``<url|label>`` link whose URL cannot close the markup early and whose label is escaped."""
     safe_url = quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
     return f"<{escape(safe_url)}|{escape(label).replace('|', '¦') or escape(safe_url)}>"
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def quote_lines(text: str) -> str:

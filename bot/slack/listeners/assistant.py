@@ -20,8 +20,9 @@ from slack_bolt import App, Assistant, BoltContext, SetStatus, SetSuggestedPromp
 from slack_sdk import WebClient
 
 from bot.core.language import UI_LANGUAGES, detect_language, ui_language
+from bot.core.markup import clip
 from bot.core.strings import t
-from bot.slack.blocks import Message, clip, section
+from bot.slack.blocks import Message, section
 from bot.slack.delivery import Delivery, Responder, log_ids, post_message, strip_mentions
 from bot.slack.home import suggested_prompts
 from bot.slack.listeners.messages import file_note
