@@ -58,6 +58,10 @@ DEFAULT_PONG_TIMEOUT = 3.0
 (the model answering on CPU) should not be taken for a dead connection."""
 DEFAULT_WORKERS = 4
 """Threads answering at once: retrieval holds one core for a few tens of ms, Slack calls wait on the network."""
+DEFAULT_ANSWER_PROCESSES = 1
+"""Processes ``serve`` starts to answer, beside the one that acks: answering never holds the acking process's GIL."""
+DEFAULT_JOB_LEASE = 30.0
+"""Seconds a host holds accepted work without renewing; a dead host's work is answered by another after this."""
 DEFAULT_CLAIM_TTL = 3600.0
 DEFAULT_RETENTION_DAYS = 90.0
 
@@ -219,6 +223,12 @@ class BotSettings:
     answer_workers: int = _setting(
         "ANSWER_WORKERS", _checked(_whole, lambda threads: threads >= 1), DEFAULT_WORKERS,
         "a whole number of threads, at least 1")
+    answer_processes: int = _setting(
+        "ANSWER_PROCESSES", _checked(_whole, lambda processes: processes >= 0), DEFAULT_ANSWER_PROCESSES,
+        "a whole number of processes, 0 or more (0 answers in the process that acks)")
+    job_lease: float = _setting(
+        "JOB_LEASE", _checked(_number, lambda seconds: seconds >= 1), DEFAULT_JOB_LEASE,
+        "a number of seconds, at least 1")
     admin_user_ids: frozenset[str] = _setting(
         "ADMIN_USER_IDS", _user_ids, frozenset(), "Slack user ids (U… or W…) separated by commas")
     follow_threads: bool = _setting("FOLLOW_THREADS", _on_off, True, "on or off")
@@ -284,6 +294,8 @@ class BotSettings:
             ping_interval=self.socket_mode_ping_interval,
             pong_timeout=self.socket_mode_pong_timeout,
             answer_workers=self.answer_workers,
+            answer_processes=self.answer_processes,
+            job_lease=self.job_lease,
         )
 
     @property
@@ -300,7 +312,7 @@ class BotSettings:
 @dataclass(frozen=True)
 class SlackConfig:
     """Slack credentials and transport, Socket Mode timing and the answer threads: what ``serve`` needs
-    (``SLACK_*``, ``PORT``, ``SOCKET_MODE_*``, ``ANSWER_WORKERS``)."""
+    (``SLACK_*``, ``PORT``, ``SOCKET_MODE_*``, ``ANSWER_WORKERS``, ``ANSWER_PROCESSES``, ``JOB_LEASE``)."""
 
     bot_token: str | None = field(repr=False)
     signing_secret: str | None = field(repr=False)
@@ -312,7 +324,13 @@ class SlackConfig:
     pong_timeout: float = DEFAULT_PONG_TIMEOUT
     """Socket Mode: seconds a ping may wait for its pong before the connection is replaced."""
     answer_workers: int = DEFAULT_WORKERS
-    """Threads answering at once (``bot.slack.answer_pool.AnswerPool``)."""
+    """Threads answering at once in each answering process (``bot.slack.runner.Runner``)."""
+    answer_processes: int = 0
+    """Processes ``serve`` starts to answer (``bot.slack.workers``); 0 answers in the process that acks, with
+    the ``answerer_factory`` given to ``serve`` (the default here, for library callers and tests; ``serve`` from the
+    command line starts ``ANSWER_PROCESSES``, default :data:`DEFAULT_ANSWER_PROCESSES`)."""
+    job_lease: float = DEFAULT_JOB_LEASE
+    """Seconds accepted work stays a host's without renewal (``bot.store.jobs``)."""
 
     @classmethod
     def from_env(
@@ -329,6 +347,11 @@ class SlackConfig:
         return replace(config, bot_token=bot_token or config.bot_token,
                        signing_secret=signing_secret or config.signing_secret, app_token=app_token or config.app_token,
                        port=port or config.port, api_url=api_url or config.api_url)
+
+    @property
+    def job_secret(self) -> str | None:
+        """What seals waiting work (``bot.store.jobs.Sealer``): a secret every host of the app shares."""
+        return self.signing_secret or self.bot_token or self.app_token
 
     @property
     def socket_mode(self) -> bool:

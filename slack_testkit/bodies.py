@@ -5,6 +5,7 @@ dicts in envelopes)."""
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
 from slack_testkit.mock_slack import BOT_USER_ID, TEAM_ID
@@ -45,5 +46,5 @@ def command_form(text: str, response_url: str, user: str = "U0000ANA") -> dict[s
         "text": text,
         "api_app_id": APP_ID,
         "response_url": response_url,
-        "trigger_id": "1111.2222.abcd",
+        "trigger_id": f"1111.2222.{uuid.uuid4().hex[:12]}",  # one per invocation, as Slack's
     }

@@ -51,6 +51,9 @@ class Faults:
     """``chat.postMessage`` / ``chat.postEphemeral`` with blocks answer ``invalid_blocks``."""
     missing_reaction_scope: bool = False
     """``reactions.add`` / ``reactions.remove`` answer ``missing_scope``."""
+    hold: set[str] = field(default_factory=set)
+    """Methods whose calls wait, unanswered, until :meth:`MockSlack.release` (what a slow Slack looks like to
+    the bot; a test can act while every answering thread is inside one of these calls)."""
 
 
 def _decode(raw: str, content_type: str) -> dict[str, Any]:
@@ -75,6 +78,9 @@ class MockSlack:
         """``users.info`` answers each user's ``locale`` from here (``en-US`` otherwise)."""
         self._cond = threading.Condition()
         self._ts = 0
+        self._released = threading.Event()
+        self.held = 0
+        """Calls that have waited in :attr:`Faults.hold` since the last reset."""
         mock = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -90,6 +96,7 @@ class MockSlack:
                 body = _decode(raw, self.headers.get("Content-Type", ""))
                 if path.startswith("/api/"):
                     method = path.removeprefix("/api/")
+                    mock._hold(method)
                     authorized = mock._authorized(method, self.headers.get("Authorization", ""))
                     status, headers, response = mock._answer(method, body, authorized)
                 else:
@@ -130,6 +137,30 @@ class MockSlack:
             self.calls.clear()
             self.faults = Faults()
             self.locales = {}
+            self._released.set()  # nothing held from an earlier test stays held
+            self._released = threading.Event()
+            self.held = 0
+
+    def _hold(self, method: str) -> None:
+        with self._cond:
+            if method not in self.faults.hold:
+                return
+            self.held += 1
+            released = self._released
+            self._cond.notify_all()
+        released.wait(timeout=120)
+
+    def wait_held(self, count: int, timeout: float = 60.0) -> None:
+        """Until ``count`` calls are waiting in :attr:`Faults.hold` (or have waited since the last reset)."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: self.held >= count, timeout=timeout):
+                raise AssertionError(f"{self.held} calls held, expected {count}")
+
+    def release(self) -> None:
+        """Answer every held call, and stop holding."""
+        with self._cond:
+            self.faults.hold = set()
+            self._released.set()
 
     def _record(self, call: Call) -> None:
         with self._cond:

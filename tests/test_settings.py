@@ -32,6 +32,8 @@ BAD = [
     ("SOCKET_MODE_PONG_TIMEOUT", "x", "serve"),
     ("ANSWER_WORKERS", "0", "serve"),
     ("ANSWER_WORKERS", "2.5", "serve"),
+    ("ANSWER_PROCESSES", "-1", "serve"),
+    ("JOB_LEASE", "0.5", "serve"),
     ("ADMIN_USER_IDS", "alice,bob", "serve"),
     ("FOLLOW_THREADS", "maybe", "serve"),
     ("DATABASE_URL", "not a url", "report"),
@@ -236,21 +238,23 @@ def test_serve_builds_the_settings_once_and_hands_them_down_http(
     for name, value in {"SLACK_BOT_TOKEN": "xoxb-1-test", "SLACK_SIGNING_SECRET": "s", "PORT": "8765",
                         "ANSWER_WORKERS": "3", "FOLLOW_THREADS": "off", "ADMIN_USER_IDS": "U0000ADM",
                         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite'}", "DEDUPE_TTL": "60",
-                        "SLACK_API_URL": "http://127.0.0.1:9/api/"}.items():
+                        "SLACK_API_URL": "http://127.0.0.1:9/api/", "ANSWER_PROCESSES": "0",
+                        "JOB_LEASE": "9"}.items():
         monkeypatch.setenv(name, value)
     loaded = _no_index(monkeypatch)
     ran: list[uvicorn.Server] = []
     monkeypatch.setattr(uvicorn.Server, "run", lambda self: ran.append(self))
     apps: list[dict[str, Any]] = []
-    real_create_app = server.create_app
-    monkeypatch.setattr(server, "create_app", lambda answerer, **kwargs: apps.append(kwargs)
-                        or real_create_app(answerer, token_verification_enabled=False, **kwargs))
+    real_create_slack = server.create_slack
+    monkeypatch.setattr(server, "create_slack", lambda answerer, **kwargs: apps.append(kwargs)
+                        or real_create_slack(answerer, token_verification_enabled=False, **kwargs))
 
     assert bot.cli.main(["serve", "--docs", str(tmp_path / "docs")]) == 0
     assert len(counted) == 1  # the entry point's; nothing below it read the environment again
     [http], [kwargs], [index] = ran, apps, loaded
     assert http.config.port == 8765 and index.docs_dir == tmp_path / "docs"
     assert kwargs["config"].answer_workers == 3 and kwargs["config"].api_url == "http://127.0.0.1:9/api/"
+    assert kwargs["config"].answer_processes == 0 and kwargs["config"].job_lease == 9
     assert kwargs["options"].follow_threads is False and kwargs["options"].admin_user_ids == {"U0000ADM"}
     assert kwargs["store"].url_for_logs == f"sqlite:///{tmp_path / 'bot.sqlite'}" and kwargs["store"].claim_ttl == 60
     kwargs["store"].close()
@@ -263,15 +267,16 @@ def test_serve_builds_the_settings_once_and_hands_them_down_socket_mode(
     from bot.slack.socket_mode import WatchfulSocketModeHandler
 
     for name, value in {"SLACK_BOT_TOKEN": "xoxb-1-test", "SLACK_APP_TOKEN": "xapp-1-test",
-                        "SOCKET_MODE_PING_INTERVAL": "7.5", "SOCKET_MODE_PONG_TIMEOUT": "4"}.items():
+                        "SOCKET_MODE_PING_INTERVAL": "7.5", "SOCKET_MODE_PONG_TIMEOUT": "4",
+                        "ANSWER_PROCESSES": "0"}.items():
         monkeypatch.setenv(name, value)
     _no_index(monkeypatch)
     handlers: list[WatchfulSocketModeHandler] = []
     monkeypatch.setattr(WatchfulSocketModeHandler, "connect", lambda self: handlers.append(self))
     monkeypatch.setattr(server, "block_until_stopped", lambda: None)
-    real_create_app = server.create_app
-    monkeypatch.setattr(server, "create_app", lambda answerer, **kwargs:
-                        real_create_app(answerer, token_verification_enabled=False, **kwargs))
+    real_create_slack = server.create_slack
+    monkeypatch.setattr(server, "create_slack", lambda answerer, **kwargs:
+                        real_create_slack(answerer, token_verification_enabled=False, **kwargs))
     try:
         assert bot.cli.main(["serve"]) == 0
         assert len(counted) == 1

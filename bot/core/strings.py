@@ -69,6 +69,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "lang_zh": "Chinese",
         "file_note": "I read text only: I cannot open files or images. Ask me your question in words.",
         "flood_note": "You have many questions waiting; I'll answer these first.",
+        "busy_retry": "Sorry, I could not take that just now. Please try again in a moment.",
         "assistant_greeting": (
             "Hi! I answer questions about Istio community events (IstioCon, Istio Day, KubeCon) from istio.io: "
             "what was said, when and where, and where to watch the talks. Ask in English, Spanish or Chinese."
@@ -164,6 +165,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "lang_zh": "chino",
         "file_note": "Solo leo texto: no puedo abrir archivos ni imágenes. Escríbeme tu pregunta con palabras.",
         "flood_note": "Tienes muchas preguntas en espera; primero responderé estas.",
+        "busy_retry": "Lo siento, no he podido recibir eso ahora. Vuelve a intentarlo en un momento.",
         "assistant_greeting": (
             "¡Hola! Respondo preguntas sobre los eventos de la comunidad de Istio (IstioCon, Istio Day, KubeCon) "
             "a partir de istio.io: qué se dijo, cuándo y dónde, y dónde ver las charlas."
@@ -260,6 +262,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "lang_zh": "中文",
         "file_note": "我只能读取文字，无法打开文件或图片。请用文字提问。",
         "flood_note": "你还有很多问题在等待回答，我会先回答这些。",
+        "busy_retry": "抱歉，我刚才没能接收这个请求，请稍后再试。",
         "assistant_greeting": (
             "你好！我根据 istio.io 回答有关 Istio 社区活动（IstioCon、Istio Day、KubeCon）的问题："
             "讲了什么、何时何地举行，以及在哪里观看演讲录像。"

@@ -30,10 +30,12 @@ from bot.core.markup import drop_lone_surrogates, unmark
 from bot.core.reply import Reply, ReplyKind
 from bot.core.strings import t
 from bot.settings import BotOptions
-from bot.slack.answer_pool import AnswerPool
 from bot.slack.blocks import Message, reply_message, text_message
+from bot.slack.locales import Locales
 from bot.slack.metrics import Metrics
+from bot.slack.work import Work, WorkKind
 from bot.store import AnswerRecord, Store, StoreError
+from bot.store.jobs import Accepted, JobQueue
 
 if TYPE_CHECKING:
     from bot.slack.home import HomeTabs
@@ -167,20 +169,27 @@ def answer_record(answer: Reply | None, question: str, surface: str, lang: str, 
 class Responder:
     """Answers messages for every listener: one reply per message, in the right thread, logged once.
 
-    ``source`` is the answerer, or its future while the index loads: listeners take events meanwhile and
-    queue them in ``pool``, whose work waits for the answerer (:attr:`answerer`).
+    Listeners only :meth:`defer` work: it is recorded in the store (``jobs``) before Slack is told the request
+    was received, and a runner (``bot.slack.runner``; ``wake`` when one runs in this process) takes it.
+    ``source`` is the answerer, or its future while the index loads (work waits for it in the runner); None
+    in a process that only acks, its answers worked out by answer processes.
     """
 
-    source: Answerer | Future[Answerer]
+    source: Answerer | Future[Answerer] | None
     store: Store
+    jobs: JobQueue
     options: BotOptions = field(default_factory=BotOptions)
-    pool: AnswerPool = field(default_factory=AnswerPool)
     metrics: Metrics = field(default_factory=Metrics)
+    locales: Locales = field(default_factory=Locales)
+    wake: Callable[[], None] | None = None
+    """Tells this process's runner that work was accepted (it looks at the store at once)."""
     _next_prune: float = field(default=0.0, init=False, repr=False)
 
     @property
     def answerer(self) -> Answerer:
-        """The answerer; while the index loads, this waits for it (only answer work, in ``pool``, asks)."""
+        """The answerer; while the index loads, this waits for it (only work in the runner asks)."""
+        if self.source is None:
+            raise RuntimeError("this process only acks: answers are worked out by the answer processes")
         return self.source.result() if isinstance(self.source, Future) else self.source
 
     @cached_property
@@ -189,39 +198,27 @@ class Responder:
 
         return HomeTabs(self.answerer.index, self.answerer.today)
 
-    def queue(
-        self, asker: str | None, surface: str, work: Callable[[], Any], ids: dict[str, Any],
-        flooded: Callable[[], Any] | None = None,
-    ) -> None:
-        """Answer later, in ``asker``'s turn: the listener returns at once, so Bolt's pool stays free to ack.
+    def defer(self, work: Work, user: str | None) -> Accepted:
+        """Record ``work`` in the store for a runner to do, in ``user``'s turn; returns at once.
 
-        When the asker has too many questions waiting, the question is dropped (never claimed or logged as
-        answered) and ``flooded`` posts them one note (:meth:`flood_note`) at the first drop of the flood."""
-        self.metrics.events.labels(surface).inc()
-        received = time.monotonic()
-
-        def timed() -> None:
-            try:
-                work()
-            finally:
-                self.metrics.reply_seconds.labels(surface).observe(time.monotonic() - received)
-
-        if not self.pool.submit(asker or "", timed, ids, on_flood=flooded):
+        Raises :class:`StoreError` when it cannot be recorded: the listener then fails, Bolt answers Slack
+        with a 500, and Slack delivers the event again (an event acked but not recorded would be lost).
+        When the asker has too much waiting, the work is dropped (never logged as answered) and the first drop
+        of the flood leaves one note for them (:meth:`JobQueue.accept`'s ``flood_key``)."""
+        self.metrics.events.labels(work.surface).inc()
+        asker = self.user_hash(user)
+        accepted = self.jobs.accept(work.key, work.kind, work.payload(), asker)
+        if accepted.outcome is Accepted.FLOODED:
             self.metrics.errors.labels("dropped").inc()
-
-    def flood_note(
-        self, client: WebClient, body: dict[str, Any], question: str, thread_ts: str | None
-    ) -> Callable[[], None]:
-        """Post the "many questions waiting" note where the message was asked (its thread, or the channel
-        when ``thread_ts`` is None), in the question's language: one short call, once per flood."""
-
-        def post() -> None:
-            event = body.get("event") or {}
-            lang = ui_language(detect_language(question)) if question else "en"
-            extra = {"thread_ts": thread_ts} if thread_ts else {}
-            post_message(client, event["channel"], text_message(t(lang, "flood_note")), log_ids(body), **extra)
-
-        return post
+            logger.warning("one asker has too many questions waiting: this one is dropped %s", log_ids(work.body))
+            if accepted.flood_key is not None:
+                self.jobs.accept(accepted.flood_key, WorkKind.FLOOD_NOTE, work.flood_note(accepted.flood_key).payload())
+        elif accepted.outcome is Accepted.DUPLICATE:
+            logger.info("duplicate delivery ignored %s", log_ids(work.body))
+            self.metrics.replies.labels(work.surface, Delivery.DUPLICATE.value).inc()
+        if self.wake is not None:
+            self.wake()
+        return accepted.outcome
 
     def safe_ask(self, question: str, ids: dict[str, Any], lang: str | None = None) -> tuple[Reply | None, str]:
         """The answer (None on an internal failure, which is logged) and the UI language to use.
@@ -240,14 +237,6 @@ class Responder:
                 return None, ui_language(lang or detect_language(question))
             except Exception:
                 return None, "en"
-
-    def claim(self, channel: str, ts: str, ids: dict[str, Any]) -> bool:
-        """First delivery of this message? With the store down, answer anyway (a duplicate beats silence)."""
-        try:
-            return self.store.claim(channel, ts)
-        except StoreError as exc:
-            logger.error("store unavailable, answering without the exactly-once claim (%s) %s", exc, ids)
-            return True
 
     def user_hash(self, user: str | None) -> str | None:
         """The salted hash the store keeps instead of a user id (None when unknown or the store is down).
@@ -383,17 +372,14 @@ class Responder:
         note: str | None = None,
         working: Callable[[], Any] | None = None,
     ) -> Delivery:
-        """Answer the event's message once (``thread_ts`` None means in the channel itself, as in DMs).
+        """Answer the event's message (``thread_ts`` None means in the channel itself, as in DMs); exactly once
+        because the Work that runs this was accepted once (:meth:`defer`).
 
         While it works, the question gets :eyes:, or ``working`` is called instead once the message is
         claimed (the assistant panel shows a status line)."""
         event = body["event"]
         channel, ts = event["channel"], event["ts"]
         ids = log_ids(body)
-        if not self.claim(channel, ts, ids):
-            logger.info("duplicate delivery ignored %s", ids)
-            self.metrics.replies.labels(surface, Delivery.DUPLICATE.value).inc()
-            return Delivery.DUPLICATE
         reacted = working is None and _react(client, client.reactions_add, channel, ts, ids)
         if working is not None:
             try:
@@ -413,3 +399,15 @@ class Responder:
         finally:
             if reacted:
                 _react(client, client.reactions_remove, channel, ts, ids)
+
+
+Handler = Callable[[Responder, WebClient, Work], None]
+"""Runs one kind of :class:`Work`, with the responder and Web API client of the process that took it."""
+
+
+def post_flood_note(responder: Responder, client: WebClient, work: Work) -> None:
+    """The "many questions waiting" note, where the dropped message was asked (its thread, or the channel),
+    in its language: once per flood (the note's Work is accepted under the flood's key)."""
+    lang = ui_language(detect_language(work.question)) if work.question else "en"
+    extra = {"thread_ts": work.thread_ts} if work.thread_ts else {}
+    post_message(client, work.event["channel"], text_message(t(lang, "flood_note")), log_ids(work.body), **extra)

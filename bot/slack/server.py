@@ -28,8 +28,9 @@ from starlette.routing import Route
 
 from bot.core.answerer import Answerer
 from bot.settings import BotOptions, ConfigError, SlackConfig
-from bot.slack.app import RedactTokens, create_app
+from bot.slack.app import RedactTokens, create_slack
 from bot.slack.metrics import Metrics
+from bot.slack.workers import AnswerProcesses, AnswerSettings
 from bot.store import Store, StoreError, StoreSettings
 from embeddings.config import Settings
 
@@ -240,38 +241,72 @@ def serve(
     if not config.socket_mode and not config.signing_secret:
         raise ConfigError("SLACK_SIGNING_SECRET is not set: HTTP mode cannot verify requests without it "
                           "(or set SLACK_APP_TOKEN for Socket Mode)")
+    if store is None:
+        from bot.settings import load_settings
+
+        store = load_settings().store_settings
     opened = open_store(store)
     if config.socket_mode:
-        serve_socket_mode(settings, config, answerer_factory, opened, options)
+        serve_socket_mode(settings, config, answerer_factory, opened, options, store)
     else:
-        serve_http(settings, config, answerer_factory, host, opened, options)
+        serve_http(settings, config, answerer_factory, host, opened, options, store)
 
 
 def _create_app(
-    config: SlackConfig, answerer: Future[Answerer], store: Store, metrics: Metrics, options: BotOptions | None
+    config: SlackConfig, answerer: Future[Answerer] | None, store: Store, metrics: Metrics, options: BotOptions | None
 ) -> App:
-    return create_app(answerer, config=config, store=store, options=options, metrics=metrics)
+    return create_slack(answerer, config=config, store=store, options=options, metrics=metrics,
+                        answer_here=answerer is not None).app
+
+
+def start_answer_processes(
+    settings: Settings, config: SlackConfig, store: StoreSettings, options: BotOptions | None,
+    on_ready: Callable[[int], None] = lambda passages: None,
+) -> AnswerProcesses:
+    """``config.answer_processes`` answer processes (:mod:`bot.slack.workers`), once the index is built: a host
+    that starts without one builds it here first (the answer processes must not all build it at once)."""
+    from embeddings.index import ensure_index
+
+    processes = AnswerProcesses(AnswerSettings(settings, config, store, options or BotOptions.from_env()),
+                                config.answer_processes)
+
+    def start() -> None:
+        if needs_build(settings):
+            ensure_index(settings)
+        processes.start()
+        processes.wait_ready()
+        logger.info("answer processes ready: %d passages", processes.passages)
+        on_ready(processes.passages)
+
+    threading.Thread(target=start, name="answer-processes-start", daemon=True).start()
+    return processes
 
 
 def serve_socket_mode(
     settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer], store: Store,
-    options: BotOptions | None = None,
+    options: BotOptions | None = None, store_settings: StoreSettings | None = None,
 ) -> None:
-    """Connect at once; events received while the index loads are acknowledged and answered once it is."""
+    """Connect at once; events received while the index loads are acknowledged and answered once it is (by
+    the answer processes, or, with ``ANSWER_PROCESSES=0``, here)."""
     from bot.slack.socket_mode import create_socket_mode_handler
 
     metrics = Metrics()
-    needs_build(settings)
-    answerer = start_loading(settings, answerer_factory, metrics)
+    answerer: Future[Answerer] | None = None
+    if config.answer_processes:
+        start_answer_processes(settings, config, store_settings or StoreSettings(store.url), options)
+    else:
+        needs_build(settings)
+        answerer = start_loading(settings, answerer_factory, metrics)
     handler = create_socket_mode_handler(_create_app(config, answerer, store, metrics, options), str(config.app_token),
                                          ping_interval=config.ping_interval, pong_timeout=config.pong_timeout)
     logger.info("starting in Socket Mode")
     handler.connect()
-    try:
-        answerer.result()
-    except Exception:
-        handler.close()
-        raise SystemExit(1) from None
+    if answerer is not None:
+        try:
+            answerer.result()
+        except Exception:
+            handler.close()
+            raise SystemExit(1) from None
     block_until_stopped()
 
 
@@ -282,12 +317,15 @@ def block_until_stopped() -> None:
 
 def serve_http(
     settings: Settings, config: SlackConfig, answerer_factory: Callable[[Settings], Answerer], host: str,
-    store: Store, options: BotOptions | None = None,
+    store: Store, options: BotOptions | None = None, store_settings: StoreSettings | None = None,
 ) -> None:
-    """uvicorn on ``config.port``, taking events at once; the index loads in a thread meanwhile."""
+    """uvicorn on ``config.port``, taking events at once; the index loads meanwhile (in the answer processes,
+    or, with ``ANSWER_PROCESSES=0``, in a thread here)."""
     import uvicorn
 
-    slot = AppSlot(building=needs_build(settings))
+    from embeddings.index import has_build
+
+    slot = AppSlot(building=not has_build(settings.index_dir))
     asgi = create_asgi_app(slot, config.signing_secret)
     server = uvicorn.Server(uvicorn.Config(asgi, host=host, port=config.port, log_level="info"))
 
@@ -295,10 +333,19 @@ def serve_http(
         slot.failed = type(exc).__name__
         server.should_exit = True
 
-    answerer = start_loading(settings, answerer_factory, slot.metrics,
-                             on_loaded=lambda loaded: slot.loaded(len(loaded.index.passages)), on_failed=failed)
+    answerer: Future[Answerer] | None = None
+    processes = None
+    if config.answer_processes:
+        processes = start_answer_processes(settings, config, store_settings or StoreSettings(store.url), options,
+                                           on_ready=slot.loaded)
+    else:
+        needs_build(settings)
+        answerer = start_loading(settings, answerer_factory, slot.metrics,
+                                 on_loaded=lambda loaded: slot.loaded(len(loaded.index.passages)), on_failed=failed)
     slot.app = _create_app(config, answerer, store, slot.metrics, options)
     logger.info("HTTP mode on %s:%d%s", host, config.port, EVENTS_PATH)
     server.run()
+    if processes is not None:
+        processes.stop()
     if slot.failed:
         raise SystemExit(1)

@@ -119,6 +119,30 @@ class Vote(Base):
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class Job(Base):
+    """Work a host accepted (and Slack was told so): waiting while ``lease_until`` is null, taken by ``owner``
+    until ``lease_until``, done once ``done_at`` is set. ``key`` makes accepting exactly once."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index("ix_jobs_waiting", "done_at", "lease_until", "id"),
+        Index("ix_jobs_asker", "asker", "done_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    asker: Mapped[str | None] = mapped_column(String(64))
+    payload: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    owner: Mapped[str | None] = mapped_column(String(128))
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(32))
+
+
 class Meta(Base):
     """Per-database settings, e.g. the random salt of the user hash."""
 

@@ -216,6 +216,11 @@ class Store:
         return cls.from_settings(load_settings(database_url=url).store_settings)
 
     @property
+    def url(self) -> URL:
+        """The database URL, password included (to hand to another process; never log it)."""
+        return self._url
+
+    @property
     def url_for_logs(self) -> str:
         """The database URL with its password replaced by ``***``."""
         return self._url_for_logs
@@ -249,10 +254,38 @@ class Store:
         return engine
 
     @contextmanager
-    def _begin(self) -> Iterator[Connection]:
-        """One transaction (on SQLite a write lock from the start, so check-then-write cannot interleave)."""
-        with self._lock, self._engine.begin() as conn:
-            yield conn
+    def _begin(self, *, read_only: bool = False) -> Iterator[Connection]:
+        """One transaction (on SQLite a write lock from the start, so check-then-write cannot interleave;
+        ``read_only`` takes no write lock: for polls that mostly find nothing to do)."""
+        with self._lock, self._engine.connect() as conn:
+            if read_only:
+                conn = conn.execution_options(read_only=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def transaction(self, *, read_only: bool = False) -> Iterator[Connection]:
+        """One transaction for the store's companions in this package (:mod:`bot.store.jobs`), any database
+        failure raised as :class:`StoreError`."""
+        try:
+            with self._begin(read_only=read_only) as conn:
+                yield conn
+        except StoreError:
+            raise
+        except (SQLAlchemyError, OSError) as exc:
+            raise self._error(exc) from exc
+
+    def insert(self, entity: type[Any]) -> postgresql.Insert | sqlite.Insert:
+        """The dialect's INSERT, which has ON CONFLICT."""
+        return self._insert(entity)
+
+    def now(self) -> datetime:
+        return self._now()
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._backend
 
     def _error(self, exc: BaseException) -> StoreError:
         reason = str(exc.orig) if isinstance(exc, DBAPIError) else str(exc)
@@ -541,5 +574,6 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any, *, wal: bool) -> None:
 
 def _sqlite_begin(conn: Connection) -> None:
     """Take the write lock when a transaction starts: a read that later writes could otherwise fail with
-    "locked" at once instead of waiting its turn (and claims must be serialised anyway)."""
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    "locked" at once instead of waiting its turn (and claims must be serialised anyway). A transaction opened
+    ``read_only`` (:meth:`Store.transaction`) takes none: WAL readers never wait."""
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("read_only") else "BEGIN IMMEDIATE")

@@ -20,7 +20,7 @@ from slack_harness import BOT_TOKEN, SIGNING_SECRET, BotServer
 from socket_harness import SocketBot
 
 from bot.core.answerer import Answerer
-from bot.slack.app import create_app
+from bot.slack.app import SlackApp, create_slack
 from bot.slack.delivery import BotOptions
 from bot.slack.metrics import Metrics
 from bot.store import Store
@@ -60,14 +60,36 @@ def slack_store(tmp_path: Path) -> Iterator[Store]:
     store.close()
 
 
+_BUILT: list[SlackApp] = []
+"""Apps built by the current test: their runners are stopped after it (:func:`stop_runners`)."""
+
+
+@pytest.fixture(autouse=True)
+def stop_runners() -> Iterator[None]:
+    yield
+    while _BUILT:
+        _BUILT.pop().close()
+
+
+def make_slack(
+    answerer: Answerer | Future[Answerer], mock_slack: MockSlack, store: Store, *, metrics: Metrics | None = None,
+    **options: Any,
+) -> SlackApp:
+    """A fresh app as the Slack tests build it: the real pipeline, the mock Web API, its own store, a runner
+    answering in this process (stopped after the test)."""
+    bot_options = BotOptions(**{"admin_user_ids": frozenset({ADMIN_USER}), **options})
+    built = create_slack(answerer, token=BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=mock_slack.api_url,
+                         store=store, options=bot_options, metrics=metrics)
+    _BUILT.append(built)
+    return built
+
+
 def make_app(
     answerer: Answerer | Future[Answerer], mock_slack: MockSlack, store: Store, *, metrics: Metrics | None = None,
     **options: Any,
 ) -> App:
-    """A fresh app as the Slack tests build it: the real pipeline, the mock Web API, its own store."""
-    bot_options = BotOptions(**{"admin_user_ids": frozenset({ADMIN_USER}), **options})
-    return create_app(answerer, token=BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=mock_slack.api_url,
-                      store=store, options=bot_options, metrics=metrics)
+    """:func:`make_slack`'s Bolt app."""
+    return make_slack(answerer, mock_slack, store, metrics=metrics, **options).app
 
 
 @pytest.fixture

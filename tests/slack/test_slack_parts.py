@@ -233,11 +233,12 @@ def test_tokens_never_reach_the_logs(caplog: pytest.LogCaptureFixture) -> None:
 def test_responder_applies_the_retention_as_it_logs(warm_answerer: Answerer, tmp_path: Path) -> None:
     from bot.slack.delivery import Responder
     from bot.store import AnswerRecord
+    from bot.store.jobs import JobQueue, Sealer
 
     store = Store(f"sqlite:///{tmp_path / 'bot.sqlite'}", retention_days=30)
     old = dt.datetime.now(dt.UTC) - dt.timedelta(days=31)
     store.record_answer(AnswerRecord("dm", "an old question", "en", True, "none", asked_at=old))
-    responder = Responder(warm_answerer, store)
+    responder = Responder(warm_answerer, store, JobQueue(store, Sealer(SIGNING_SECRET)))
     answer = warm_answerer.ask("Where was IstioCon 2022 held?")
     logged = responder.log_answer(answer, answer.question, "mention", "en", {"team_id": "T1"}, "U0000ANA")
     assert [a.id for a in store.answers_since(old - dt.timedelta(days=1))] == [logged]

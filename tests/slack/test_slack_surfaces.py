@@ -333,7 +333,7 @@ def test_reactions_on_messages_the_bot_never_sent_are_not_votes(
     assert slack_store.votes_since(_epoch()) == []
 
 
-def test_a_store_that_is_down_still_answers_and_apologises_for_votes(
+def test_a_store_that_is_down_refuses_events_for_slack_to_retry_and_apologises_for_votes(
     transport: Transport, mock_slack: MockSlack, slack_store: Store, monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -343,7 +343,8 @@ def test_a_store_that_is_down_still_answers_and_apologises_for_votes(
     def down(*args: Any, **kwargs: Any) -> None:
         raise StoreError("sqlite:///bot.sqlite: database is locked")
 
-    for method in ("claim", "record_answer", "cast_vote", "add_reason", "follows_thread", "follow_thread"):
+    for method in ("claim", "record_answer", "cast_vote", "add_reason", "follows_thread", "follow_thread",
+                   "transaction"):
         monkeypatch.setattr(slack_store, method, down)
     mock_slack.reset()
     transport.interaction(click(mock_slack, post, value))
@@ -354,11 +355,16 @@ def test_a_store_that_is_down_still_answers_and_apologises_for_votes(
     [apology] = mock_slack.wait_for("chat.postEphemeral")
     assert apology.body["channel"] == CHANNEL and apology.body["user"] == "U0000ANA"
     assert apology.body["text"] == "抱歉，现在无法记录你的反馈，请稍后再试。"
-    transport.event(mention(AMBIENT_QUESTION))
+    question = mention(AMBIENT_QUESTION)
+    # the event cannot be recorded, so it is not acknowledged: Slack will deliver it again
+    assert transport.event(question).status_code != 200
+    assert "database is locked" in caplog.text
+    monkeypatch.undo()  # the store is back
+    assert transport.event(question, retry_attempt=1, retry_reason="http_error").status_code == 200
     [answer] = mock_slack.wait_for("chat.postMessage")
     assert AMBIENT_VIDEO in blocks_json(answer)
-    assert "context_actions" not in blocks_json(answer)  # nothing to vote on: the answer is not on record
-    assert "store unavailable" in caplog.text
+    mock_slack.settle(quiet=0.3)
+    assert len(mock_slack.of("chat.postMessage")) == 1
 
 
 # -- the gap report ----------------------------------------------------------------------------------

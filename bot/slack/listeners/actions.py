@@ -10,31 +10,29 @@ import json
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.core.commands import Command, CommandKind
 from bot.slack.blocks import SHARE_ACTION_ID
-from bot.slack.delivery import Responder, log_ids, post_message
+from bot.slack.delivery import Handler, Responder, log_ids, post_message
+from bot.slack.listeners.commands import respond_to
+from bot.slack.work import Work, WorkKind, request_key
 
 logger = logging.getLogger(__name__)
 
 
-def handle_share(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
-) -> None:
+def handle_share(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    user = (body.get("user") or {}).get("id")
+    context["responder"].defer(Work.of(WorkKind.SHARE, request_key("share", body), "share", body), user)
     ack()
-    ids = log_ids(body)
-    user = (body.get("user") or {}).get("id", "")
-    context["responder"].queue(user, "share", lambda: share(body, action, respond, client, context["responder"], ids),
-                               ids)
 
 
-def share(
-    body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient, responder: Responder,
-    ids: dict[str, Any],
-) -> None:
+def share(responder: Responder, client: WebClient, work: Work) -> None:
     """Rebuild the reply from the button's value and post it for everyone."""
+    body, ids = work.body, log_ids(work.body)
+    action = (body.get("actions") or [{}])[0]
+    respond = respond_to(body)
     try:
         value = json.loads(action.get("value") or "{}")
         command = Command(CommandKind(str(value["k"])), str(value.get("a", "")), str(value.get("l", "en")))
@@ -59,6 +57,9 @@ def share(
         respond(delete_original=True)
     except Exception:
         logger.info("could not delete the ephemeral original %s", ids, exc_info=True)
+
+
+WORK: dict[WorkKind, Handler] = {WorkKind.SHARE: share}
 
 
 def register(app: App) -> None:

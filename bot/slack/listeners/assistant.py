@@ -12,57 +12,24 @@ store, and replies in other DM threads are answered as direct messages.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from typing import Any
 
 from slack_bolt import App, Assistant, BoltContext, SetStatus, SetSuggestedPrompts, SetTitle
 from slack_sdk import WebClient
 
-from bot.core.language import UI_LANGUAGES, detect_language, ui_language
+from bot.core.language import detect_language, ui_language
 from bot.core.markup import clip
 from bot.core.strings import t
 from bot.slack.blocks import Message, section
-from bot.slack.delivery import Delivery, Responder, log_ids, post_message, strip_mentions
+from bot.slack.delivery import Delivery, Handler, Responder, log_ids, post_message, strip_mentions
 from bot.slack.home import suggested_prompts
 from bot.slack.listeners.messages import file_note
+from bot.slack.work import Work, WorkKind, message_key
 from bot.store import StoreError
 
 logger = logging.getLogger(__name__)
 
 MAX_TITLE_CHARS = 80
-LOCALE_TTL = 24 * 3600.0
-
-
-class Locales:
-    """Users' Slack languages (``users.info``), kept a day in memory: one lookup per person and day, and a
-    failed lookup is not remembered."""
-
-    def __init__(self, ttl: float = LOCALE_TTL, max_entries: int = 10_000) -> None:
-        self.ttl = ttl
-        self.max_entries = max_entries
-        self._known: dict[str, tuple[str, float]] = {}
-        self._lock = threading.Lock()
-
-    def language(self, client: WebClient, user: str) -> str:
-        """``es-ES`` → ``es``; English for other locales, or when the locale cannot be read."""
-        now = time.monotonic()
-        with self._lock:
-            known = self._known.get(user)
-        if known and known[1] > now:
-            return known[0]
-        try:
-            locale = str(client.users_info(user=user, include_locale=True)["user"].get("locale") or "")
-        except Exception:
-            logger.info("could not read the user's locale; using English", exc_info=True)
-            return "en"
-        code = locale.split("-")[0].lower()
-        lang = code if code in UI_LANGUAGES else "en"
-        with self._lock:
-            if len(self._known) >= self.max_entries:
-                self._known.clear()
-            self._known[user] = (lang, now + self.ttl)
-        return lang
 
 
 def handle_thread_started(
@@ -76,23 +43,20 @@ def handle_thread_started(
         logger.warning("assistant thread without a channel or ts: ignored %s", ids)
         return
     responder: Responder = context["responder"]
-    if not responder.claim(channel, thread_ts, ids):  # the thread's own ts: no user message has it
-        logger.info("duplicate assistant_thread_started ignored %s", ids)
-        return
-    try:  # now, not in the queue: the user's first message must find the thread known
+    try:  # now, not in the runner: the user's first message must find the thread known
         responder.store.mark_assistant_thread(channel, thread_ts)
     except StoreError as exc:
         logger.warning("could not remember the assistant thread (%s) %s", exc, ids)
-    responder.queue(user, "assistant", lambda: greet(client, responder, context["locales"], set_suggested_prompts,
-                                                     channel, thread_ts, user, ids), ids)
+    responder.defer(Work.of(WorkKind.GREET, f"thread:{channel}:{thread_ts}", "assistant", body), user)
 
 
-def greet(
-    client: WebClient, responder: Responder, locales: Locales, set_suggested_prompts: SetSuggestedPrompts,
-    channel: str, thread_ts: str, user: str | None, ids: dict[str, Any],
-) -> None:
-    """The greeting and the suggested prompts (from the index: queued like answers)."""
-    lang = locales.language(client, user) if user else "en"
+def greet(responder: Responder, client: WebClient, work: Work) -> None:
+    """The greeting and the suggested prompts (from the index: deferred like answers)."""
+    thread = work.event.get("assistant_thread") or {}
+    channel, thread_ts, user = thread["channel_id"], thread["thread_ts"], thread.get("user_id")
+    ids = log_ids(work.body)
+    set_suggested_prompts = SetSuggestedPrompts(client, channel, thread_ts)
+    lang = responder.locales.language(client, user) if user else "en"
     greeting = t(lang, "assistant_greeting")
     post_message(client, channel, Message(text=greeting, blocks=[section(greeting)]), ids, thread_ts=thread_ts)
     prompts = suggested_prompts(responder.answerer.index, responder.answerer.today(), lang)
@@ -122,21 +86,20 @@ def handle_user_message(
     responder: Responder = context["responder"]
     question = strip_mentions(payload.get("text") or "", context.bot_user_id)
     note = file_note(payload, question)
+    key = message_key(payload["channel"], payload["ts"])
     if not in_assistant_thread(responder, payload):  # a reply in a thread of an ordinary DM
-        responder.queue(payload.get("user"), "dm", lambda: responder.reply(
-            client, body, question, thread_ts=payload["thread_ts"], surface="dm", note=note), log_ids(body),
-            flooded=responder.flood_note(client, body, question, payload["thread_ts"]))
+        responder.defer(Work.of(WorkKind.REPLY, key, "dm", body, question=question, thread_ts=payload["thread_ts"],
+                                note=note), payload.get("user"))
         return
-    responder.queue(payload.get("user"), "assistant", lambda: answer_in_panel(
-        client, body, payload, question, note, responder, set_status, set_title), log_ids(body),
-        flooded=responder.flood_note(client, body, question, payload["thread_ts"]))
+    responder.defer(Work.of(WorkKind.PANEL, key, "assistant", body, question=question,
+                            thread_ts=payload["thread_ts"], note=note), payload.get("user"))
 
 
-def answer_in_panel(
-    client: WebClient, body: dict[str, Any], payload: dict[str, Any], question: str, note: str | None,
-    responder: Responder, set_status: SetStatus, set_title: SetTitle,
-) -> None:
+def answer_in_panel(responder: Responder, client: WebClient, work: Work) -> None:
     """Status and title while it works, then the reply; the status is cleared if nothing could be posted."""
+    payload, body, question = work.event, work.body, work.question
+    set_status = SetStatus(client, payload["channel"], payload["thread_ts"])
+    set_title = SetTitle(client, payload["channel"], payload["thread_ts"])
     lang = ui_language(detect_language(question)) if question else "en"
     first = not responder.follows(payload["channel"], payload["thread_ts"])
 
@@ -146,7 +109,7 @@ def answer_in_panel(
         set_status(t(lang, "status_searching"))
 
     delivery = responder.reply(client, body, question, thread_ts=payload["thread_ts"], surface="assistant",
-                               note=note, working=working)
+                               note=work.note, working=working)
     if delivery is Delivery.FAILED:
         try:
             set_status("")  # nothing was posted, so Slack will not clear it
@@ -156,6 +119,9 @@ def answer_in_panel(
 
 def ignore_context_change() -> None:
     """The panel's channel context is not used: nothing to save (Bolt's default would write it to Slack)."""
+
+
+WORK: dict[WorkKind, Handler] = {WorkKind.GREET: greet, WorkKind.PANEL: answer_in_panel}
 
 
 def register(app: App) -> None:

@@ -16,7 +16,8 @@ from slack_sdk import WebClient
 from bot.core.commands import CommandKind, parse
 from bot.core.strings import t
 from bot.slack.blocks import Message, defang, report_message, text_message
-from bot.slack.delivery import Responder, log_ids
+from bot.slack.delivery import Handler, Responder, log_ids
+from bot.slack.work import Work, WorkKind, request_key
 from bot.store import StoreError
 from bot.store.report import DEFAULT_SINCE, gap_report, parse_since
 
@@ -59,28 +60,45 @@ def send_ephemeral(respond: Respond, client: WebClient, command: dict[str, Any],
         return "failed"
 
 
-def handle_command(
-    ack: Ack, body: dict[str, Any], command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
-) -> None:
-    ack()  # first, and nothing slow before it: the answer is worked out in the responder's pool
-    ids = log_ids(body)
+def handle_command(ack: Ack, body: dict[str, Any], command: dict[str, Any], context: BoltContext) -> None:
+    """Record the command for a runner, then ack: Slack does not retry a command, so one that cannot be
+    recorded gets a "try again" note in the ack instead of silence."""
     responder: Responder = context["responder"]
+    try:
+        responder.defer(Work.of(WorkKind.COMMAND, request_key("cmd", body), "command", body,
+                                question=command.get("text") or ""), command.get("user_id"))
+    except StoreError as exc:
+        logger.error("command not recorded (%s) %s", exc, log_ids(body))
+        ack(response_type="ephemeral", text=t(parse(command.get("text") or "").lang, "busy_retry"))
+        return
+    ack()
+
+
+def answer(responder: Responder, client: WebClient, work: Work) -> None:
+    """The command's reply, privately, through its ``response_url``."""
+    command, ids = work.body, log_ids(work.body)
     user = command.get("user_id") or ""
+    parsed = parse(work.question)
+    if parsed.kind == CommandKind.REPORT:
+        message = report(responder, parsed.arg, user, parsed.lang, ids)
+    else:
+        message = responder.command_reply(parsed, ids, body=command, user=user)
+    outcome = send_ephemeral(respond_to(command), client, command, message, ids)
+    responder.metrics.replies.labels("command", outcome).inc()
 
-    def answer() -> None:
-        parsed = parse(command.get("text") or "")
-        if parsed.kind == CommandKind.REPORT:
-            message = report(responder, parsed.arg, user, parsed.lang, ids)
-        else:
-            message = responder.command_reply(parsed, ids, body=body, user=user)
-        responder.metrics.replies.labels("command", send_ephemeral(respond, client, command, message, ids)).inc()
 
-    def flood_note() -> None:
-        """The "many questions waiting" note, as privately as the answers would have come."""
-        send_ephemeral(respond, client, command, text_message(t(parse(command.get("text") or "").lang, "flood_note")),
-                       ids)
+def flood_note(responder: Responder, client: WebClient, work: Work) -> None:
+    """The "many questions waiting" note, as privately as the answers would have come."""
+    note = text_message(t(parse(work.question).lang, "flood_note"))
+    send_ephemeral(respond_to(work.body), client, work.body, note, log_ids(work.body))
 
-    responder.queue(user, "command", answer, ids, flooded=flood_note)
+
+def respond_to(body: dict[str, Any]) -> Respond:
+    """Bolt's ``respond`` for a request's ``response_url`` (what the listener was given, rebuilt later)."""
+    return Respond(response_url=body.get("response_url"))
+
+
+WORK: dict[WorkKind, Handler] = {WorkKind.COMMAND: answer}
 
 
 def register(app: App) -> None:

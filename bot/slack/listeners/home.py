@@ -10,8 +10,8 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.delivery import Responder, log_ids
-from bot.slack.listeners.assistant import Locales
+from bot.slack.delivery import Handler, Responder, log_ids
+from bot.slack.work import Work, WorkKind, request_key
 
 logger = logging.getLogger(__name__)
 
@@ -19,22 +19,23 @@ logger = logging.getLogger(__name__)
 def handle_home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     if event.get("tab") not in (None, "home") or not event.get("user"):
         return  # the Messages tab, or a malformed event
-    ids = log_ids(body)
     responder: Responder = context["responder"]
-    locales: Locales = context["locales"]
-    user = event["user"]
-    responder.queue(user, "home", lambda: publish_home(client, responder, locales, user, ids), ids)
+    responder.defer(Work.of(WorkKind.HOME, request_key("home", body), "home", body), event["user"])
 
 
-def publish_home(client: WebClient, responder: Responder, locales: Locales, user: str, ids: dict[str, Any]) -> None:
-    """The view comes from the index: queued like answers, so an open before the index loads still gets it
+def publish_home(responder: Responder, client: WebClient, work: Work) -> None:
+    """The view comes from the index: deferred like answers, so an open before the index loads still gets it
     (and the language lookup never delays the ack)."""
+    ids, user = log_ids(work.body), work.event["user"]
     try:
-        client.views_publish(user_id=user, view=responder.home_tabs.view(locales.language(client, user)))
+        client.views_publish(user_id=user, view=responder.home_tabs.view(responder.locales.language(client, user)))
     except SlackApiError as exc:
         logger.warning("views.publish failed (%s) %s", exc.response.get("error"), ids)
     except Exception as exc:
         logger.error("could not publish the Home tab (%s: %s) %s", type(exc).__name__, exc, ids)
+
+
+WORK: dict[WorkKind, Handler] = {WorkKind.HOME: publish_home}
 
 
 def register(app: App) -> None:

@@ -10,8 +10,9 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.delivery import Responder, log_ids, strip_mentions
+from bot.slack.delivery import Handler, Responder, strip_mentions
 from bot.slack.listeners.messages import file_note
+from bot.slack.work import Work, WorkKind, message_key
 
 
 def handle_mention(body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -21,9 +22,17 @@ def handle_mention(body: dict[str, Any], event: dict[str, Any], client: WebClien
     question = strip_mentions(event.get("text") or "", context.bot_user_id)
     thread_ts = event.get("thread_ts") or event["ts"]
     responder: Responder = context["responder"]
-    responder.queue(event.get("user"), "mention", lambda: responder.reply(
-        client, body, question, thread_ts=thread_ts, surface="mention", note=file_note(event, question)),
-        log_ids(body), flooded=responder.flood_note(client, body, question, thread_ts))
+    responder.defer(Work.of(WorkKind.REPLY, message_key(event["channel"], event["ts"]), "mention", body,
+                            question=question, thread_ts=thread_ts, note=file_note(event, question)),
+                    event.get("user"))
+
+
+def reply(responder: Responder, client: WebClient, work: Work) -> None:
+    """Answer a message (a mention, a DM, a followed thread's follow-up) where it was asked."""
+    responder.reply(client, work.body, work.question, thread_ts=work.thread_ts, surface=work.surface, note=work.note)
+
+
+WORK: dict[WorkKind, Handler] = {WorkKind.REPLY: reply}
 
 
 def register(app: App) -> None:

@@ -20,8 +20,9 @@ from slack_sdk import WebClient
 
 from bot.core.language import detect_language, ui_language
 from bot.core.strings import t
-from bot.slack.delivery import Responder, log_ids, strip_mentions
+from bot.slack.delivery import Responder, strip_mentions
 from bot.slack.followups import is_meant_for_the_bot
+from bot.slack.work import Work, WorkKind, message_key
 
 PERSON_SUBTYPES = (None, "file_share", "thread_broadcast")
 """Message subtypes that are a person writing (a file with a comment, a reply also sent to the channel)."""
@@ -52,10 +53,10 @@ def handle_message(body: dict[str, Any], event: dict[str, Any], client: WebClien
     text = event.get("text") or ""
     question = strip_mentions(text, context.bot_user_id)
     thread_ts = event.get("thread_ts")
+    key = message_key(event["channel"], event["ts"])
     if event.get("channel_type") == "im":
-        responder.queue(event.get("user"), "dm", lambda: responder.reply(
-            client, body, question, thread_ts=thread_ts, surface="dm", note=file_note(event, question)), log_ids(body),
-            flooded=responder.flood_note(client, body, question, thread_ts))
+        responder.defer(Work.of(WorkKind.REPLY, key, "dm", body, question=question, thread_ts=thread_ts,
+                                note=file_note(event, question)), event.get("user"))
         return
     in_thread = bool(thread_ts) and thread_ts != event["ts"]
     if not in_thread or not responder.options.follow_threads:
@@ -63,9 +64,8 @@ def handle_message(body: dict[str, Any], event: dict[str, Any], client: WebClien
     if context.bot_user_id and f"<@{context.bot_user_id}" in text:
         return  # a mention: app_mention answers it, whatever it says
     if is_meant_for_the_bot(text, context.bot_user_id) and responder.follows(event["channel"], str(thread_ts)):
-        responder.queue(event.get("user"), "thread", lambda: responder.reply(
-            client, body, question, thread_ts=thread_ts, surface="thread"), log_ids(body),
-            flooded=responder.flood_note(client, body, question, thread_ts))
+        responder.defer(Work.of(WorkKind.REPLY, key, "thread", body, question=question, thread_ts=thread_ts),
+                        event.get("user"))
 
 
 def register(app: App) -> None:
