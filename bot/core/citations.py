@@ -45,7 +45,7 @@ def event_parts(event: Event, lang: str) -> list[Part]:
     parts = [Part(event.name, home or post)]
     parts.append(Part(format_span(event.start, event.end, lang) or t(lang, "date_unknown")))
     if event.place:
-        parts.append(Part(event.place))
+        parts.append(Part(event.place_in(lang)))
     if event.virtual is not None:
         parts.append(Part(t(lang, "virtual") if event.virtual else t(lang, "in_person")))
     if event.sessions:
@@ -54,7 +54,7 @@ def event_parts(event: Event, lang: str) -> list[Part]:
         url = next((link.url for link in event.links if link.role == role), "")
         if url:
             parts.append(Part(t(lang, f"role_{role}"), url))
-    if home and post and post != home:
+    if home and event.posts and post != home:
         parts.append(Part("istio.io", post))
     return parts
 
@@ -72,7 +72,8 @@ def filter_events(events: list[Event], query: str) -> list[Event]:
     words = fold(query).split()
 
     def haystack(event: Event) -> str:
-        return fold(" ".join([event.name, event.key, event.year, event.place, *region_names(event.region)]))
+        return fold(" ".join([event.name, event.key, event.year, event.place,
+                              *(place.text for place in event.places), *region_names(event.region)]))
 
     return [e for e in events if all(w in haystack(e) for w in words)]
 
