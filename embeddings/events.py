@@ -333,10 +333,12 @@ class _Fact:
     """The document it was read from, under ``docs/`` (``en/2023/istiocon-china.md``)."""
     doc: str
     """The document's translation group: its language versions share it (``post:2023/istiocon-china``)."""
+    published: str = ""
 
-    def rank(self) -> tuple[int, bool]:
-        # Same rank: English wording first (the canonical version), then the earliest seen.
-        return SOURCE_RANK[self.source], self.lang != "en"
+    def rank(self) -> tuple[int, bool, int]:
+        # Same rank: English wording first (the canonical version), then the latest published (a recap says
+        # what happened, a preview what was planned), then the first seen.
+        return SOURCE_RANK[self.source], self.lang != "en", -int(self.published.replace("-", "") or 0)
 
 
 class _Builder:
@@ -354,18 +356,22 @@ class _Builder:
             self.events[key] = Event(key, series, region, year, event_display_name(series, region, year))
         return self.events[key]
 
-    def date(self, event: Event, span: DateSpan, source: str, lang: str, file: str, doc: str) -> None:
-        fact = _Fact((span.start, span.end), source, lang, file, doc)
+    def date(
+        self, event: Event, span: DateSpan, source: str, lang: str, file: str, doc: str, published: str = ""
+    ) -> None:
+        fact = _Fact((span.start, span.end), source, lang, file, doc, published)
         best = self.dates.get(event.key)
         if span.start[:4] == event.year and (best is None or fact.rank() < best.rank()):
             self.dates[event.key] = fact
 
-    def place(self, event: Event, place: str, source: str, lang: str, file: str, doc: str) -> None:
+    def place(
+        self, event: Event, place: str, source: str, lang: str, file: str, doc: str, published: str = ""
+    ) -> None:
         place = re.sub(r"^(?:在|于|举办于|举行于)|(?:举办|举行)$", "", place.strip(" ,.，。|").strip()).strip()
         place = re.sub(r"^(?:the|el|la)\s+", "", place)
         if not place or re.search(r"\d", place) or len(place) > 60:
             return
-        self.places.setdefault(event.key, []).append(_Fact((place,), source, lang, file, doc))
+        self.places.setdefault(event.key, []).append(_Fact((place,), source, lang, file, doc, published))
 
     def link(self, event: Event, link: Link | str) -> None:
         url = link if isinstance(link, str) else link.url
@@ -553,11 +559,11 @@ def derive_events(posts: list[Post], sessions: list[Session], banners: list[Bann
             event.posts.append(EventPost(post.lang, post.title, post.url, post.date))
             place = next((m.group("place") for rx in _PLACE_DESC for m in [rx.search(post.description)] if m), "")
             place = place or next((m.group("place") for m in [_PLACE_ZH.search(post.description)] if m), "")
-            builder.place(event, place, "description", post.lang, file, doc)
+            builder.place(event, place, "description", post.lang, file, doc, post.date)
         for block in body:
             source = "caption" if block.kind == "caption" else "sentence"
             for sentence in _sentences(block.text) if source == "sentence" else [block.text]:
-                _date_sentence(builder, sentence, year, context, hosts, source, post.lang, file, doc)
+                _date_sentence(builder, sentence, year, context, hosts, source, post.lang, file, doc, post.date)
 
         # An announcement names one event and says when it will be: its first date after publication.
         only = list(about[post.group].values())
@@ -566,7 +572,7 @@ def derive_events(posts: list[Post], sessions: list[Session], banners: list[Bann
                         for d in find_dates(sentence, only[0].year)
                         if d.start >= post.date and not _is_deadline(sentence, d)]
             if upcoming:
-                builder.date(only[0], upcoming[0], "announcement", post.lang, file, doc)
+                builder.date(only[0], upcoming[0], "announcement", post.lang, file, doc, post.date)
 
     for banner in banners:
         text = f"{banner.title}. {banner.text}"
@@ -579,11 +585,11 @@ def derive_events(posts: list[Post], sessions: list[Session], banners: list[Bann
         event = builder.event(*resolved)  # a banner announces the event it is titled after
         file, doc = f"banners/{banner.id}.md", f"banner:{banner.name}"
         if dates:
-            builder.date(event, dates[0], "banner", banner.lang, file, doc)
+            builder.date(event, dates[0], "banner", banner.lang, file, doc, banner.start)
             rest = banner.text[dates[0].stop:]
             place = _PLACE_ZH.match(rest.lstrip(" ，,")) or _PLACE_AFTER.match(rest)
             if place:
-                builder.place(event, place.group("place"), "banner", banner.lang, file, doc)
+                builder.place(event, place.group("place"), "banner", banner.lang, file, doc, banner.start)
 
     by_site: dict[str, list[Session]] = {}
     for session in sessions:
@@ -673,7 +679,7 @@ def _is_deadline(text: str, date: DateSpan) -> bool:
 
 def _date_sentence(
     builder: _Builder, sentence: str, year: str, context: list[Mention], hosts: list[Mention], source: str,
-    lang: str, file: str, doc: str,
+    lang: str, file: str, doc: str, published: str,
 ) -> None:
     """Date (and place) the event a sentence names, when the sentence also holds a day-level date: the
     event named nearest to the date in its clause (a caption's date is its first name's)."""
@@ -695,16 +701,16 @@ def _date_sentence(
         if date.start[:4] != chosen.year:  # the year was the first name's: read it again with this one's
             date = next(iter(d for d in find_dates(sentence, chosen.year) if d.at == date.at), date)
     event = builder.event(*resolved)
-    builder.date(event, date, source, lang, file, doc)
+    builder.date(event, date, source, lang, file, doc, published)
     rest = sentence[date.stop:]
     if source == "caption":
         after = _PLACE_AFTER.match(rest)
         if after:
-            builder.place(event, after.group("place"), source, lang, file, doc)
+            builder.place(event, after.group("place"), source, lang, file, doc, published)
     else:
         place_in = _PLACE_IN.search(rest) or _PLACE_ZH.search(rest)
         if place_in:
-            builder.place(event, place_in.group("place"), source, lang, file, doc)
+            builder.place(event, place_in.group("place"), source, lang, file, doc, published)
 
 
 def format_day(iso: str, lang: str) -> str:
