@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.core.calendar import calendar_url
 from bot.core.strings import t
 from embeddings.bm25 import fold
 from embeddings.events import Event, format_day, format_span, region_names
@@ -39,8 +40,9 @@ def session_parts(session: Session, lang: str, with_event: bool = True) -> list[
     return parts
 
 
-def event_parts(event: Event, lang: str) -> list[Part]:
-    """Name (linked to its page or first post) · dates · place · virtual or in person · links by role."""
+def event_parts(event: Event, lang: str, *, calendar: bool = False) -> list[Part]:
+    """Name (linked to its page or first post) · dates · place · virtual or in person · links by role, and
+    with ``calendar`` (an event still to come) an "Add to calendar" link."""
     home, post = event.home, event.url(lang)
     parts = [Part(event.name, home or post)]
     parts.append(Part(format_span(event.start, event.end, lang) or t(lang, "date_unknown")))
@@ -56,6 +58,9 @@ def event_parts(event: Event, lang: str) -> list[Part]:
             parts.append(Part(t(lang, f"role_{role}"), url))
     if home and event.posts and post != home:
         parts.append(Part("istio.io", post))
+    add = calendar_url(event, lang) if calendar else ""
+    if add:
+        parts.append(Part(t(lang, "add_to_calendar"), add))
     return parts
 
 
