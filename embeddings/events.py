@@ -12,7 +12,13 @@ image caption, a program, or a sentence that dates it names it. Each gets:
   3. a *banner* that announces it (its text, e.g. "01 April 2025, London"; its year from the period);
   4. a *sentence* in a post that names it with a date ("… was held on September 26 in Shanghai");
   5. the first date after publication in a post that announces only that event.
-  A post's description ("… at the RAI in Amsterdam") gives the place when nothing above does.
+  A post's description ("… at the RAI in Amsterdam") gives the place when nothing above does. At equal
+  rank the English wording wins, then the later post (a recap over a preview).
+- **attribution**: a date, a link or "virtual" is said of the event named nearest to it with no clause
+  boundary between (:func:`_nearest`); a link whose address names an event is that event's; a bare
+  "KubeCon" is the edition the post's title names; a deadline ("CFP closes on August 6th") dates nothing.
+- **the place in each card language**, from the language versions of the source that placed it
+  (:meth:`_Builder._localized`).
 - **virtual or in person**: "virtual" (virtual, virtuel, 线上/在线) said of it, or a place;
 - **links** (event page, registration, call for proposals, schedule) from banners and from links
   next to its name in posts;
