@@ -172,8 +172,17 @@ def cmd_events(args: argparse.Namespace) -> int:
     index = ensure_index(_settings(args), progress=sys.stderr.isatty())
     today = args.today or dt.date.today()
     upcoming, past = catalog.events(index, today, " ".join(args.filter))
+    if args.ics:
+        from bot.render.ics import events_ics
+
+        ics = events_ics([*upcoming, *reversed(past)], args.lang)
+        if args.ics == "-":
+            sys.stdout.buffer.write(ics)
+        else:
+            Path(args.ics).write_bytes(ics)
+        return 0
     if args.json:
-        data = {"today": today.isoformat(), "upcoming": [event_dict(e) for e in upcoming],
+        data = {"today": today.isoformat(), "upcoming": [event_dict(e, args.lang) for e in upcoming],
                 "past": [event_dict(e) for e in past]}
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
@@ -283,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", default="en", help="language of dates and labels (en, es, zh)")
     p.add_argument("--today", type=dt.date.fromisoformat, help="ISO date that upcoming is counted from")
+    p.add_argument("--ics", nargs="?", const="-", metavar="FILE",
+                   help="write the catalogue as iCalendar (dated events) to FILE, or to stdout without one")
     p.set_defaults(func=cmd_events)
 
     p = sub.add_parser("report", help="questions declined, answers voted down, most asked topics, per language")

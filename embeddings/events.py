@@ -12,7 +12,13 @@ image caption, a program, or a sentence that dates it names it. Each gets:
   3. a *banner* that announces it (its text, e.g. "01 April 2025, London"; its year from the period);
   4. a *sentence* in a post that names it with a date ("… was held on September 26 in Shanghai");
   5. the first date after publication in a post that announces only that event.
-  A post's description ("… at the RAI in Amsterdam") gives the place when nothing above does.
+  A post's description ("… at the RAI in Amsterdam") gives the place when nothing above does. At equal
+  rank the English wording wins, then the later post (a recap over a preview).
+- **attribution**: a date, a link or "virtual" is said of the event named nearest to it with no clause
+  boundary between (:func:`_nearest`); a link whose address names an event is that event's; a bare
+  "KubeCon" is the edition the post's title names; a deadline ("CFP closes on August 6th") dates nothing.
+- **the place in each card language**, from the language versions of the source that placed it
+  (:meth:`_Builder._localized`).
 - **virtual or in person**: "virtual" (virtual, virtuel, 线上/在线) said of it, or a place;
 - **links** (event page, registration, call for proposals, schedule) from banners and from links
   next to its name in posts;
@@ -65,7 +71,7 @@ _MENTION = re.compile(
     rf"(?:(?P<year0>{YEAR_DIGITS})\s*年?\s*)?(?:(?P<region0>{_REGION})\s*)?"
     rf"(?P<name>{'|'.join(f'(?P<{key.replace(chr(45), chr(95))}>{rx})' for key, rx in _SERIES.items())})"
     rf"(?:\s+(?:in\s+|en\s+)?(?:(?P<region1>{_REGION})\b|(?P<where>[A-Z][a-zà-ÿ]+)\b))?"
-    rf"(?:\s*(?:in\s+|en\s+)?(?P<year1>{YEAR_DIGITS})\b)?(?:\s*(?P<region2>{_REGION}))?"
+    rf"(?:\s*(?:in\s+|en\s+|of\s+|de\s+)?(?P<year1>{YEAR_DIGITS})\b)?(?:\s*(?P<region2>{_REGION}))?"
 )
 _NAMES = {
     "istiocon": "IstioCon", "istio-day": "Istio Day", "kubecon": "KubeCon + CloudNativeCon",
@@ -74,25 +80,44 @@ _NAMES = {
 _WORD_MONTHS = [month_names(lang) for lang in ("en", "es")]  # Chinese dates are numeric (4 月 1 日)
 _MONTHS = {name.lower(): number for names in _WORD_MONTHS for number, name in enumerate(names, 1)}
 _MONTH = rf"(?P<month>{'|'.join(name for names in _WORD_MONTHS for name in names)})"
+_ORD = r"(?:st|nd|rd|th)?"
+_TO = r"\s*(?:[-–]|\bto\b|\bthrough\b|\bal\b|\ba\b)\s*"
 _DATES = [
-    # March 19-22, 2024 · April 1st · November 10–13 · Monday, November 10 2025
-    re.compile(rf"\b{_MONTH}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(?:(?P<m2>[A-Za-z]+)\s+)?(?P<d2>\d{{1,2}}))?"
+    # Month D[-D][, YEAR]: March 19-22, 2024 · April 1st · November 10–13 · Monday, November 10 2025 ·
+    # March 30 - April 2 · April 18 to 21
+    re.compile(rf"\b{_MONTH}\s+(?P<d1>\d{{1,2}}){_ORD}(?:{_TO}(?:(?P<m2>[A-Za-z]+)\s+)?(?P<d2>\d{{1,2}}){_ORD})?"
                rf"(?:,?\s+(?P<year>{YEAR_DIGITS}))?\b", re.I),
-    # 18 April 2023 · 19-22 de marzo de 2024 · 1 de abril
-    re.compile(rf"\b(?P<d1>\d{{1,2}})(?:\s*[-–]\s*(?P<d2>\d{{1,2}}))?\s+(?:de\s+)?{_MONTH}"
-               rf"(?:,?\s+(?:de\s+)?(?P<year>{YEAR_DIGITS}))?\b", re.I),
-    # 2025 年 4 月 1 日 · 2024 年 3 月 19 日至 22 日 · 11 月 10-13 日
-    re.compile(rf"(?:(?P<year>{YEAR_DIGITS})\s*年\s*)?(?P<month>\d{{1,2}})\s*月\s*(?P<d1>\d{{1,2}})\s*日?"
-               rf"(?:\s*(?:至|[-–])\s*(?:(?P<m2>\d{{1,2}})\s*月\s*)?(?P<d2>\d{{1,2}})\s*日)?"),
+    # D[-D] Month [YEAR]: 18 April 2023 · 18th to 21st April · the 1st to 4th of April · 19-22 de marzo de 2024 ·
+    # del 18 al 21 de abril · 1 de abril
+    re.compile(rf"\b(?:(?:the|del)\s+)?(?P<d1>\d{{1,2}}){_ORD}(?:{_TO}(?:the\s+)?(?P<d2>\d{{1,2}}){_ORD})?"
+               rf"\s+(?:of\s+|de\s+)?{_MONTH}(?:,?\s+(?:de\s+)?(?P<year>{YEAR_DIGITS}))?\b", re.I),
+    # 2025 年 4 月 1 日 · 2024 年 3 月 19 日至 22 日 · 11 月 10-13 日 · 3 月 30 日至 4 月 2 日 · 7 月 10 号
+    re.compile(rf"(?:(?P<year>{YEAR_DIGITS})\s*年\s*)?(?P<month>\d{{1,2}})\s*月\s*(?P<d1>\d{{1,2}})\s*[日号]?"
+               rf"(?:\s*(?:至|到|[-–])\s*(?:(?P<m2>\d{{1,2}})\s*月\s*)?(?P<d2>\d{{1,2}})\s*[日号])?"),
 ]
+"""The day-level dates the documents write (regexes, not a date library: these forms are all there are, and
+a date library would also read "May" or "a 1" where no date is meant). A date with no year takes the
+year of the event it is attributed to (or a banner's period)."""
+_DEADLINE = re.compile(
+    r"\b(?:clos(?:e|es|ed|ing)|deadline|until|due|cierr[ae]|cierre|hasta|plazo)\b|截止|关闭|开放至|之前", re.I)
+"""Words that make a date a deadline (a CFP closing, a portal open until), never the event's own date."""
+_BOUNDARY = re.compile(r"[,，、;；:：()（）|]|\s(?:and|or|y|o|while|alongside|but)\s|以及|并且|还有")
+"""What separates clauses: a date, link or "virtual" and an event name with one of these between them are
+said of different things ("alongside our virtual IstioCon 2023, IstioCon China 2023 was held on …")."""
+_HOST_WORDS = re.compile(r"^\s*(?:CNCF[- ]hosted\s+)?(?:co-?located|coubicado|colocado|ubicado conjuntamente"
+                         r"|联合举办|同场)", re.I)
+"""After an event's name, words that make the name a qualifier of another event ("Istio Day - a KubeCon +
+CloudNativeCon co-located event on April 1st"): such a name is the host, not what the date is said of."""
 VIRTUAL_REACH = 60
 """How many characters from an event's name "virtual" may stand to say it of that event."""
 _VIRTUAL = re.compile(r"\bvirtual\b|\bvirtuales?\b|\bonline\b|线上|在线|虚拟", re.I)
 _PLACE_AFTER = re.compile(r"^[\s,，|·]*(?P<place>[^.。#;；!！]+)")
 _PLACE_IN = re.compile(  # "… in Shanghai, China." — a capitalised place after "in", up to the clause's end
     r"\b(?:in|en)\s+(?P<place>[A-ZÁÉÍÓÚ][\w\s.'-]*?(?:,\s*[A-Z][\w]+(?:\s[A-Z][\w]+)*)?)"
-    r"(?=[.,;!]|\s+(?:and|on|from|to|with|for|y)\b|$)"
+    r"(?=[.,;!]|\s+(?:and|on|from|to|with|for|y|para|el|la|del|con|durante|desde)\b|$)"
 )
+_PLACE_ZH = re.compile(r"(?:在|于|齐聚)(?P<place>[\u4e00-\u9fff]{2,14}?)(?=举行|举办|召开|由|的|，|。|$)")
+"""A Chinese place after a date: 在中国上海举行, 齐聚芝加哥，, 举办于阿姆斯特丹的."""
 _PLACE_DESC = [
     re.compile(r",\s*(?:at|in|en)\s+(?:the\s+|el\s+|la\s+)?(?P<place>[^,.;]+?)\s*\.?$", re.I),
     re.compile(r"\s(?:in|en)\s+(?P<place>[A-ZÁÉÍÓÚÑ][^,.;+]*?)\s*\.?\"?$"),
@@ -112,6 +137,14 @@ class EventLink:
 
     role: str
     url: str
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A text as a reader of ``lang`` writes it (an event's place: "London", "Londres", "英国伦敦")."""
+
+    lang: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -146,7 +179,18 @@ class Event:
     sessions: int = 0
     recordings: int = 0
     place_lang: str = ""
-    """Language the place is written in (captions and banners come in several)."""
+    """Language ``place`` is written in (English whenever an English source says it)."""
+    places: list[Localized] = field(default_factory=list)
+    """The place in each card language, from the language versions of the source that placed it."""
+    date_file: str = ""
+    """The file (under ``docs/``) that dated it: a post, a banner, or a program's first session."""
+    place_file: str = ""
+    """The file (under ``docs/``) that placed it."""
+
+    def place_in(self, lang: str) -> str:
+        """The place as a reader of ``lang`` writes it, else as the sources write it."""
+        wanted = card_language(lang)
+        return next((p.text for p in self.places if p.lang == wanted), self.place)
 
     def url(self, lang: str) -> str:
         """Where to read about it: its post in ``lang``, else in English, else any post, else its page."""
@@ -154,7 +198,7 @@ class Event:
             post = next((p.url for p in self.posts if p.lang == wanted), "")
             if post:
                 return post
-        return next((p.url for p in self.posts), "") or next((link.url for link in self.links), "")
+        return next((p.url for p in self.posts), "") or self.home or next((link.url for link in self.links), "")
 
     @property
     def home(self) -> str:
@@ -182,6 +226,7 @@ class Event:
         values = dict(data)
         values["links"] = [EventLink(**link) for link in values.get("links", [])]
         values["posts"] = [EventPost(**post) for post in values.get("posts", [])]
+        values["places"] = [Localized(**place) for place in values.get("places", [])]
         return cls(**values)
 
 
@@ -290,12 +335,16 @@ class _Fact:
     value: tuple[str, ...]
     source: str
     lang: str
+    file: str
+    """The document it was read from, under ``docs/`` (``en/2023/istiocon-china.md``)."""
+    doc: str
+    """The document's translation group: its language versions share it (``post:2023/istiocon-china``)."""
+    published: str = ""
 
-    def better_than(self, other: _Fact | None) -> bool:
-        if other is None:
-            return True
-        # Same rank: English wording first (the canonical version), then the earliest seen.
-        return (SOURCE_RANK[self.source], self.lang != "en") < (SOURCE_RANK[other.source], other.lang != "en")
+    def rank(self) -> tuple[int, bool, int]:
+        # Same rank: English wording first (the canonical version), then the latest published (a recap says
+        # what happened, a preview what was planned), then the first seen.
+        return SOURCE_RANK[self.source], self.lang != "en", -int(self.published.replace("-", "") or 0)
 
 
 class _Builder:
@@ -304,7 +353,7 @@ class _Builder:
     def __init__(self) -> None:
         self.events: dict[str, Event] = {}
         self.dates: dict[str, _Fact] = {}
-        self.places: dict[str, _Fact] = {}
+        self.places: dict[str, list[_Fact]] = {}
         self.virtual: dict[str, bool] = {}
 
     def event(self, series: str, region: str, year: str) -> Event:
@@ -313,18 +362,22 @@ class _Builder:
             self.events[key] = Event(key, series, region, year, event_display_name(series, region, year))
         return self.events[key]
 
-    def date(self, event: Event, span: DateSpan, source: str, lang: str) -> None:
-        fact = _Fact((span.start, span.end), source, lang)
-        if span.start[:4] == event.year and fact.better_than(self.dates.get(event.key)):
+    def date(
+        self, event: Event, span: DateSpan, source: str, lang: str, file: str, doc: str, published: str = ""
+    ) -> None:
+        fact = _Fact((span.start, span.end), source, lang, file, doc, published)
+        best = self.dates.get(event.key)
+        if span.start[:4] == event.year and (best is None or fact.rank() < best.rank()):
             self.dates[event.key] = fact
 
-    def place(self, event: Event, place: str, source: str, lang: str) -> None:
-        place = re.sub(r"^在|(?:举办|举行)$", "", place.strip(" ,.，。|").strip()).strip()
+    def place(
+        self, event: Event, place: str, source: str, lang: str, file: str, doc: str, published: str = ""
+    ) -> None:
+        place = re.sub(r"^(?:在|于|举办于|举行于)|(?:举办|举行)$", "", place.strip(" ,.，。|").strip()).strip()
+        place = re.sub(r"^(?:the|el|la)\s+", "", place)
         if not place or re.search(r"\d", place) or len(place) > 60:
             return
-        fact = _Fact((place,), source, lang)
-        if fact.better_than(self.places.get(event.key)):
-            self.places[event.key] = fact
+        self.places.setdefault(event.key, []).append(_Fact((place,), source, lang, file, doc, published))
 
     def link(self, event: Event, link: Link | str) -> None:
         url = link if isinstance(link, str) else link.url
@@ -338,117 +391,211 @@ class _Builder:
         if where.path.strip("/") == "" and not isinstance(link, str):
             return  # a site's home page is no particular event's page
         role = next((name for name, rx in _LINK_ROLES if rx.search(url) or rx.search(text)), "page")
-        if all(existing.url != url for existing in event.links):
-            event.links.append(EventLink(role, url))
+        for at, existing in enumerate(event.links):
+            if existing.url == url:
+                if existing.role == "page" and role != "page":  # "register" said of a page seen before
+                    event.links[at] = EventLink(role, url)
+                return
+        event.links.append(EventLink(role, url))
+
+    def _localized(self, facts: list[_Fact], best: _Fact) -> list[Localized]:
+        """The winning place in each card language: the same source's version in that language (the
+        translation of the same post or banner), else how any source pair translates the same words."""
+        translations: dict[tuple[str, str], str] = {}
+        for facts_of_event in self.places.values():
+            groups: dict[tuple[str, str], dict[str, str]] = {}
+            for fact in sorted(facts_of_event, key=_Fact.rank):
+                groups.setdefault((fact.doc, fact.source), {}).setdefault(fact.lang, fact.value[0])
+            for versions in groups.values():
+                for text in versions.values():
+                    for lang, other in versions.items():
+                        translations.setdefault((text, card_language(lang)), other)
+        same = {f.lang: f.value[0] for f in sorted(facts, key=_Fact.rank)
+                if (f.doc, f.source) == (best.doc, best.source)}
+        places = []
+        for lang in CARD_LANGUAGES:
+            text = next((v for k, v in same.items() if k == lang), "") or translations.get((best.value[0], lang), "")
+            places.append(Localized(lang, text or best.value[0]))
+        return places
 
     def finish(self) -> list[Event]:
         for key, event in self.events.items():
             if key in self.dates:
-                event.start, event.end = self.dates[key].value
-                event.date_source = self.dates[key].source
-            if key in self.places:
-                event.place = self.places[key].value[0]
-                event.place_source = self.places[key].source
-                event.place_lang = self.places[key].lang
+                fact = self.dates[key]
+                event.start, event.end = fact.value
+                event.date_source, event.date_file = fact.source, fact.file
+            if self.places.get(key):
+                best = min(self.places[key], key=_Fact.rank)
+                event.place, event.place_source, event.place_lang = best.value[0], best.source, best.lang
+                event.place_file = best.file
+                event.places = self._localized(self.places[key], best)
         for event in self.events.values():
             # Istio Day is co-located with KubeCon: it takes the KubeCon's place when no source gives one.
             host = self.events.get(event_key("kubecon", event.region, event.year))
             if event.series == "istio-day" and not event.place and host and host.place:
                 event.place, event.place_source, event.place_lang = host.place, "co-located", host.place_lang
+                event.place_file, event.places = host.place_file, list(host.places)
             # A place means it happened in person; "virtual" said of an event without a place, online.
             event.virtual = False if event.place else self.virtual.get(event.key)
             event.posts.sort(key=lambda p: (p.date, p.lang))
         return sorted(self.events.values(), key=lambda e: (e.sort_date, e.key), reverse=True)
 
 
-def _resolve(mention: Mention, default_year: str, context: Iterable[Mention]) -> tuple[str, str, str] | None:
-    """Complete a mention from its document: the year, and an Istio Day's region from its KubeCon."""
+def _resolve(
+    mention: Mention, default_year: str, context: Iterable[Mention], hosts: Iterable[Mention] = ()
+) -> tuple[str, str, str] | None:
+    """Complete a mention from its document: the year, an Istio Day's region from its KubeCon, and a bare
+    "KubeCon" ("the first KubeCon of 2023") from the one KubeCon edition the document's title names."""
     year = mention.year or default_year
     region = mention.region
     if mention.series == "istio-day" and not region:
         region = next((m.region for m in context if m.series == "kubecon" and m.region), "")
     if mention.series == "kubecon" and not region:
-        return None  # "KubeCon" alone names no edition
+        editions = {m.region for m in hosts if m.series == "kubecon" and m.region and (m.year or year) == year}
+        if len(editions) != 1:
+            return None  # "KubeCon" alone names no edition
+        region = editions.pop()
     if not year or (mention.series == "istio-day" and not region):
         return None
     return mention.series, region, year
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?。！？])\s+|\n", text) if s.strip()]
+    return [s for s in re.split(r"(?<=[.!?。！？])\s+|(?<=[。！？])|\n", text) if s.strip()]
+
+
+def _is_host(text: str, mention: Mention) -> bool:
+    """Whether the name only qualifies another event ("a KubeCon + CloudNativeCon co-located event")."""
+    return bool(_HOST_WORDS.match(text[mention.end:]))
+
+
+def _nearest(text: str, at: int, stop: int, named: list[tuple[Mention, Event]]) -> Event | None:
+    """The event something at ``text[at:stop]`` is said of: a name it contains, else the nearest name with no
+    clause boundary in between, else the nearest; at equal distance the name before it."""
+    def cost(item: tuple[Mention, Event]) -> tuple[bool, int, bool]:
+        mention = item[0]
+        if mention.start >= at and mention.end <= stop:
+            return False, -1, False  # the link's own text names it
+        before, after = mention.end <= at, mention.start >= stop
+        lo, hi = (mention.end, at) if before else (stop, mention.start) if after else (at, at)
+        return bool(_BOUNDARY.search(text[lo:hi])), hi - lo, mention.start >= stop
+
+    candidates = [item for item in named if not _is_host(text, item[0])] or named
+    return min(candidates, key=cost)[1] if candidates else None
+
+
+_SERIES_SLUGS = {"istiocon": "istiocon", "istio-day": "istio-day", "istioday": "istio-day", "kubecon": "kubecon"}
+_REGION_SLUGS = {"europe": "europe", "eu": "europe", "north-america": "north-america", "na": "north-america",
+                 "china": "china", "cn": "china"}
+
+
+def _url_names(url: str) -> tuple[str, str, str]:
+    """The series, region and year an event page's address names, from its deepest path segment that names a
+    series (``…/kubecon-cloudnativecon-north-america/co-located-events/istio-day/`` is an Istio Day, of North
+    America; ``sessionize.com/istiocon-2023`` IstioCon 2023)."""
+    try:
+        path = urlsplit(url).path.lower()
+    except ValueError:
+        return "", "", ""
+    series = ""
+    for segment in path.strip("/").split("/"):
+        found = next((s for slug, s in _SERIES_SLUGS.items() if slug in segment), "")
+        # ".../kubecon-…/co-located-events/…" is about an event co-located with that KubeCon, not the KubeCon
+        series = found or ("" if re.search(r"co-?located", segment) else series)
+    words = re.split(r"[/_.-]+", path)
+    region = next((_REGION_SLUGS[w] for w in words if w in _REGION_SLUGS), "")
+    if "north" in words and "america" in words:
+        region = "north-america"
+    year = next(iter(re.findall(YEAR_DIGITS, path)), "")
+    return series, region, year
+
+
+def _link_event(
+    builder: _Builder, text: str, at: int, stop: int, url: str, named: list[tuple[Mention, Event]], year: str
+) -> Event | None:
+    """The event a link belongs to: the one its address names when the paragraph or the catalogue has it
+    (a call for proposals to its own event), else the one named nearest to it."""
+    series, region, url_year = _url_names(url)
+    if series:
+        fits = [(m, e) for m, e in named if e.series == series and (not region or e.region == region)
+                and (not url_year or e.year == url_year)]
+        if fits:
+            return _nearest(text, at, stop, fits)
+        if region or series != "kubecon":
+            event = builder.events.get(event_key(series, region, url_year or year))
+            if event is not None:
+                return event
+    return _nearest(text, at, stop, named)
 
 
 def derive_events(posts: list[Post], sessions: list[Session], banners: list[Banner]) -> list[Event]:
     """The catalogue: every event the documents name, with its dates, place, links, posts and sessions."""
     builder = _Builder()
 
+    # The events each post is about: those its title or description names, and, for a KubeCon post, the
+    # Istio Day co-located with it when its text mentions Istio Day. Every language version of a post is
+    # about what any version names (translations differ: one may leave out the Istio Day).
+    about: dict[tuple[str, str], dict[str, Event]] = {}
     for post in posts:
         head = f"{post.title}. {post.description}"
-        primary = mentions(head)
-        body = [block for block in post.blocks if block.kind != "heading"]
-        body_mentions = [m for block in body for m in mentions(block.text)]
-        context = primary + body_mentions
-        about: list[Event] = []
+        context = mentions(head) + [m for block in post.blocks if block.kind != "heading" for m in mentions(block.text)]
         head_year = next(iter(re.findall(YEAR_DIGITS, head)), post.year)  # "2021 年的第一届 IstioCon"
-        for mention in primary:
+        chosen = about.setdefault(post.group, {})
+        for mention in mentions(head):
             resolved = _resolve(mention, head_year, context)
             if resolved:
-                about.append(builder.event(*resolved))
-        # A KubeCon post covers the Istio Day co-located with it when it talks about Istio Day.
-        for event in list(about):
+                event = builder.event(*resolved)
+                chosen.setdefault(event.key, event)
+        for event in list(chosen.values()):
             if event.series == "kubecon" and any(m.series == "istio-day" and m.region in ("", event.region)
                                                  for m in context):
-                about.append(builder.event("istio-day", event.region, event.year))
-        for event in {e.key: e for e in about}.values():
+                day = builder.event("istio-day", event.region, event.year)
+                chosen.setdefault(day.key, day)
+
+    def post_year(post: Post) -> str:
+        return next(iter(about[post.group].values())).year if about[post.group] else post.year
+
+    for post in posts:
+        doc, file = f"post:{post.year}/{post.slug}", f"{post.id}.md"
+        hosts = mentions(f"{post.title}. {post.description}")
+        body = [block for block in post.blocks if block.kind != "heading"]
+        context = hosts + [m for block in body for m in mentions(block.text)]
+        year = post_year(post)
+        for event in about[post.group].values():
             event.posts.append(EventPost(post.lang, post.title, post.url, post.date))
             place = next((m.group("place") for rx in _PLACE_DESC for m in [rx.search(post.description)] if m), "")
-            builder.place(event, place, "description", post.lang)
-        year = about[0].year if about else post.year
+            place = place or next((m.group("place") for m in [_PLACE_ZH.search(post.description)] if m), "")
+            builder.place(event, place, "description", post.lang, file, doc, post.date)
         for block in body:
             source = "caption" if block.kind == "caption" else "sentence"
             for sentence in _sentences(block.text) if source == "sentence" else [block.text]:
-                _date_sentence(builder, sentence, year, context, source, post.lang)
-            named = [(m, _resolve(m, year, context)) for m in mentions(block.text)]
-            known = [(m, builder.events[event_key(*r)]) for m, r in named if r and event_key(*r) in builder.events]
-            for link, (at, _) in zip(block.links, block.link_spans, strict=True):
-                # A link belongs to the event named last before it (or first after it) in its paragraph.
-                before = [event for m, event in known if m.start <= at]
-                after = [event for m, event in known if m.start > at]
-                if before or after:
-                    builder.link((before or after)[-1 if before else 0], link)
-            for sentence in _sentences(block.text):
-                for said in _VIRTUAL.finditer(sentence):
-                    for mention in mentions(sentence):
-                        if min(abs(said.start() - mention.end), abs(mention.start - said.end())) > VIRTUAL_REACH:
-                            continue
-                        resolved = _resolve(mention, year, context)
-                        if resolved and event_key(*resolved) in builder.events:
-                            builder.virtual.setdefault(event_key(*resolved), True)
+                _date_sentence(builder, sentence, year, context, hosts, source, post.lang, file, doc, post.date)
 
         # An announcement names one event and says when it will be: its first date after publication.
-        if len({e.key for e in about}) == 1 and about[0].key not in builder.dates:
-            upcoming = [d for block in body for d in find_dates(block.text, about[0].year) if d.start >= post.date]
+        only = list(about[post.group].values())
+        if len(only) == 1 and only[0].key not in builder.dates:
+            upcoming = [d for block in body for sentence in _sentences(block.text)
+                        for d in find_dates(sentence, only[0].year)
+                        if d.start >= post.date and not _is_deadline(sentence, d)]
             if upcoming:
-                builder.date(about[0], upcoming[0], "announcement", post.lang)
+                builder.date(only[0], upcoming[0], "announcement", post.lang, file, doc, post.date)
 
     for banner in banners:
-        found = mentions(f"{banner.title}. {banner.text}")
-        dates = find_dates(banner.text, banner.end[:4] or banner.start[:4])
-        year = dates[0].start[:4] if dates else banner.end[:4]
-        for mention in found[:1]:  # a banner announces the event it is titled after
-            resolved = _resolve(mention, year, found)
-            if not resolved:
-                continue
-            event = builder.event(*resolved)
-            for link in banner.links:
-                builder.link(event, link)
-            if dates:
-                builder.date(event, dates[0], "banner", banner.lang)
-                place = _PLACE_AFTER.match(banner.text[dates[0].stop:])
-                if place:
-                    builder.place(event, place.group("place"), "banner", banner.lang)
-            if _VIRTUAL.search(banner.text):
-                builder.virtual[event.key] = True
+        text = f"{banner.title}. {banner.text}"
+        found = mentions(text)
+        year = banner.end[:4] or banner.start[:4]  # a banner's text dates its event within its period
+        dates = [d for d in find_dates(banner.text, year) if not _is_deadline(banner.text, d)]
+        resolved = _resolve(found[0], dates[0].start[:4] if dates else year, found) if found else None
+        if not resolved:
+            continue
+        event = builder.event(*resolved)  # a banner announces the event it is titled after
+        file, doc = f"banners/{banner.id}.md", f"banner:{banner.name}"
+        if dates:
+            builder.date(event, dates[0], "banner", banner.lang, file, doc, banner.start)
+            rest = banner.text[dates[0].stop:]
+            place = _PLACE_ZH.match(rest.lstrip(" ，,")) or _PLACE_AFTER.match(rest)
+            if place:
+                builder.place(event, place.group("place"), "banner", banner.lang, file, doc, banner.start)
 
     by_site: dict[str, list[Session]] = {}
     for session in sessions:
@@ -460,48 +607,116 @@ def derive_events(posts: list[Post], sessions: list[Session], banners: list[Bann
             continue
         event = builder.event(*resolved)
         event.name = site_sessions[0].event
-        timed = sorted(s.start for s in site_sessions if s.start)
+        timed = sorted((s for s in site_sessions if s.start), key=lambda s: s.start)
         if timed:
-            ends = sorted(s.end or s.start for s in site_sessions if s.start)
-            builder.date(event, DateSpan(timed[0][:10], ends[-1][:10], 0, 0), "program", "en")
+            ends = sorted(s.end or s.start for s in timed)
+            first = timed[0]
+            builder.date(event, DateSpan(first.start[:10], ends[-1][:10], 0, 0), "program", "en",
+                         f"programs/{first.site}/sessions/{first.path.stem}.md", f"program:{first.site}")
         event.sessions = len(site_sessions)
         event.recordings = sum(bool(s.recording) for s in site_sessions)
         site = site_sessions[0].site
         builder.link(event, f"https://events.istio.io/{site}/")
         builder.link(event, f"https://events.istio.io/{site}/schedule/")
+
+    # Links and "virtual", once every event is known: each to the event it is said of.
+    for post in posts:
+        hosts = mentions(f"{post.title}. {post.description}")
+        body = [block for block in post.blocks if block.kind != "heading"]
+        context = hosts + [m for block in body for m in mentions(block.text)]
+        year = post_year(post)
+        for block in body:
+            named = _known(builder, block.text, year, context, hosts)
+            for link, (at, stop) in zip(block.links, block.link_spans, strict=True):
+                if named or _url_names(link.url)[0]:
+                    owner = _link_event(builder, block.text, at, stop, link.url, named, year)
+                    if owner is not None:
+                        builder.link(owner, link)
+            _virtual(builder, block.text, year, context, hosts)
+    for banner in banners:
+        text = f"{banner.title}. {banner.text}"
+        found = mentions(text)
+        year = banner.end[:4] or banner.start[:4]
+        titled = _resolve(found[0], year, found) if found else None
+        if not titled or event_key(*titled) not in builder.events:
+            continue
+        offset = len(banner.title) + 2
+        named = [(m, e) for m, e in _known(builder, text, year, found, found) if m.start >= offset] or [
+            (found[0], builder.events[event_key(*titled)])]
+        for link in banner.links:
+            at = text.find(link.text, offset) if link.text and link.text != banner.title else -1
+            if at < 0:  # the banner's own link (front matter) is its event's
+                builder.link(builder.events[event_key(*titled)], link)
+            else:
+                owner = _link_event(builder, text, at, at + len(link.text), link.url, named, year)
+                if owner is not None:
+                    builder.link(owner, link)
+        _virtual(builder, text, year, found, found)
     return builder.finish()
 
 
+def _known(
+    builder: _Builder, text: str, year: str, context: list[Mention], hosts: list[Mention]
+) -> list[tuple[Mention, Event]]:
+    """The events ``text`` names that the catalogue holds, with where it names them."""
+    named = [(m, _resolve(m, year, context, hosts)) for m in mentions(text)]
+    return [(m, builder.events[event_key(*r)]) for m, r in named if r and event_key(*r) in builder.events]
+
+
+def _virtual(builder: _Builder, text: str, year: str, context: list[Mention], hosts: list[Mention]) -> None:
+    """"virtual" said of an event: the one named nearest to the word, within ``VIRTUAL_REACH``."""
+    for sentence in _sentences(text):
+        named = [(m, e) for m, e in _known(builder, sentence, year, context, hosts)]
+        for said in _VIRTUAL.finditer(sentence):
+            near = [(m, e) for m, e in named
+                    if min(abs(said.start() - m.end), abs(m.start - said.end())) <= VIRTUAL_REACH]
+            event = _nearest(sentence, said.start(), said.end(), near)
+            if event is not None:
+                builder.virtual.setdefault(event.key, True)
+
+
+def _is_deadline(text: str, date: DateSpan) -> bool:
+    """Whether the clause holding the date says it is a deadline ("CFP closes on August 6th")."""
+    starts = [m.end() for m in _BOUNDARY.finditer(text, 0, date.at)]
+    stop = next((m.start() for m in _BOUNDARY.finditer(text, date.stop)), len(text))
+    clause = text[starts[-1] if starts else 0: stop]
+    return bool(_DEADLINE.search(clause))
+
+
 def _date_sentence(
-    builder: _Builder, sentence: str, year: str, context: list[Mention], source: str, lang: str
+    builder: _Builder, sentence: str, year: str, context: list[Mention], hosts: list[Mention], source: str,
+    lang: str, file: str, doc: str, published: str,
 ) -> None:
-    """Date (and place) the event a sentence names, when the sentence also holds a day-level date."""
-    named = mentions(sentence)
+    """Date (and place) the event a sentence names, when the sentence also holds a day-level date: the
+    event named nearest to the date in its clause (a caption's date is its first name's)."""
+    named = [(m, r) for m in mentions(sentence) if (r := _resolve(m, year, context, hosts))]
     if not named:
         return
-    resolved = _resolve(named[0], year, context)
-    if not resolved:
-        return
-    dates = find_dates(sentence, resolved[2])
+    dates = [d for d in find_dates(sentence, named[0][1][2]) if not _is_deadline(sentence, d)]
     if not dates:
         return
-    # The date belongs to the event named nearest before it (or the first one named).
-    before = [m for m in named if m.end <= dates[0].at]
-    mention = before[-1] if before else named[0]
-    resolved = _resolve(mention, year, context)
-    if not resolved:
-        return
+    date = dates[0]
+    if source == "caption":
+        resolved = named[0][1]
+    else:
+        events = [(m, builder.event(*r)) for m, r in named]
+        chosen = _nearest(sentence, date.at, date.stop, events)
+        if chosen is None:
+            return
+        resolved = (chosen.series, chosen.region, chosen.year)
+        if date.start[:4] != chosen.year:  # the year was the first name's: read it again with this one's
+            date = next(iter(d for d in find_dates(sentence, chosen.year) if d.at == date.at), date)
     event = builder.event(*resolved)
-    builder.date(event, dates[0], source, lang)
-    rest = sentence[dates[0].stop:]
+    builder.date(event, date, source, lang, file, doc, published)
+    rest = sentence[date.stop:]
     if source == "caption":
         after = _PLACE_AFTER.match(rest)
         if after:
-            builder.place(event, after.group("place"), source, lang)
+            builder.place(event, after.group("place"), source, lang, file, doc, published)
     else:
-        place_in = _PLACE_IN.search(rest)
+        place_in = _PLACE_IN.search(rest) or _PLACE_ZH.search(rest)
         if place_in:
-            builder.place(event, place_in.group("place"), source, lang)
+            builder.place(event, place_in.group("place"), source, lang, file, doc, published)
 
 
 def format_day(iso: str, lang: str) -> str:
@@ -537,7 +752,7 @@ def describe(event: Event, lang: str) -> str:
     words = EVENT_WORDS[card_language(lang)]
     parts = [format_span(event.start, event.end, lang) or words["date_unknown"]]
     if event.place:
-        parts.append(event.place)
+        parts.append(event.place_in(lang))
     if event.virtual is not None:
         parts.append(words["virtual"] if event.virtual else words["in_person"])
     sep = "，" if lang.startswith("zh") else ", "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.core.calendar import calendar_url
 from bot.core.strings import t
 from embeddings.bm25 import fold
 from embeddings.events import Event, format_day, format_span, region_names
@@ -39,13 +40,14 @@ def session_parts(session: Session, lang: str, with_event: bool = True) -> list[
     return parts
 
 
-def event_parts(event: Event, lang: str) -> list[Part]:
-    """Name (linked to its page or first post) · dates · place · virtual or in person · links by role."""
+def event_parts(event: Event, lang: str, *, calendar: bool = False) -> list[Part]:
+    """Name (linked to its page or first post) · dates · place · virtual or in person · links by role, and
+    with ``calendar`` (an event still to come) an "Add to calendar" link."""
     home, post = event.home, event.url(lang)
     parts = [Part(event.name, home or post)]
     parts.append(Part(format_span(event.start, event.end, lang) or t(lang, "date_unknown")))
     if event.place:
-        parts.append(Part(event.place))
+        parts.append(Part(event.place_in(lang)))
     if event.virtual is not None:
         parts.append(Part(t(lang, "virtual") if event.virtual else t(lang, "in_person")))
     if event.sessions:
@@ -54,8 +56,11 @@ def event_parts(event: Event, lang: str) -> list[Part]:
         url = next((link.url for link in event.links if link.role == role), "")
         if url:
             parts.append(Part(t(lang, f"role_{role}"), url))
-    if home and post and post != home:
+    if home and event.posts and post != home:
         parts.append(Part("istio.io", post))
+    add = calendar_url(event, lang) if calendar else ""
+    if add:
+        parts.append(Part(t(lang, "add_to_calendar"), add))
     return parts
 
 
@@ -72,7 +77,8 @@ def filter_events(events: list[Event], query: str) -> list[Event]:
     words = fold(query).split()
 
     def haystack(event: Event) -> str:
-        return fold(" ".join([event.name, event.key, event.year, event.place, *region_names(event.region)]))
+        return fold(" ".join([event.name, event.key, event.year, event.place,
+                              *(place.text for place in event.places), *region_names(event.region)]))
 
     return [e for e in events if all(w in haystack(e) for w in words)]
 

@@ -98,7 +98,7 @@ def upcoming_reply(
     if events:
         title = t(ui_lang, "none_next_month" if all_coming else "upcoming_title")
         return Reply(question, lang, ReplyKind.UPCOMING, title=title, events=events, latest=latest,
-                     groups=[Group(None, [event_parts(e, ui_lang) for e in events])])
+                     groups=[Group(None, [event_parts(e, ui_lang, calendar=True) for e in events])])
     title = t(ui_lang, "no_upcoming", today=format_day(today.isoformat(), ui_lang))
     groups = [Group(Part(t(ui_lang, "latest_event_heading")), [event_parts(latest, ui_lang)])] if latest else []
     return Reply(question, lang, ReplyKind.UPCOMING, title=title, latest=latest, groups=groups)
@@ -110,8 +110,9 @@ def events_reply(upcoming: list[Event], past: list[Event], lang: str, query: str
     if not upcoming and not past:
         title = t(ui_lang, "no_events_match", filter=query) if query else t(ui_lang, "no_events")
         return Reply(query, lang, ReplyKind.EVENTS, title=title)
-    groups = [Group(Part(heading), [event_parts(e, ui_lang) for e in chosen])
-              for heading, chosen in ((t(ui_lang, "events_upcoming"), upcoming), (t(ui_lang, "events_past"), past))
+    groups = [Group(Part(heading), [event_parts(e, ui_lang, calendar=coming) for e in chosen])
+              for heading, chosen, coming in ((t(ui_lang, "events_upcoming"), upcoming, True),
+                                              (t(ui_lang, "events_past"), past, False))
               if chosen]
     return Reply(query, lang, ReplyKind.EVENTS, title=t(ui_lang, "events_title"), groups=groups,
                  events=upcoming, past_events=past)

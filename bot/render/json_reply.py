@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.calendar import calendar_url
 from bot.core.citations import Part
+from bot.core.language import ui_language
 from bot.core.reply import Quote, Reply
 from embeddings.events import Event
 from embeddings.markdown import Link
@@ -32,8 +34,12 @@ def session_dict(session: Session) -> dict[str, Any]:
     }
 
 
-def event_dict(event: Event) -> dict[str, Any]:
-    return event.to_dict()
+def event_dict(event: Event, calendar_lang: str = "") -> dict[str, Any]:
+    """The event's fields; with ``calendar_lang`` (an event still to come) also its "Add to calendar" link."""
+    data = event.to_dict()
+    if calendar_lang:
+        data["calendar_url"] = calendar_url(event, calendar_lang)
+    return data
 
 
 def quote_dict(quote: Quote) -> dict[str, Any]:
@@ -58,7 +64,7 @@ def reply_dict(reply: Reply) -> dict[str, Any]:
                     "items": [parts_list(item) for item in g.items]} for g in reply.groups],
         "more": reply.more, "left_out": reply.left_out, "not_found": reply.not_found, "note": reply.note,
         "sessions": [session_dict(s) for s in reply.sessions],
-        "events": [event_dict(e) for e in reply.events],
+        "events": [event_dict(e, ui_language(reply.lang)) for e in reply.events],  # upcoming, soonest first
         "past_events": [event_dict(e) for e in reply.past_events],
         "recordings": [{"url": v.url, "title": v.title, "speakers": list(v.speakers), "event": v.event_name,
                         "event_url": v.event_url, "date": v.date} for v in reply.recordings],

@@ -62,10 +62,10 @@ def home_view(index: Index, today: dt.date, lang: str = "en") -> View:
         tail = [DividerBlock(), section(t(lang, "home_recordings", event=newest[0].event_name)),
                 *line_sections(lines, budget=2)]
     lines = []
-    for heading, group in ((t(lang, "events_upcoming"), upcoming), (t(lang, "events_past"), past)):
+    for heading, group, coming in ((t(lang, "events_upcoming"), upcoming, True), (t(lang, "events_past"), past, False)):
         if group:
             lines.append(f"*{heading}*")
-            lines += ["• " + parts_mrkdwn(event_parts(event, lang)) for event in group]
+            lines += ["• " + parts_mrkdwn(event_parts(event, lang, calendar=coming)) for event in group]
     if lines:
         budget = MAX_HOME_BLOCKS - len(blocks) - len(tail) - 1
         blocks += [section(t(lang, "home_events")), *line_sections(lines, budget=budget)]
