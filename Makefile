@@ -44,7 +44,7 @@ TUNING := ../shared/eval/questions.jsonl tests/data/questions_docs.jsonl tests/d
 	tests/data/questions_tuning_calibration.jsonl tests/data/questions_tuning_declines.jsonl \
 	tests/data/questions_tuning_retired_heldout.jsonl tests/data/questions_tuning_retired_sessions.jsonl
 # Frozen (its sha256 is in tests/test_heldout.py: an edit is a new set), no question a near-repeat of a tuning one.
-HELD_OUT :=
+HELD_OUT := tests/data/questions_heldout_2026_12.jsonl
 
 # One line per set, labelled tuning or held-out, then both kinds pooled side by side (README, "Quality").
 eval: install

@@ -2,9 +2,14 @@
 
     python scripts/filter_heldout.py CANDIDATES.jsonl [MORE.jsonl ...] --out tests/data/questions_heldout_X.jsonl
 
-A mechanical filter, nothing else: a candidate is kept when its word overlap
-(:func:`bot.core.question_sets.word_overlap`) with every question of every tuning set of the Makefile's
-``TUNING`` list stays below 0.6. It never runs the bot, so what the bot answers cannot choose the set.
+A mechanical filter, nothing else. A candidate is kept when
+
+* its word overlap (:func:`bot.core.question_sets.word_overlap`) with every question of every tuning set
+  of the Makefile's ``TUNING`` list stays below 0.6, and
+* it is to decline, or at least one of its answer strings is written in a post of ``docs/`` (what the bot
+  knows; a writer who read another copy of the posts may name an answer the bot cannot know).
+
+It never runs the bot, so what the bot answers cannot choose the set.
 Kept lines are copied byte for byte, in input order, ids unchanged. It prints what it dropped (and the
 tuning question each one repeats) and the kept set's composition.
 """
@@ -18,6 +23,9 @@ from collections import Counter
 from pathlib import Path
 
 from bot.core.question_sets import MAX_OVERLAP, make_sets, nearest, questions_of
+from embeddings.config import PROJECT_ROOT
+
+DOCS = PROJECT_ROOT / "docs"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,9 +41,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         tuning += [(f"{path.name}:{qid}", question) for qid, question in questions_of(path)]
 
+    posts = [path.read_text(encoding="utf-8") for path in sorted(DOCS.rglob("*.md"))]
     kept: list[str] = []
     seen: set[str] = set()
-    dropped = 0
+    dropped = unknown = 0
     for path in args.candidates:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
@@ -50,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
                 dropped += 1
                 print(f"drop {row['id']} ({share:.2f} with {other_id}): {row['question']!r} ~ {other!r}")
                 continue
+            if not row.get("abstain") and not any(answer in post for answer in row["relevant"] for post in posts):
+                unknown += 1
+                print(f"drop {row['id']} (no answer string written in docs/): {row['question']!r} {row['relevant']}")
+                continue
             kept.append(line)
     args.out.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
 
@@ -58,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     cross = sum(bool(row.get("cross")) for row in rows)
     abstain = sum(bool(row.get("abstain")) for row in rows)
     n = len(rows)
-    print(f"{args.out}: kept {n} of {n + dropped} ({dropped} near-repeats dropped, overlap >= {MAX_OVERLAP})")
+    print(f"{args.out}: kept {n} of {n + dropped + unknown} ({dropped} near-repeats dropped, overlap >= "
+          f"{MAX_OVERLAP}; {unknown} with no answer in docs/)")
     print("  by language: " + ", ".join(f"{lang} {count}" for lang, count in sorted(langs.items())))
     print(f"  cross-lingual (answer only in another language): {cross} ({cross / n:.1%})" if n else "")
     print(f"  to decline: {abstain} ({abstain / n:.1%}); answerable: {n - abstain}" if n else "")
