@@ -27,7 +27,7 @@ def test_the_retired_held_out_set_stays_near_what_it_measured(answerer: Answerer
     assert report["recall@1"] >= 0.58, report  # measured 0.692
     assert report["recall@3"] >= 0.73, report  # measured 0.836
     assert report["answer_shown"] >= 0.70, report  # measured 0.806
-    assert report["mrr@10"] >= 0.66, report  # measured 0.770
+    assert report["mrr@10"] >= 0.66, report  # measured 0.7695
     assert report["recall@5"] >= 0.77, report  # measured 0.876
     assert report["cross_lingual"]["recall@5"] >= 0.72, report["cross_lingual"]  # measured 0.830
     assert report["abstain_recall"] >= 0.6, report  # measured 0.775
