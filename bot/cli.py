@@ -72,8 +72,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    """One question set in detail (``--questions``), or tuning and held-out sets side by side."""
     from bot.core.evaluate import QuestionSetEvaluator, load_questions
 
+    if args.tuning or args.held_out:
+        return _eval_sets(args)
+    if args.questions is None:
+        print("error: give --questions, or --tuning and --held-out sets", file=sys.stderr)
+        return 2
     evaluator = QuestionSetEvaluator(load_questions(Path(args.questions)))
     answerer = _answerer(args)
     report = evaluator.run(answerer)
@@ -90,6 +96,46 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"misses: {', '.join(report['misses']) or 'none'}")
     if args.explain:
         _explain(evaluator, answerer)
+    return 0
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _eval_sets(args: argparse.Namespace) -> int:
+    """Every set on one labelled line (tuning, then held-out), then the two kinds pooled, side by side."""
+    from bot.core.evaluate import HEADLINE, Outcome, QuestionSetEvaluator, load_questions, pooled
+
+    answerer = _answerer(args)
+    outcomes: dict[str, list[Outcome]] = {"tuning": [], "held-out": []}
+    sets: list[dict[str, object]] = []
+    for kind, paths in (("tuning", args.tuning or []), ("held-out", args.held_out or [])):
+        for path in paths:
+            if not path.is_file():
+                print(f"{kind:9} {path}: missing (../shared/ not beside this checkout?), skipped", flush=True)
+                continue
+            evaluator = QuestionSetEvaluator(load_questions(path))
+            report = evaluator.run(answerer)
+            outcomes[kind] += evaluator.outcomes
+            sets.append({"kind": kind, "set": str(path), **{k: v for k, v in report.items() if k != "misses"}})
+            if not args.json:
+                figures = "  ".join(f"{k} {_figure(report[k])}" for k in HEADLINE)
+                print(f"{kind:9} {path.name:42} n {report['n']:4}  {figures}  | recall@5 {_figure(report['recall@5'])}",
+                      flush=True)
+    pools = {kind: pooled(items) for kind, items in outcomes.items() if items}
+    if args.json:
+        print(json.dumps({"sets": sets, "pooled": pools}, ensure_ascii=False, indent=2))
+        return 0
+    rows = [("questions", "n"), ("answerable", "answerable"), *((k, k) for k in HEADLINE),
+            ("cross-lingual answerable", "cross"),
+            ("recall@1, answer only in another language", "cross_recall@1"),
+            ("recall@5 (diagnostic)", "recall@5")]
+    print()
+    print(f"{'pooled':42}" + "".join(f"{kind:>12}" for kind in pools))
+    for label, key in rows:
+        cells = (pool[key] if isinstance(pool[key], int) else _figure(pool[key]) for pool in pools.values())
+        print(f"{label:42}" + "".join(f"{cell:>12}" for cell in cells))
     return 0
 
 
@@ -110,13 +156,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 def _explain(evaluator, answerer) -> None:
     """For each miss: the question, the top results with per-channel scores, and the relevant rank."""
-    from bot.core.evaluate import answers
+    from bot.core.evaluate import is_relevant
 
     for outcome in evaluator.outcomes:
         q = outcome.question
         if (q.abstain and outcome.answer.abstained) or (not q.abstain and outcome.rank == 1):
             continue
-        found = next((i + 1 for i, h in enumerate(outcome.hits) if answers(h.passage, q.relevant, answerer)), None)
+        found = next((i + 1 for i, h in enumerate(outcome.hits) if is_relevant(h.passage, q.relevant)), None)
         print(f"\n{q.id} [{q.lang}] {q.question}", file=sys.stderr)
         state = "abstained" if outcome.answer.abstained else "answered"
         expected = "abstain" if q.abstain else q.relevant
@@ -128,7 +174,7 @@ def _explain(evaluator, answerer) -> None:
             print(f"  P(answerable) {chance} · {evidence}", file=sys.stderr)
         for i, hit in enumerate(outcome.hits[:5], 1):
             chans = " ".join(f"{k}={v:.3f}" for k, v in hit.channels.items())
-            mark = "*" if answers(hit.passage, q.relevant, answerer) else " "
+            mark = "*" if is_relevant(hit.passage, q.relevant) else " "
             text = hit.passage.text[:90].replace("\n", " ")
             print(f"  {mark}{i}. {hit.passage.id} score={hit.score:.4f} {chans}\n      {text}", file=sys.stderr)
 
@@ -273,8 +319,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("eval", parents=[common], help="score retrieval on a question set")
-    p.add_argument("--questions", required=True, type=Path)
+    p = sub.add_parser("eval", parents=[common], help="score retrieval on a question set, or tuning vs held-out")
+    p.add_argument("--questions", type=Path, help="one set, in detail (by language, cross-lingual, misses)")
+    p.add_argument("--tuning", type=Path, action="append", help="a tuning set (repeatable): one line each, pooled")
+    p.add_argument("--held-out", type=Path, action="append", help="a held-out set (repeatable): one line each, pooled")
     p.add_argument("--json", action="store_true")
     p.add_argument("--explain", action="store_true", help="show each miss with per-channel scores")
     p.set_defaults(func=cmd_eval)

@@ -1,13 +1,21 @@
 """Retrieval and answer quality over a question set (the metrics of ``../shared/README.md``).
 
-A question set is JSON lines: ``id``, ``lang``, ``question``, ``relevant`` (strings; a passage is
-relevant when its text or one of its links contains any of them, case-insensitively), ``links`` (URLs
-a good reply shows), optional ``abstain: true`` (the posts do not answer it) and optional ``cross: true``
-(the answer exists only in languages other than the question's).
+A question set is JSON lines: ``id``, ``lang``, ``question``, ``relevant`` (answer strings, given in every
+language version of the post that holds the answer), ``links`` (URLs a good reply shows), optional
+``abstain: true`` (the posts do not answer it) and optional ``cross: true`` (the answer exists only in
+languages other than the question's).
 
 Each question is answered as a Slack message would be (:meth:`Answerer.respond`: markup read as words,
-language detected by the bot; ``lang`` only groups the report), and the reply is scored by what it shows:
-``link_hit`` counts only the links the reply draws (:meth:`Reply.shown_links`).
+language detected by the bot; ``lang`` only groups the report), and scored by:
+
+* ``recall@k``, ``mrr@10``: the rank of the first passage whose own text or links hold an answer string
+  (:func:`is_relevant`; a date only when its whole span matches, :func:`holds`), over answerable questions;
+  a declined one counts as a miss. recall@3 is what the reply quotes; recall@5 is a diagnostic.
+* ``answer_shown``: an answer string is in what the reply shows (:func:`shown_text`: the quoted snippets,
+  not their whole passages, their citations and the links drawn), over answerable questions.
+* ``link_hit``: one of the question's links is among the links the reply draws (:meth:`Reply.shown_links`).
+* ``abstain_recall``: questions to decline that the bot declined; ``false_abstain_rate``: answerable
+  questions it declined.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from embeddings.passages import Passage
 from embeddings.search import Hit
 
 KS = (1, 3, 5)
+"""recall@1 and recall@3 (what a reply quotes) are headline figures; recall@5 is a diagnostic."""
 
 
 @dataclass(frozen=True)
@@ -59,32 +68,76 @@ def load_questions(path: Path) -> list[Question]:
 
 
 def is_relevant(passage: Passage, relevant: tuple[str, ...]) -> bool:
-    """Does the passage's text, or one of its links as written in markdown, contain a relevant string?
+    """Does the passage's own text, or one of its links as written in markdown, hold a relevant string?
 
-    A relevant string that is a dated day ("April 1, 2025", "2025年4月1日") also matches a passage that
-    gives that day in another format or language ("1 April 2025", "1–4 de abril de 2025"): the answer
-    to "when" is the day, not its spelling.
+    Only the passage itself counts, never its translations: a question set names the answer in every
+    language version of the post that holds it. A relevant string is matched by :func:`holds`.
     """
-    haystacks = [passage.text.lower()] + [f"[{ln.text}]({ln.url})".lower() for ln in passage.links]
-    if any(needle.lower() in hay for needle in relevant for hay in haystacks):
-        return True
-    wanted = {day for needle in relevant for day in _days(needle)}
-    return bool(wanted and wanted & _days(passage.text))
+    haystacks = [passage.text] + [f"[{ln.text}]({ln.url})" for ln in passage.links]
+    return any(holds(hay, needle) for needle in relevant for hay in haystacks)
 
 
-@lru_cache(maxsize=8192)
-def _days(text: str) -> frozenset[str]:
-    """The first days of the dates ``text`` writes with their year."""
-    return frozenset(span.start for span in find_dates(text, ""))
+_NO_YEAR = "0004"
+"""The year :func:`_spans` gives a date written without one (never a real event's year)."""
+
+Span = tuple[str, str]
 
 
-def answers(passage: Passage, relevant: tuple[str, ...], answerer: Answerer) -> bool:
-    """Relevant itself, or a translation of a relevant paragraph: the same answer in another language.
+@lru_cache(maxsize=16384)
+def _spans(text: str) -> tuple[tuple[Span, int, int], ...]:
+    """The date spans ``text`` writes: ((first day, last day) as ISO dates, where it starts, where it ends)."""
+    return tuple(((s.start, s.end), s.at, s.stop) for s in find_dates(text, _NO_YEAR))
 
-    Question sets name the answer as it is written in one language version ("26 de septiembre");
-    the English version of that paragraph answers just as well.
+
+def _same_span(a: Span, b: Span) -> bool:
+    """The same first and last day; a date written without its year matches that day in any year."""
+    def same(x: str, y: str) -> bool:
+        return x[5:] == y[5:] and (x[:4] == y[:4] or _NO_YEAR in (x[:4], y[:4]))
+    return same(a[0], b[0]) and same(a[1], b[1])
+
+
+def holds(text: str, needle: str) -> bool:
+    """Does ``text`` give the answer ``needle``? Case-insensitively, and a date only when its whole span matches.
+
+    * ``needle`` written in ``text``: credited unless a date of ``text`` there is a different span, so
+      "15 November" is not found in "12–15 November" and "12 November 2025" not in "11–12 November 2025"
+      (the day is written, the answer is not).
+    * Every date of ``needle`` written with its year, and ``text`` giving each of those spans in another
+      format or language, with its year ("April 1–4, 2025" and "1–4 de abril de 2025", "2025年4月1日至4日"):
+      credited, since the answer to "when" is the span, not its spelling. A single day does not match a
+      longer span nor a span its first day ("12 November 2025" is not "12–15 November 2025", nor the reverse).
     """
-    return is_relevant(passage, relevant) or any(is_relevant(t, relevant) for t in answerer.translations(passage))
+    low, want = text.lower(), needle.lower()
+    if not want:
+        return False
+    needle_spans = [span for span, _, _ in _spans(want)]
+    text_spans = _spans(low)
+    at = low.find(want)
+    while at >= 0:
+        end = at + len(want)
+        inside = [span for span, start, stop in text_spans if start < end and at < stop]
+        if all(any(_same_span(span, mine) for mine in needle_spans) for span in inside):
+            return True
+        at = low.find(want, at + 1)
+    if not needle_spans or any(_NO_YEAR in span[0] for span in needle_spans):
+        return False
+    dated = [span for span, _, _ in text_spans if _NO_YEAR not in span[0]]
+    return all(span in dated for span in needle_spans)
+
+
+def shown_text(reply: Reply) -> str:
+    """The text a reply shows, one line per thing drawn: its first line, each quoted snippet (the quoted
+    sentences, not their whole passage) and its citation, the recordings, the list items; then every
+    link drawn, as ``[text](url)`` (how :func:`is_relevant` reads a passage's links)."""
+    lines = [reply.title]
+    for quote in reply.quotes:
+        lines += ["".join(part.text for part in quote.inline), " · ".join(part.text for part in quote.citation)]
+    lines += [link.text for link in reply.videos]
+    for group in reply.groups:
+        items = ([[group.heading]] if group.heading else []) + group.items
+        lines += [" · ".join(part.text for part in item) for item in items]
+    lines += [f"[{part.text}]({part.url})" for part in reply.parts() if part.url]
+    return "\n".join(lines)
 
 
 @dataclass
@@ -96,6 +149,8 @@ class Outcome:
     hits: list[Hit]
     rank: int | None
     link_hit: bool | None
+    shown: bool = False
+    """An answer string is in the text the reply shows (:func:`shown_text`)."""
 
 
 def shown_links(reply: Reply) -> set[str]:
@@ -121,11 +176,13 @@ class QuestionSetEvaluator:
         self.outcomes = []
         for q in self.questions:
             answer, hits = answerer.respond(q.question)
-            rank = None
+            rank, shown = None, False
             if not answer.abstained:
-                rank = next((i + 1 for i, h in enumerate(hits) if answers(h.passage, q.relevant, answerer)), None)
+                rank = next((i + 1 for i, h in enumerate(hits) if is_relevant(h.passage, q.relevant)), None)
+                text = shown_text(answer)
+                shown = any(holds(text, needle) for needle in q.relevant)
             link_hit = bool(shown_links(answer) & {_normal(url) for url in q.links}) if q.links else None
-            self.outcomes.append(Outcome(q, answer, hits, rank, link_hit))
+            self.outcomes.append(Outcome(q, answer, hits, rank, link_hit, shown))
         report = self.metrics(self.outcomes)
         by_lang: dict[str, list[Outcome]] = defaultdict(list)
         for outcome in self.outcomes:
@@ -150,10 +207,25 @@ class QuestionSetEvaluator:
             return round(count / total, 4) if total else None
 
         report: dict[str, Any] = {"n": len(outcomes), "answerable": len(answerable)}
-        for k in KS:
-            report[f"recall@{k}"] = share(sum(o.rank is not None and o.rank <= k for o in answerable), len(answerable))
+        recall = {k: share(sum(o.rank is not None and o.rank <= k for o in answerable), len(answerable)) for k in KS}
+        report["recall@1"], report["recall@3"] = recall[1], recall[3]
+        report["answer_shown"] = share(sum(o.shown for o in answerable), len(answerable))
         report["mrr@10"] = share(sum(1 / o.rank for o in answerable if o.rank and o.rank <= 10), len(answerable))
         report["link_hit"] = share(sum(bool(o.link_hit) for o in with_links), len(with_links))
         report["abstain_recall"] = share(sum(o.answer.abstained for o in abstain), len(abstain))
         report["false_abstain_rate"] = share(sum(o.answer.abstained for o in answerable), len(answerable))
+        report["recall@5"] = recall[5]  # a diagnostic: the reply quotes three
         return report
+
+
+HEADLINE = ("recall@1", "recall@3", "answer_shown", "mrr@10", "link_hit", "abstain_recall", "false_abstain_rate")
+"""The figures ``make eval`` reports for every set; ``recall@5`` follows them as a diagnostic."""
+
+
+def pooled(outcomes: list[Outcome]) -> dict[str, Any]:
+    """The metrics of several sets' outcomes together, with recall@1 where the answer is in another language."""
+    report = QuestionSetEvaluator.metrics(outcomes)
+    crossing = QuestionSetEvaluator.metrics([o for o in outcomes if o.question.cross])
+    report["cross"] = crossing["answerable"]
+    report["cross_recall@1"] = crossing["recall@1"]
+    return report

@@ -1,0 +1,52 @@
+"""How ``eval`` credits an answer: a passage for its own text and links, a date only as a whole span, and
+"answer shown" for the text the reply quotes (never the rest of the passage it quotes from)."""
+
+from __future__ import annotations
+
+from bot.core import compose
+from bot.core.evaluate import holds, is_relevant, shown_text
+from bot.core.reply import Quote
+from embeddings.markdown import Link
+from embeddings.passages import Passage
+
+
+def _passage(text: str, lang: str = "en", links: list[Link] | None = None) -> Passage:
+    return Passage(id=f"post/x/{lang}#0", doc_id=f"post/x/{lang}", lang=lang, title="x", date="", url="",
+                   section="", position=0, text=text, links=links or [])
+
+
+def test_a_range_is_not_credited_by_its_first_day() -> None:
+    assert not holds("Istio Day is on 12 November 2025 in Atlanta.", "12–15 November 2025")
+    assert not holds("Istio Day is on 12 November.", "12–15 November")
+    assert holds("Istio Day: 12–15 November 2025, Atlanta.", "12–15 November 2025")
+    assert holds("Istio Day: November 12-15, 2025, Atlanta.", "12–15 November 2025")  # another spelling
+    assert holds("Istio Day: 2025年11月12日至15日", "12–15 November 2025")
+
+
+def test_a_day_is_not_credited_by_a_longer_span_that_writes_it() -> None:
+    assert not holds("KubeCon runs 12–15 November 2025.", "15 November 2025")
+    assert not holds("KubeCon runs 11–12 November 2025.", "12 November 2025")
+    assert holds("The CFP closes on 12 November 2025.", "12 November")
+    assert not holds("The CFP closes on 12 November 2024.", "12 November 2025")
+
+
+def test_words_that_are_no_date_match_as_written() -> None:
+    assert holds("Talk by Zack Butcher (Tetrate).", "zack butcher")
+    assert not holds("Talk by Zack.", "Zack Butcher")
+
+
+def test_a_translation_of_the_answer_is_not_credited() -> None:
+    spanish = _passage("La charla de Bloomberg trató sobre seguridad.", "es")
+    assert not is_relevant(spanish, ("Bloomberg's talk was about security",))
+    video = Link("https://www.youtube.com/embed/f6jMix46ZD8", "Bloomberg", "video", "f6jMix46ZD8")
+    assert is_relevant(_passage("La charla de Bloomberg.", "es", [video]), ("f6jMix46ZD8",))  # its own link
+
+
+def test_answer_shown_reads_the_quoted_snippet_not_the_whole_passage() -> None:
+    quote = Quote("Bloomberg spoke about security.", "Recap", "", "2023-04-27", "en",
+                  "https://istio.io/latest/blog/2023/x/", 1.0, [], spans=[])
+    reply = compose.quotes_reply("who spoke?", "en", [quote], [])
+    text = shown_text(reply)
+    assert holds(text, "Bloomberg") and "Recap" in text
+    assert not holds(text, "financial data")  # in the passage the snippet comes from, but not quoted
+    assert shown_text(compose.dont_know("q", "en")).strip() != ""  # only the bot's words: no answer string
