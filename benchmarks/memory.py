@@ -24,6 +24,33 @@ def memory_mib(pid: int | str = "self") -> dict[str, float]:
     return found
 
 
+def tree_memory_mib(pid: int) -> dict[str, float]:
+    """:func:`memory_mib` summed over a process and all its descendants (``serve`` and its answer processes):
+    what the host needs."""
+    total: dict[str, float] = {}
+    for member in [pid, *_descendants(pid)]:
+        for key, value in memory_mib(member).items():
+            total[key] = round(total.get(key, 0.0) + value, 1)
+    total["processes"] = 1 + len(_descendants(pid))
+    return total
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, stack = [], list(children.get(pid, []))
+    while stack:
+        child = stack.pop()
+        found.append(child)
+        stack.extend(children.get(child, []))
+    return found
+
+
 _SPAWNER = """
 import json, os, sys, time
 devnull = os.open(os.devnull, os.O_RDWR)

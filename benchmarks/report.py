@@ -138,7 +138,8 @@ def _rows(report: dict[str, Any]) -> list[Row]:
                      f"{load['errors']} errors, {load['duplicate_replies']} duplicate replies, "
                      f"{load['replies_posted']}/{load['replies_expected']} replies in {load['all_replied_after_s']} s",
                      ()))
-        rows.append(("`serve` process memory: RSS once loaded / peak (VmHWM) after the load run",
+        rows.append(("`serve` memory, the acking process and its answer processes together: RSS once loaded / "
+                     "sum of each process's peak (VmHWM) after the load run",
                      f"{slack['server_memory_loaded'].get('rss_mib')} / "
                      f"{slack['server_memory_after_load'].get('peak_mib')} MiB", ("serving_rss_mib",)))
     elif report.get("slack_skipped"):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import log
-from benchmarks.memory import memory_mib
+from benchmarks.memory import tree_memory_mib
 from benchmarks.serving import EventClient, Sent, ServeProcess, is_reply
 from benchmarks.stats import duplicate_replies, summarize
 from slack_testkit.mock_slack import MockSlack
@@ -48,7 +48,7 @@ def bench_slack(docs: str | None, index: str | None, questions: list[tuple[str, 
                 ServeProcess(mock, Path(tmp), docs, index) as srv:
             srv.wait("index")
             client = EventClient(srv.port)
-            memory_loaded = memory_mib(srv.pid)
+            memory_loaded = tree_memory_mib(srv.pid)
 
             sequential_sent: list[Sent] = []
             for n in range(sequential):
@@ -70,7 +70,7 @@ def bench_slack(docs: str | None, index: str | None, questions: list[tuple[str, 
                 log(f"not every event of the load run was answered: {len(mock.of('chat.postMessage'))}/{expected}")
             drained_for = time.perf_counter() - started
             mock.settle(quiet=0.5)  # late duplicates would land now
-            memory_served = memory_mib(srv.pid)
+            memory_served = tree_memory_mib(srv.pid)
             posts = mock.of("chat.postMessage")
             threads = [(str(call.body.get("channel")), str(call.body.get("thread_ts") or "")) for call in posts]
             load_replies = reply_latencies(load_sent, mock)

@@ -322,6 +322,13 @@ def _pointer(index_dir: Path) -> bytes | None:
         return None
 
 
+def current_build_name(index_dir: Path) -> str | None:
+    """The name of the live build (what ``CURRENT`` says), or None: a cheap read, for a server that swaps to a
+    new build when this changes (``bot.slack.reload``)."""
+    pointer = _pointer(index_dir)
+    return pointer.decode("ascii", "replace").strip() if pointer else None
+
+
 def has_build(index_dir: Path) -> bool:
     """Whether an index was ever built here (``CURRENT`` exists): a cheap check, reading no build, so a
     server can say at once that its first load will have to build (no release step ran)."""

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
@@ -39,6 +40,7 @@ from bot.store.jobs import Accepted, JobQueue
 
 if TYPE_CHECKING:
     from bot.slack.home import HomeTabs
+    from bot.slack.reload import IndexWatcher
 
 logger = logging.getLogger(__name__)
 
@@ -191,6 +193,20 @@ class Responder:
         if self.source is None:
             raise RuntimeError("this process only acks: answers are worked out by the answer processes")
         return self.source.result() if isinstance(self.source, Future) else self.source
+
+    def use(self, answerer: Answerer) -> None:
+        """Answer with ``answerer`` from now on: a new index build (:mod:`bot.slack.reload`). One assignment, so
+        each question is answered wholly by the old or wholly by the new index."""
+        self.source = answerer
+        self.__dict__.pop("home_tabs", None)  # the Home tab is built from the index: build it again
+        self.metrics.observe_index(answerer.index)
+
+    def watch_index(self, index_dir: Path, model_name: str | None = None) -> IndexWatcher:
+        """Swap to each new index build written to ``index_dir`` (checked in a background thread)."""
+        from bot.slack.reload import IndexWatcher
+
+        return IndexWatcher(index_dir, lambda: self.answerer, self.use, model_name=model_name,
+                            on_failure=self.metrics.reload_failures.inc).start()
 
     @cached_property
     def home_tabs(self) -> HomeTabs:

@@ -44,6 +44,8 @@ class Metrics:
                                        registry=r)
         self.wait_seconds = Histogram(f"{PREFIX}_queue_wait_seconds", "Time an answer waited for a free turn",
                                       buckets=LATENCY_BUCKETS, registry=r)
+        self.reload_failures = Counter(f"{PREFIX}_index_reload_failures", "New index builds that failed to load or "
+                                       "to answer (the old build kept serving)", registry=r)
         self.index_ready = Gauge(f"{PREFIX}_index_ready", "1 once the index is loaded and questions are answered",
                                  registry=r)
         self.index_passages = Gauge(f"{PREFIX}_index_passages", "Passages in the loaded index", registry=r)

@@ -253,10 +253,19 @@ def serve(
 
 
 def _create_app(
-    config: SlackConfig, answerer: Future[Answerer] | None, store: Store, metrics: Metrics, options: BotOptions | None
+    config: SlackConfig, answerer: Future[Answerer] | None, store: Store, metrics: Metrics, options: BotOptions | None,
+    settings: Settings | None = None,
 ) -> App:
-    return create_slack(answerer, config=config, store=store, options=options, metrics=metrics,
-                        answer_here=answerer is not None).app
+    """The Bolt app; when it answers here (``answerer`` given), it also swaps to new index builds once loaded."""
+    built = create_slack(answerer, config=config, store=store, options=options, metrics=metrics,
+                         answer_here=answerer is not None)
+    if answerer is not None and settings is not None:
+        def watch(loaded: Future[Answerer]) -> None:
+            if loaded.exception() is None:
+                built.responder.watch_index(settings.index_dir, settings.model_name)
+
+        answerer.add_done_callback(watch)
+    return built.app
 
 
 def start_answer_processes(
@@ -297,7 +306,8 @@ def serve_socket_mode(
     else:
         needs_build(settings)
         answerer = start_loading(settings, answerer_factory, metrics)
-    handler = create_socket_mode_handler(_create_app(config, answerer, store, metrics, options), str(config.app_token),
+    handler = create_socket_mode_handler(_create_app(config, answerer, store, metrics, options, settings),
+                                         str(config.app_token),
                                          ping_interval=config.ping_interval, pong_timeout=config.pong_timeout)
     logger.info("starting in Socket Mode")
     handler.connect()
@@ -342,7 +352,7 @@ def serve_http(
         needs_build(settings)
         answerer = start_loading(settings, answerer_factory, slot.metrics,
                                  on_loaded=lambda loaded: slot.loaded(len(loaded.index.passages)), on_failed=failed)
-    slot.app = _create_app(config, answerer, store, slot.metrics, options)
+    slot.app = _create_app(config, answerer, store, slot.metrics, options, settings)
     logger.info("HTTP mode on %s:%d%s", host, config.port, EVENTS_PATH)
     server.run()
     if processes is not None:

@@ -69,6 +69,7 @@ def answer_process(settings: AnswerSettings, ready: Event, passages: Synchronize
     jobs = create_job_queue(store, settings.slack)
     responder = Responder(answerer, store, jobs, settings.options, metrics=metrics)
     Runner(jobs, work_handlers(), responder, client, settings.slack.answer_workers).start()
+    responder.watch_index(settings.index.index_dir, settings.index.model_name)
     logger.info("answer process %d ready: %d passages", os.getpid(), len(answerer.index.passages))
     passages.value = len(answerer.index.passages)
     ready.set()
