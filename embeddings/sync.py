@@ -42,7 +42,6 @@ The rule (why a file is copied, skipped or left alone):
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from collections import Counter
@@ -55,6 +54,7 @@ from urllib.parse import urlsplit
 import frontmatter
 import yaml
 
+from embeddings.docs_journal import apply_files
 from embeddings.markdown import SourceLayout, SourceLink, is_tracking, source_layout
 from embeddings.posts import LANG_DIR
 from embeddings.text_patterns import YEAR
@@ -404,17 +404,29 @@ def _is_synced_area(rel: tuple[str, ...], with_programs: bool) -> bool:
     return len(rel) == 3 and bool(LANG_DIR.match(rel[0])) and bool(YEAR.fullmatch(rel[1]))
 
 
+def istio_io_problem(path: Path) -> str | None:
+    """Why ``path`` is no usable istio.io tree (a checkout or a clone of istio/istio.io), or ``None``."""
+    if not path.is_dir():
+        return "no such directory (expected a checkout of istio/istio.io)"
+    if not (path / "content").is_dir():
+        return "no content/ directory (is it a checkout of istio/istio.io?)"
+    return None
+
+
+def programs_problem(path: Path) -> str | None:
+    """Why ``path`` is no usable events repo tree (``<year>/content/``), or ``None``."""
+    if not path.is_dir():
+        return "no such directory (expected a checkout of the events repo)"
+    if not any(YEAR.fullmatch(d.name) and (d / "content").is_dir() for d in _dirs(path)):
+        return "no <year>/content/ directory (is it the events repo?)"
+    return None
+
+
 def _check_sources(istio_io: Path, programs: Path | None) -> None:
-    if not istio_io.is_dir():
-        raise SyncSourceError(f"--istio-io {istio_io}: no such directory (expected a checkout of istio/istio.io)")
-    if not (istio_io / "content").is_dir():
-        raise SyncSourceError(f"--istio-io {istio_io}: no content/ directory (is it a checkout of istio/istio.io?)")
-    if programs is None:
-        return
-    if not programs.is_dir():
-        raise SyncSourceError(f"--programs {programs}: no such directory (expected a checkout of the events repo)")
-    if not any(YEAR.fullmatch(d.name) and (d / "content").is_dir() for d in _dirs(programs)):
-        raise SyncSourceError(f"--programs {programs}: no <year>/content/ directory (is it the events repo?)")
+    if problem := istio_io_problem(istio_io):
+        raise SyncSourceError(f"--istio-io {istio_io}: {problem}")
+    if programs is not None and (problem := programs_problem(programs)):
+        raise SyncSourceError(f"--programs {programs}: {problem}")
 
 
 def plan_sync(istio_io: Path, programs: Path | None, docs: Path) -> SyncReport:
@@ -468,14 +480,11 @@ def _plan_one(candidate: _Candidate, docs: Path, claimed: Mapping[str, str]) -> 
 
 
 def apply_sync(report: SyncReport) -> None:
-    """Write the added and changed files (each atomically: a crash never leaves half a file in docs/)."""
+    """Write the added and changed files, all of them or none (:func:`embeddings.docs_journal.apply_files`:
+    staged, committed by a journal, then moved into place; an interrupted update is finished by the next
+    sync or index build, so neither a crash nor a kill ever leaves half an update to be indexed)."""
+    files: dict[str, bytes] = {}
     for item in report.writes:
         assert item.target is not None and item.content is not None
-        target = report.docs / item.target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_bytes(item.content)
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
+        files[item.target] = item.content
+    apply_files(report.docs, files)

@@ -49,7 +49,8 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     patch.setenv("CACHE_DIR", str(cache))
     patch.setenv("HF_HUB_OFFLINE", "1")
     patch.setenv("TOKENIZERS_PARALLELISM", "false")
-    for name in ("INDEX_DIR", "DOCS_DIR", "EMBED_MODEL", "SITE_BASE_URL", "MAX_DOCUMENT_BYTES", "ANSWER_WORKERS"):
+    for name in ("INDEX_DIR", "DOCS_DIR", "EMBED_MODEL", "SITE_BASE_URL", "MAX_DOCUMENT_BYTES", "ANSWER_WORKERS",
+                 "ISTIO_IO_REPO", "EVENTS_REPO"):
         patch.delenv(name, raising=False)
     yield cache
     patch.undo()

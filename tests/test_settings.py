@@ -44,7 +44,8 @@ BAD = [
     ("MAX_DOCUMENT_BYTES", "-5", "index"),
     ("MAX_DOCUMENT_BYTES", "lots", "sync"),
 ]
-FREE_FORM = {"SLACK_SIGNING_SECRET", "USER_HASH_SALT", "DOCS_DIR", "INDEX_DIR", "CACHE_DIR"}
+FREE_FORM = {"SLACK_SIGNING_SECRET", "USER_HASH_SALT", "DOCS_DIR", "INDEX_DIR", "CACHE_DIR", "ISTIO_IO_REPO",
+             "EVENTS_REPO"}
 """Any non-empty value is usable (a path that is not there fails later, where it is used, with its own error)."""
 SECRETS = {"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DATABASE_URL", "USER_HASH_SALT"}
 
@@ -114,6 +115,8 @@ def test_defaults(clean_env: Path) -> None:
     assert (settings.answer_workers, settings.follow_threads, settings.admin_user_ids) == (4, True, frozenset())
     assert (settings.database_url, settings.dedupe_ttl, settings.feedback_retention_days) == (None, 3600.0, 90.0)
     assert settings.user_hash_salt is None
+    assert (settings.istio_io_repo, settings.events_repo) == (
+        "https://github.com/istio/istio.io.git", "https://github.com/softwareguru/istio-events.git")
     assert settings.index_settings == Settings(
         docs_dir=PROJECT_ROOT / "docs", cache_dir=clean_env, model_name=DEFAULT_MODEL, base_url=DEFAULT_BASE_URL,
         index_dir_override=None, max_document_bytes=DEFAULT_MAX_DOCUMENT_BYTES,
