@@ -17,6 +17,7 @@ def child_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("HF_HUB_OFFLINE", "1")
     env.setdefault("TOKENIZERS_PARALLELISM", "false")
+    env["SYNC_INTERVAL"] = "0"  # a measured `serve` must not start a sync of its own (git, embedding) mid-run
     env.update(extra)
     return env
 

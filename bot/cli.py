@@ -266,7 +266,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.slack.server import serve
 
     settings = args.settings
-    serve(_settings(args), settings.slack_config, store=settings.store_settings, options=settings.bot_options)
+    index_flags = [*(["--docs", str(args.docs)] if args.docs else []),
+                   *(["--index", str(args.index)] if args.index else [])]
+    serve(_settings(args), settings.slack_config, store=settings.store_settings, options=settings.bot_options,
+          sync_interval=settings.sync_interval, sync_command=["sync", *index_flags])
     return 0
 
 
@@ -289,7 +292,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     settings = _settings(args)
     options = args.settings
     istio_io = args.istio_io or options.istio_io_repo
-    programs = None if args.no_programs else (args.programs or options.events_repo)
+    # --istio-io alone syncs istio.io alone (as it always did); with no flags both settings are synced
+    programs = None if args.no_programs or (args.istio_io and not args.programs) else (
+        args.programs or options.events_repo)
     labels = ("--istio-io" if args.istio_io else "ISTIO_IO_REPO", "--programs" if args.programs else "EVENTS_REPO")
     outcome = run_sync(istio_io, programs, settings.docs_dir, settings.cache_dir, dry_run=args.dry_run,
                        labels=labels, log_errors=False)

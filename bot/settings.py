@@ -65,6 +65,8 @@ DEFAULT_ANSWER_PROCESSES = 1
 DEFAULT_JOB_LEASE = 30.0
 """Seconds a host holds accepted work without renewing; a dead host's work is answered by another after this."""
 DEFAULT_CLAIM_TTL = 3600.0
+DEFAULT_SYNC_INTERVAL = 24 * 3600.0
+"""Seconds between two scheduled syncs in ``serve`` (one host runs each: ``bot.slack.schedule``)."""
 DEFAULT_RETENTION_DAYS = 90.0
 
 _USER_ID = re.compile(r"[UW][A-Z0-9]+")
@@ -266,6 +268,9 @@ class BotSettings:
         "ISTIO_IO_REPO", _text, DEFAULT_ISTIO_IO_REPO, "a git URL or the path of a repository or checkout")
     events_repo: str = _setting(
         "EVENTS_REPO", _text, DEFAULT_EVENTS_REPO, "a git URL or the path of a repository or checkout")
+    sync_interval: float = _setting(
+        "SYNC_INTERVAL", _checked(_number, lambda seconds: seconds == 0 or seconds >= 60), DEFAULT_SYNC_INTERVAL,
+        "a number of seconds, 0 (never) or at least 60")
 
     # -- the parts handed down (the small typed objects below) -------------------------------------------
 

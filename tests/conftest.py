@@ -52,6 +52,7 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     for name in ("INDEX_DIR", "DOCS_DIR", "EMBED_MODEL", "SITE_BASE_URL", "MAX_DOCUMENT_BYTES", "ANSWER_WORKERS",
                  "ISTIO_IO_REPO", "EVENTS_REPO"):
         patch.delenv(name, raising=False)
+    patch.setenv("SYNC_INTERVAL", "0")  # no `serve` under test syncs on its own (that would reach GitHub)
     yield cache
     patch.undo()
 

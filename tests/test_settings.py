@@ -34,6 +34,7 @@ BAD = [
     ("ANSWER_WORKERS", "2.5", "serve"),
     ("ANSWER_PROCESSES", "-1", "serve"),
     ("JOB_LEASE", "0.5", "serve"),
+    ("SYNC_INTERVAL", "30", "serve"),
     ("ADMIN_USER_IDS", "alice,bob", "serve"),
     ("FOLLOW_THREADS", "maybe", "serve"),
     ("DATABASE_URL", "not a url", "report"),
@@ -242,7 +243,7 @@ def test_serve_builds_the_settings_once_and_hands_them_down_http(
                         "ANSWER_WORKERS": "3", "FOLLOW_THREADS": "off", "ADMIN_USER_IDS": "U0000ADM",
                         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite'}", "DEDUPE_TTL": "60",
                         "SLACK_API_URL": "http://127.0.0.1:9/api/", "ANSWER_PROCESSES": "0",
-                        "JOB_LEASE": "9"}.items():
+                        "JOB_LEASE": "9", "SYNC_INTERVAL": "0"}.items():
         monkeypatch.setenv(name, value)
     loaded = _no_index(monkeypatch)
     ran: list[uvicorn.Server] = []
@@ -271,7 +272,7 @@ def test_serve_builds_the_settings_once_and_hands_them_down_socket_mode(
 
     for name, value in {"SLACK_BOT_TOKEN": "xoxb-1-test", "SLACK_APP_TOKEN": "xapp-1-test",
                         "SOCKET_MODE_PING_INTERVAL": "7.5", "SOCKET_MODE_PONG_TIMEOUT": "4",
-                        "ANSWER_PROCESSES": "0"}.items():
+                        "ANSWER_PROCESSES": "0", "SYNC_INTERVAL": "0"}.items():
         monkeypatch.setenv(name, value)
     _no_index(monkeypatch)
     handlers: list[WatchfulSocketModeHandler] = []

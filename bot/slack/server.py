@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -226,8 +226,13 @@ def serve(
     *,
     store: StoreSettings | None = None,
     options: BotOptions | None = None,
+    sync_interval: float = 0.0,
+    sync_command: Sequence[str] = ("sync",),
 ) -> None:
     """Run the bot until interrupted: Slack first, the index loading beside it (events wait in the queue).
+
+    With ``sync_interval`` (``SYNC_INTERVAL``), ``istio-events-bot <sync_command>`` runs once per interval on
+    one of the hosts sharing the store (:mod:`bot.slack.schedule`); answering processes swap to what it builds.
 
     ``istio-events-bot serve`` passes every part of its settings (:mod:`bot.settings`): the index
     ``settings``, the Slack ``config``, the ``store`` and the bot's ``options``. Parts left out come from the
@@ -246,6 +251,10 @@ def serve(
 
         store = load_settings().store_settings
     opened = open_store(store)
+    if sync_interval > 0:
+        from bot.slack.schedule import Schedule, run_cli_sync
+
+        Schedule(opened, sync_interval, lambda: run_cli_sync(sync_command)).start()
     if config.socket_mode:
         serve_socket_mode(settings, config, answerer_factory, opened, options, store)
     else:

@@ -17,7 +17,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    cast,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
@@ -361,6 +374,16 @@ class Store:
             conn.execute(delete(Claim).where(Claim.key.in_(expired)))
             conn.execute(delete(Claim).where(Claim.key == key, Claim.expires < now))
             return conn.execute(stmt.on_conflict_do_nothing(), execution_options=_ROWCOUNT).rowcount == 1
+
+    @_guarded
+    def advance(self, key: str, value: int) -> bool:
+        """Move the counter ``key`` forward to ``value``: True for the one caller, in any process or host, that
+        moved it (a later period of a schedule), False when it is already there or beyond."""
+        start = self._insert(Meta).values(key=key, value="-1").on_conflict_do_nothing()
+        forward = update(Meta).where(Meta.key == key, cast(Meta.value, BigInteger) < value).values(value=str(value))
+        with self._begin() as conn:
+            conn.execute(start)
+            return conn.execute(forward).rowcount == 1
 
     @_guarded
     def follow_thread(self, channel: str, thread_ts: str) -> None:

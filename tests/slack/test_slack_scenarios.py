@@ -188,7 +188,7 @@ def test_slash_command_acks_fast_then_answers_ephemerally_and_shares(bot: BotSer
         ("ayuda", ["Pregúntame"]),
         ("events", ["Events I know about", "Istio Day Europe 2025", "1 April 2025 · London",
                     "istio.io/latest/blog/2025/kubecon-eu/", "25–29 April 2022"]),
-        ("eventos", ["Eventos que conozco", "IstioCon China 2023", "26 de septiembre de 2023 · Shanghai",
+        ("eventos", ["Eventos que conozco", "IstioCon China 2023", "26 de septiembre de 2023 · Shanghái",
                      "istio.io/latest/es/blog/2023/istiocon-china/"]),
         ("events 2021", ["IstioCon 2021", "22–26 February 2021", "Istio Community Meetup China 2021"]),
         ("videos ambient mesh security", [AMBIENT_VIDEO, "security posture of Ambient Mesh"]),
