@@ -330,6 +330,15 @@ def current_build_name(index_dir: Path) -> str | None:
     return pointer.decode("ascii", "replace").strip() if pointer else None
 
 
+def current_manifest(index_dir: Path) -> dict[str, Any] | None:
+    """The live build's manifest (its ``built_at``, model, counts), or None: read without loading the build."""
+    try:
+        manifest = json.loads((_current_build(index_dir) / "manifest.json").read_text())
+    except (IndexUnavailable, OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
 def has_build(index_dir: Path) -> bool:
     """Whether an index was ever built here (``CURRENT`` exists): a cheap check, reading no build, so a
     server can say at once that its first load will have to build (no release step ran)."""

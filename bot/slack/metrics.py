@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import datetime as dt
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -46,6 +48,10 @@ class Metrics:
                                       buckets=LATENCY_BUCKETS, registry=r)
         self.reload_failures = Counter(f"{PREFIX}_index_reload_failures", "New index builds that failed to load or "
                                        "to answer (the old build kept serving)", registry=r)
+        self.sync_last = Gauge(f"{PREFIX}_sync_last_timestamp_seconds", "When the last sync ran (Unix time)",
+                               registry=r)
+        self.sync_ok = Gauge(f"{PREFIX}_sync_last_success", "1 when the last sync succeeded, 0 when it failed",
+                             registry=r)
         self.index_ready = Gauge(f"{PREFIX}_index_ready", "1 once the index is loaded and questions are answered",
                                  registry=r)
         self.index_passages = Gauge(f"{PREFIX}_index_passages", "Passages in the loaded index", registry=r)
@@ -63,6 +69,23 @@ class Metrics:
             with contextlib.suppress(ValueError):  # an index from before built_at was recorded: no age
                 self.index_built.set(calendar.timegm(time.strptime(built, "%Y-%m-%dT%H:%M:%SZ")))
         self.index_ready.set(1)
+
+    def observe_disk(self, cache_dir: Path, index_dir: Path) -> None:
+        """The last sync's time and outcome (``sync-status.json``) and the live build's age (its manifest):
+        read at each scrape, because the sync and the answer processes that load builds are other processes."""
+        from embeddings.index import current_manifest
+        from embeddings.sources import read_status
+
+        status = read_status(cache_dir)
+        if status is not None and isinstance(status.get("time"), str):
+            with contextlib.suppress(ValueError):
+                self.sync_last.set(dt.datetime.fromisoformat(status["time"]).timestamp())
+                self.sync_ok.set(1 if status.get("ok") else 0)
+        manifest = current_manifest(index_dir)
+        built = manifest.get("built_at") if manifest else None
+        if isinstance(built, str):
+            with contextlib.suppress(ValueError):
+                self.index_built.set(calendar.timegm(time.strptime(built, "%Y-%m-%dT%H:%M:%SZ")))
 
     def exposition(self) -> tuple[bytes, str]:
         """The body and content type of ``GET /metrics``."""

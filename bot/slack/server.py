@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
@@ -81,6 +82,8 @@ class AppSlot:
     failed: str | None = None
     building: bool = False
     """No index was built when the host started: the load builds it first (see :func:`needs_build`)."""
+    disk: tuple[Path, Path] | None = None
+    """The cache and index directories, whose sync status and live build ``/metrics`` reports."""
     ready: threading.Event = field(default_factory=threading.Event)
     """Set once the index is loaded and questions are answered (events are taken before that)."""
 
@@ -143,6 +146,8 @@ def create_asgi_app(slot: AppSlot, signing_secret: str | None = None) -> Starlet
         return JSONResponse({"status": "ok", "index": "loading", "passages": slot.passages})
 
     async def metrics(request: Request) -> Response:
+        if slot.disk is not None:
+            slot.metrics.observe_disk(*slot.disk)
         body, content_type = slot.metrics.exposition()
         return Response(body, media_type=content_type)
 
@@ -344,7 +349,7 @@ def serve_http(
 
     from embeddings.index import has_build
 
-    slot = AppSlot(building=not has_build(settings.index_dir))
+    slot = AppSlot(building=not has_build(settings.index_dir), disk=(settings.cache_dir, settings.index_dir))
     asgi = create_asgi_app(slot, config.signing_secret)
     server = uvicorn.Server(uvicorn.Config(asgi, host=host, port=config.port, log_level="info"))
 

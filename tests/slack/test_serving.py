@@ -227,3 +227,22 @@ def test_tracebacks_are_redacted_too() -> None:
         log.removeHandler(handler)
     [text] = records
     assert "SECRET" not in text and "Traceback" in text and "(redacted)" in text
+
+
+def test_metrics_show_the_last_sync_and_the_live_builds_age(
+    tmp_path: Path, docs_settings: Settings, docs_build: object
+) -> None:
+    import datetime as dt
+
+    from embeddings.sources import SyncOutcome, record_status
+
+    metrics = Metrics()
+    metrics.observe_disk(tmp_path, docs_settings.index_dir)  # no sync yet
+    assert metrics.registry.get_sample_value("istio_events_bot_sync_last_timestamp_seconds") == 0
+    when = dt.datetime(2026, 12, 6, 3, 0, tzinfo=dt.UTC)
+    record_status(tmp_path, SyncOutcome(when=when, ok=False, error="cannot fetch", stage="fetch"))
+    metrics.observe_disk(tmp_path, docs_settings.index_dir)
+    assert metrics.registry.get_sample_value("istio_events_bot_sync_last_timestamp_seconds") == when.timestamp()
+    assert metrics.registry.get_sample_value("istio_events_bot_sync_last_success") == 0
+    built = metrics.registry.get_sample_value("istio_events_bot_index_built_timestamp_seconds")
+    assert built is not None and abs(built - time.time()) < 7 * 24 * 3600  # this session's build
