@@ -201,11 +201,11 @@ class Responder:
         self.__dict__.pop("home_tabs", None)  # the Home tab is built from the index: build it again
         self.metrics.observe_index(answerer.index)
 
-    def watch_index(self, index_dir: Path, model_name: str | None = None) -> IndexWatcher:
+    def watch_index(self, index_dir: Path) -> IndexWatcher:
         """Swap to each new index build written to ``index_dir`` (checked in a background thread)."""
         from bot.slack.reload import IndexWatcher
 
-        return IndexWatcher(index_dir, lambda: self.answerer, self.use, model_name=model_name,
+        return IndexWatcher(index_dir, lambda: self.answerer, self.use,
                             on_failure=self.metrics.reload_failures.inc).start()
 
     @cached_property

@@ -29,13 +29,12 @@ class IndexWatcher:
 
     def __init__(
         self, index_dir: Path, current: Callable[[], Answerer], swap: Callable[[Answerer], None], *,
-        model_name: str | None = None, on_failure: Callable[[], None] | None = None,
-        interval: float = CHECK_INTERVAL,
+        on_failure: Callable[[], None] | None = None, interval: float = CHECK_INTERVAL,
     ) -> None:
         from embeddings.index import current_build_name
 
         self.index_dir, self.current, self.swap = index_dir, current, swap
-        self.model_name, self.on_failure, self.interval = model_name, on_failure, interval
+        self.on_failure, self.interval = on_failure, interval
         self.serving = current_build_name(index_dir)
         self._tried: str | None = None
         self._stop = threading.Event()
@@ -51,7 +50,7 @@ class IndexWatcher:
         self._tried = name
         old = self.current()
         try:
-            index = load_index(self.index_dir, self.model_name)
+            index = load_index(self.index_dir, old.index.model)  # the encoder in use must have built it
             fresh = Answerer(HybridRetriever(index, old.retriever.dense.model), today=old.today)  # type: ignore[attr-defined]
             fresh.ask(PROBE)
         except (IndexUnavailable, Exception) as exc:

@@ -276,7 +276,7 @@ def _create_app(
     if answerer is not None and settings is not None:
         def watch(loaded: Future[Answerer]) -> None:
             if loaded.exception() is None:
-                built.responder.watch_index(settings.index_dir, settings.model_name)
+                built.responder.watch_index(settings.index_dir)
 
         answerer.add_done_callback(watch)
     return built.app

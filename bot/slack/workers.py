@@ -69,7 +69,7 @@ def answer_process(settings: AnswerSettings, ready: Event, passages: Synchronize
     jobs = create_job_queue(store, settings.slack)
     responder = Responder(answerer, store, jobs, settings.options, metrics=metrics)
     Runner(jobs, work_handlers(), responder, client, settings.slack.answer_workers).start()
-    responder.watch_index(settings.index.index_dir, settings.index.model_name)
+    responder.watch_index(settings.index.index_dir)
     logger.info("answer process %d ready: %d passages", os.getpid(), len(answerer.index.passages))
     passages.value = len(answerer.index.passages)
     ready.set()
@@ -142,6 +142,7 @@ class AnswerProcesses:
                 return
             for number, process in enumerate(self._processes):
                 if not process.is_alive():
+                    if self._stopping.wait(RESTART_WAIT):  # the host is stopping (a signal to the whole group)
+                        return
                     logger.error("answer process %d exited (code %s); starting it again", number, process.exitcode)
-                    self._stopping.wait(RESTART_WAIT)
                     self._processes[number] = self._spawn(number)

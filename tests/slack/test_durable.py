@@ -4,35 +4,25 @@ leases run out. On a real PostgreSQL server and on one SQLite file (hosts on one
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from postgres import PostgresServer, postgres_server
+from serve_harness import Host
 from slack_harness import BOT_TOKEN, SIGNING_SECRET, mention
-from support import DOCS, ROOT, cli_env
+from support import DOCS, cli_env
 
 from embeddings.config import Settings
 from embeddings.index import BuildReport
-from slack_testkit.bodies import event_body
 from slack_testkit.mock_slack import MockSlack
-from slack_testkit.signing import sign
 
 LEASE = 3
 """Seconds (``JOB_LEASE``) before a dead host's questions are taken by another."""
 THREADS = 2
 """Answer threads of each host's answer process (``ANSWER_WORKERS``)."""
 QUESTIONS = 24
-START = 180.0
-"""Seconds a host may take to come up with its index loaded, on a loaded 2-core machine."""
 ANSWERED = 180.0
 """Seconds for the surviving host to answer everything (the lease plus every answer, generously)."""
 
@@ -43,56 +33,6 @@ pytestmark = pytest.mark.slow
 def pg() -> Iterator[PostgresServer]:
     with postgres_server() as server:
         yield server
-
-
-class Host:
-    """One ``serve`` process group (the acking process and its answer process) on a loopback port."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.log = log
-        with log.open("w") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT, env={**env, "PORT": str(self.port)},
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
-
-    def wait_ready(self) -> None:
-        """Until ``/healthz`` says the answer process has loaded the index (polling the endpoint)."""
-        import time
-
-        deadline = time.monotonic() + START
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"host exited:\n{self.log.read_text()[-3000:]}"
-            try:
-                if self.http.get("/healthz").json().get("index") == "ready":
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError(f"host not ready in {START} s:\n{self.log.read_text()[-3000:]}")
-
-    def event(self, event: dict) -> httpx.Response:
-        body = json.dumps(event_body(event))
-        headers = {"Content-Type": "application/json", **sign(body, SIGNING_SECRET)}
-        return self.http.post("/slack/events", content=body.encode(), headers=headers)
-
-    def kill(self) -> None:
-        """SIGKILL to the whole host: the acking process and its answer process, nothing cleaned up."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        self.http.close()
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=20)
 
 
 @pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
