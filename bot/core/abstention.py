@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.core.grounding import Grounding
 from embeddings.bm25 import tokenize
 from embeddings.events import Event, Mention
 from embeddings.search import ChannelScores, Hit
@@ -191,7 +192,11 @@ class Abstention:
             logger.error("abstention calibration %s unreadable (%s); using the default rule", path, exc)
             return cls(None)
 
-    def abstain(self, evidence: Evidence) -> bool:
+    def abstain(self, evidence: Evidence, grounding: Grounding | None = None) -> bool:
+        """Decline? Always when the question is grounded in something known not to exist, or is about a topic
+        outside Istio events (a known person's salary, a known city's weather); else as calibrated."""
+        if grounding is not None and grounding.declines:
+            return True
         if self.calibration is not None:
             return self.calibration.probability(evidence) < self.calibration.threshold
         if evidence.unknown_names or evidence.unknown_event:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from bot.core import compose
 from bot.core.abstention import TOP, Abstention, Evidence
 from bot.core.citations import split_events
+from bot.core.grounding import Grounding, Knowledge
 from bot.core.intents import asks_next_month, asks_upcoming, asks_when_or_where
 from bot.core.language import corpus_language, detect_language
 from bot.core.markup import unmark
@@ -137,6 +138,8 @@ class Answerer:
             vocabulary.__contains__ if vocabulary is not None else (lambda word: True)
         )
         self._idf: Callable[[str], float] = lexical.idf if lexical is not None else (lambda term: 1.0)
+        # What exists (editions, sessions, speakers, companies, places): each question is grounded in it.
+        self.knowledge = Knowledge(self.index, self._known_word)
 
     @classmethod
     def from_settings(cls, settings: Settings, progress: bool = False) -> Answerer:
@@ -207,14 +210,25 @@ class Answerer:
         """What the abstention decision reads: the hits' channels and whether an unknown event is named."""
         return Evidence.of(question, hits, named_events(question, self.index.events, self._known_word))
 
-    def answer(self, question: str, hits: list[Hit], lang: str) -> Reply:
-        """Compose the reply from ranked hits (already de-duplicated)."""
+    def ground(self, question: str) -> Grounding:
+        """What the question names, resolved against the knowledge, and what it names that is not known."""
+        return self.knowledge.ground(question)
+
+    def answer(self, question: str, hits: list[Hit], lang: str, grounding: Grounding | None = None) -> Reply:
+        """Compose the reply from ranked hits (already de-duplicated).
+
+        A question that names something the knowledge says does not exist (an edition that never
+        happened, a company's talk at an edition whose program has none) is declined with what is not
+        known and what is known next to it, whatever the hits are."""
+        grounding = grounding or self.ground(question)
+        if grounding.not_found is not None:
+            return compose.not_found_reply(question, lang, grounding.not_found)
         if hits and hits[0].channels.listed:
             sessions = [hit.passage.session for hit in hits if hit.passage.session is not None]
             # The reply shows the first sessions with their recording and slides links.
             shown = [ln for hit in hits[:compose.MAX_LISTED_SHOWN] for ln in hit.passage.links if ln.kind != "session"]
             return compose.sessions_reply(question, lang, sessions, shown)
-        if not hits or self.abstention.abstain(self.evidence(question, hits)):
+        if not hits or self.abstention.abstain(self.evidence(question, hits), grounding):
             return compose.dont_know(question, lang)
         query_terms = set(tokenize(question))
         quotes: list[Quote] = []
@@ -262,7 +276,7 @@ class Answerer:
             hits = [Hit(p, 1.0, ChannelScores(upcoming=True)) for p in cards]
             return answer, self._dedupe(hits, lang)
         hits = self.rank(question, lang)
-        return self.answer(question, hits, lang), hits
+        return self.answer(question, hits, lang, self.ground(question)), hits
 
     def respond(self, message: str, lang: str | None = None) -> tuple[Reply, list[Hit]]:
         """What a user gets for a message as Slack delivers it: markup read as words, the language

@@ -11,6 +11,7 @@ import datetime as dt
 
 from bot.core.catalogue import Video
 from bot.core.citations import Part, event_parts, session_parts
+from bot.core.grounding import NotFound
 from bot.core.language import ui_language
 from bot.core.reply import Group, Quote, Reply, ReplyKind
 from bot.core.strings import language_name, t
@@ -25,6 +26,30 @@ MAX_LISTED_SHOWN = 12
 def dont_know(question: str, lang: str) -> Reply:
     """The honest "I don't know"."""
     return Reply(question, lang, ReplyKind.DONT_KNOW, title=t(ui_language(lang), "dont_know"))
+
+
+_NOT_FOUND_KEYS = {
+    "company_without_talk_at_edition": "nf_company_talk",
+    "name_without_talk_at_edition": "nf_company_talk",
+    "topic_without_talk_at_edition": "nf_topic_talk",
+    "edition_without_program": "nf_no_program",
+    "figure_not_stated": "nf_figure",
+    "unknown_edition": "nf_unknown_edition",
+}
+
+
+def not_found_reply(question: str, lang: str, not_found: NotFound) -> Reply:
+    """A precise "I don't know": what the question names that is not known, and what is known next to it
+    (the edition's talk list command, or the known editions, each as its catalogue line)."""
+    ui_lang = ui_language(lang)
+    edition = not_found.edition
+    title = t(ui_lang, _NOT_FOUND_KEYS[not_found.kind], subject=not_found.subject,
+              edition=edition.name if edition else "", count=edition.sessions if edition else 0,
+              query=edition.name.lower() if edition else "")
+    listed = not_found.kind in ("unknown_edition", "edition_without_program", "figure_not_stated")
+    groups = [Group(None, [event_parts(e, ui_lang) for e in not_found.known])] if listed and not_found.known else []
+    return Reply(question, lang, ReplyKind.DONT_KNOW, title=title, groups=groups, not_found=[not_found.subject],
+                 past_events=list(not_found.known) if listed else [])
 
 
 def error(question: str, lang: str) -> Reply:

@@ -115,6 +115,16 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "home_events": "*Events I know about*",
         "home_recordings": "*Latest recordings* · {event}",
         "home_feedback": "Use 👍 / 👎 under an answer (or react with them) to tell the maintainers how I did.",
+        "nf_unknown_edition": "I know of no {subject}. The editions of it I know of:",
+        "nf_company_talk": (
+            "I know of no {subject} talk at {edition}; its {count} talks are listed by `{command} videos {query}`."
+        ),
+        "nf_topic_talk": (
+            "I know of no talk about “{subject}” at {edition}; its {count} talks are listed by "
+            "`{command} videos {query}`."
+        ),
+        "nf_no_program": "I know {edition} only by its date and place: I have no program, talks or recordings of it.",
+        "nf_figure": "No post I have says how many people attended {edition}. What I know of it:",
     },
     "es": {
         "lead": "Esto es lo que dice istio.io al respecto:",
@@ -216,6 +226,19 @@ BOT_WORDS: dict[str, dict[str, str]] = {
             "Usa 👍 / 👎 debajo de una respuesta (o reacciona con ellos) para contar a los mantenedores "
             "qué tal lo hice."
         ),
+        "nf_unknown_edition": "No conozco ninguna {subject}. Las ediciones que conozco:",
+        "nf_company_talk": (
+            "No conozco ninguna charla de {subject} en {edition}; sus {count} charlas se listan con "
+            "`{command} videos {query}`."
+        ),
+        "nf_topic_talk": (
+            "No conozco ninguna charla sobre «{subject}» en {edition}; sus {count} charlas se listan con "
+            "`{command} videos {query}`."
+        ),
+        "nf_no_program": (
+            "De {edition} solo conozco la fecha y el lugar: no tengo su programa, sus charlas ni sus grabaciones."
+        ),
+        "nf_figure": "Ningún artículo que tengo dice cuántas personas asistieron a {edition}. Lo que sé de ella:",
     },
     "zh": {
         "lead": "以下是 istio.io 上的相关内容：",
@@ -309,6 +332,15 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "home_events": "*我了解的活动*",
         "home_recordings": "*最新录像* · {event}",
         "home_feedback": "在回答下方点 👍 / 👎（或用它们回应），让维护者知道我答得怎么样。",
+        "nf_unknown_edition": "我不知道有 {subject}。我了解的各届：",
+        "nf_company_talk": (
+            "我不知道 {edition} 上有 {subject} 的演讲；它的 {count} 场演讲可用 `{command} videos {query}` 查看。"
+        ),
+        "nf_topic_talk": (
+            "我不知道 {edition} 有关于“{subject}”的演讲；它的 {count} 场演讲可用 `{command} videos {query}` 查看。"
+        ),
+        "nf_no_program": "关于 {edition}，我只知道日期和地点：没有它的议程、演讲或录像。",
+        "nf_figure": "我掌握的文章都没有说 {edition} 有多少人参加。我了解的情况：",
     },
 }
 

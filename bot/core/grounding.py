@@ -1,0 +1,465 @@
+"""What a question names, resolved against the typed knowledge, and what it names that is not known.
+
+Retrieval finds passages that share words with a question; it cannot tell that the question is about
+something that does not exist. "Who gave the keynote on quantum networking at IstioCon 2021?" shares
+"keynote", "IstioCon" and "2021" with many passages, and "IstioCon 2022 上美团的演讲有录像吗？" with the
+call for proposals. :class:`Knowledge` holds what the documents say exists, built once from the index:
+
+- the **editions** of each event series (the catalogue: name, year, region, in English, Spanish and
+  Chinese, read by :func:`embeddings.events.mentions`), and the editions any passage names;
+- the **sessions** of the programs (titles), their **speakers** (any script, either name order, with and
+  without accents) and their **companies**, derived from the speakers' designations ("Architect at
+  Salesforce", "Tetrate, Solution Architect", "网易数帆 资深架构师"), folded so that "sales force",
+  "Salesforce" and "SALESFORCE" meet, with the Chinese names the corpus's own translations give them
+  (the mined lexicon: huawei → 华为); no company is written here;
+- the **places** of the catalogue's events, in every card language.
+
+:meth:`Knowledge.ground` reads one question into a :class:`Grounding`: the editions, sessions, speakers,
+companies and places it names, and, when the question clearly names a combination the knowledge does
+not have, a :class:`NotFound` saying what (an edition that never happened, a company or name with no talk
+at an edition whose program is known, a topic no talk or post of that edition mentions, talks of an
+edition known only by its date, a figure no post of that edition states). Only a clear combination is
+asserted: a wrong "not found" on an answerable question is as bad as a wrong answer. ``off_topic`` is
+set for questions about salaries, the weather, hotels, flights or ages, words no document uses: naming a
+known person or city does not make them answerable.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from embeddings.bm25 import STOPWORDS, fold, tokenize
+from embeddings.event_words import CARD_LANGUAGES
+from embeddings.events import Event, Mention, mentions, named_events
+from embeddings.index import Index
+from embeddings.markdown import CJK_CHAR
+from embeddings.sessions import Session
+from embeddings.text_patterns import YEAR
+
+# Words of a designation that say a role, not a company ("Senior Software Engineer at Red Hat").
+_ROLE = re.compile(
+    r"\b(?:engineer\w*|eng|software|senior|sr|principal|staff|lead|leader|architect\w*|director|manager|developer|"
+    r"advocate|founder|founding|co-?founder|ceo|cto|vp|head|chief|member|technical|product|marketing|field|"
+    r"solutions?|customer|devops|sre|reliability|infrastructure|networking|committer|maintainer|working group|"
+    r"co-?lead|instructor|expert|evangelist|tinkerer|coder|student|schooler|professor|fellow|explainer|mts|pm|"
+    r"mvp|pmc|hero|devrel|tech|cloud native|open[- ]source|focus|operations|development|developers?|department|"
+    r"service mesh)\b"
+    r"|工程师|架构师|资深|专家|负责人|经理|总监|创始人",
+    re.IGNORECASE,
+)
+_SEGMENTS = re.compile(r"\s+(?:at|from|of|working with)\s+|\s*[@,，|/;()（）]\s*|\s+-\s+|\s+(?=[\u4e00-\u9fff])")
+_LEGAL = re.compile(r"(?:,?\s+(?:inc|ltd|llc|corp|co|gmbh)\.?)+$|\.(?:io|com|net|org)$", re.IGNORECASE)
+_SQUASH = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ0-9][\w.&'-]*[\w]|[A-Za-zÀ-ÿ0-9]")
+
+# A question about a talk (who gave it, its recording, its slides), in English, Spanish and Chinese.
+_TALK = re.compile(
+    r"\b(?:talks?|sessions?|keynotes?|presentations?|present|presented|presenting|presenters?|speakers?|spoke|speak|gave|"
+    r"give|recordings?|recorded|videos?|slides?|workshops?|panels?|lightning|charlas?|sesi[oó]n|sesiones|"
+    r"ponencias?|ponentes?|presentaci[oó]n|presentaciones|present[oó]|habl[oó]|grabaci[oó]n|grabaciones|"
+    r"v[ií]deos?|diapositivas|talleres|taller|keynote)\b"
+    r"|演讲|议题|分享|讲座|工作坊|录像|视频|幻灯片|主题演讲|讲者|演讲者|发言",
+    re.IGNORECASE,
+)
+# A question asking how many people came.
+_HOW_MANY = re.compile(r"\bhow many\b|\bcu[aá]nt[oa]s\b|多少|几个|几位|几名|几人", re.IGNORECASE)
+_ATTENDANCE = re.compile(
+    r"\b(?:attend\w*|attendees?|participants?|participated|registrants?|registered|people|visitors?|"
+    r"asist\w*|participantes?|personas|inscritos|registrados)\b|参会|参加|参与|出席|人参|人次|观众|注册",
+    re.IGNORECASE,
+)
+_COUNTED = re.compile(
+    r"\d[\d,.]*\s*\+?\s*(?:[a-z]+\s+){0,3}?(?:attend\w*|participants?|registrants?|people|visitors?|asistentes|"
+    r"participantes|personas|inscritos|registrados|countries|países)"
+    r"|\d[\d,.]*\s*(?:多)?(?:名|位|人)",
+    re.IGNORECASE,
+)
+# Topics no Istio event post speaks of, asked about a known person, company or city.
+_OFF_TOPIC = {
+    "salary": re.compile(r"\b(?:salar(?:y|ies)|earns?|paid|wages?|income|salarios?|sueldos?|cobra|gana)\b"
+                         r"|工资|薪水|薪资|收入|年薪|月薪", re.I),
+    "weather": re.compile(r"\b(?:weather|temperature|forecast|rain(?:y|s)?|clima|temperatura|pron[oó]stico|llueve|"
+                          r"lluvia)\b|qu[eé] tiempo hace|天气|气温|下雨", re.I),
+    "hotel": re.compile(r"\b(?:hotels?|hostels?|accommodations?|lodging|alojamientos?|hoteles|hospedaje)\b"
+                        r"|酒店|宾馆|住宿|旅馆", re.I),
+    "airport": re.compile(r"\b(?:airports?|flights?|aeropuertos?|vuelos?)\b|机场|航班", re.I),
+    "age": re.compile(r"\bhow old\b|\bage of\b|\bqu[eé] edad\b|\bcu[aá]ntos a[ñn]os tiene\b|年龄|几岁|多大年纪", re.I),
+}
+# "Zalando's talk", "the talk by Zalando", "did Zalando present", "la charla de Zalando", "上美团的演讲": a
+# name in a talk's slot.
+_NAME_SLOT = [
+    re.compile(r"(?P<name>(?:[A-Z][\w&.-]+)(?:\s+[A-Z][\w&.-]+){0,2})(?:'s|’s)?\s+(?:talks?|keynotes?|sessions?|"
+               r"presentations?|workshops?)\b"),
+    re.compile(r"\b(?:talks?|keynotes?|sessions?|presentations?|charlas?|ponencias?|sesi[oó]n|presentaci[oó]n)\s+"
+               r"(?:by|from|of|de|del|por)\s+(?P<name>[A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+){0,2})"),
+    re.compile(r"\b(?:did|has|have|from)\s+(?P<name>[A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+){0,2})\s+"
+               r"(?:present|presented|speak|spoke|talk|give|gave)\b"),
+    re.compile(r"(?:上|在|于)(?P<name>[\u4e00-\u9fff]{2,6}?)(?:公司)?的(?:演讲|分享|议题|讲座|报告|主题演讲)"),
+]
+# The topic a question gives a talk: "the talk on running Istio on Windows laptops at …", "la charla sobre …",
+# or a quoted title.
+_TOPIC_SPANS = [
+    re.compile(r"\b(?:talks?|keynotes?|sessions?|presentations?|workshops?)\s+(?:on|about)\s+(?P<topic>.+?)"
+               r"(?=\s+(?:at|in|during|from)\s|[?.!]|$)", re.IGNORECASE),
+    re.compile(r"\b(?:charlas?|ponencias?|sesi[oó]n|sesiones|presentaci[oó]n|keynote|taller)\s+"
+               r"(?:sobre|acerca de)\s+(?P<topic>.+?)(?=\s+(?:en|de|durante)\s|[?.!]|$)", re.IGNORECASE),
+    re.compile(r"[\"“«「『](?P<topic>[^\"”»」』]{8,}?)[\"”»」』]"),
+]
+_CJK_LEAD = re.compile(r"^[上在于和与跟及]+")
+MIN_CJK_ALIAS = 2
+RARE_PASSAGES = 5
+"""A topic word in at most this many passages (and none of the edition's) is a talk no one gave there."""
+
+
+@dataclass(frozen=True)
+class NotFound:
+    """What the question names that the knowledge says does not exist, and what is known next to it.
+
+    ``kind`` is one of ``unknown_edition`` (IstioCon 2020), ``company_without_talk_at_edition``,
+    ``name_without_talk_at_edition`` (a name no document uses, in a talk's slot), ``topic_without_talk_at_edition``
+    (a rare word none of the edition's talks or posts use), ``edition_without_program`` (talks of an
+    edition known only by its date), ``figure_not_stated`` (how many people came, which no post of the
+    edition says)."""
+
+    kind: str
+    subject: str
+    """The thing not known, as the question names it ("Zalando", "quantum", "IstioCon 2020")."""
+    edition: Event | None = None
+    """The edition the combination is about (absent for an unknown edition)."""
+    known: tuple[Event, ...] = ()
+    """The known editions next to it (the series' editions, or the edition itself)."""
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """One question, resolved: what it names that the knowledge holds, and what it names that it does not."""
+
+    question: str
+    editions: tuple[Event, ...] = ()
+    unknown_editions: tuple[Mention, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    speakers: tuple[str, ...] = ()
+    companies: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    asks_talk: bool = False
+    off_topic: str = ""
+    """A topic outside Istio events ("weather", "salary", "hotel", "airport", "age"), or ""."""
+    not_found: NotFound | None = None
+
+    @property
+    def unknown_edition(self) -> Mention | None:
+        return self.unknown_editions[0] if self.unknown_editions else None
+
+    @property
+    def company_without_talk_at_edition(self) -> tuple[str, Event] | None:
+        nf = self.not_found
+        if nf is not None and nf.kind == "company_without_talk_at_edition" and nf.edition is not None:
+            return nf.subject, nf.edition
+        return None
+
+    @property
+    def declines(self) -> bool:
+        """Whether the question should be declined whatever retrieval finds."""
+        return self.not_found is not None or bool(self.off_topic)
+
+
+def _exact(mention: Mention, known: list[Event]) -> list[Event]:
+    """The editions a mention names: "IstioCon 2023" is IstioCon 2023, not also IstioCon China 2023."""
+    plain = [e for e in known if not e.region]
+    return plain if not mention.region and not mention.where and plain else known
+
+
+def squash(text: str) -> str:
+    """A name folded for matching: lower case, no accents, no spaces or punctuation ("Red Hat" → redhat)."""
+    return _SQUASH.sub("", fold(unicodedata.normalize("NFKC", text)))
+
+
+def company_names(designation: str) -> list[str]:
+    """The company names a speaker's designation gives ("Sr Member of Technical Staff at Salesforce" →
+    Salesforce; "DaoCloud, Senior software engineer" → DaoCloud; "网易数帆 资深架构师" → 网易数帆)."""
+    found = []
+    for segment in _SEGMENTS.split(designation):
+        segment = _LEGAL.sub("", segment.strip(" .-&")).strip(" .-")
+        if not segment or _ROLE.search(segment) or len(segment) > 40:
+            continue
+        if not (segment[0].isupper() or CJK_CHAR.match(segment[0]) or "." in designation):
+            continue
+        if segment.lower() in ("istio", "inc", "the", "china", "cloud"):
+            continue
+        found.append(segment)
+    return found
+
+
+@dataclass
+class _Company:
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    """Squashed Latin forms and Chinese forms."""
+    sessions: set[str] = field(default_factory=set)
+    """Ids of the sessions a speaker of it gave."""
+
+
+class Knowledge:
+    """What exists, from an index's typed knowledge: built once (``Answerer.grounding``), read per question."""
+
+    def __init__(self, index: Index, known_word: Callable[[str], bool] | None = None) -> None:
+        """``known_word``: whether the documents use a (folded) word; by default, whether a passage does."""
+        self.events = list(index.events)
+        passages = index.passages
+        self.sessions: list[Session] = [p.session for p in passages if p.kind == "session" and p.session is not None]
+        self._by_event_name = {e.name: e for e in self.events}
+        self._sessions_of: dict[str, list[Session]] = defaultdict(list)
+        for session in self.sessions:
+            event = self._event_of_session(session)
+            if event is not None:
+                self._sessions_of[event.key].append(session)
+        # The text of every passage about each edition (its sessions, its posts, its card), folded.
+        post_event: dict[str, list[str]] = defaultdict(list)
+        for event in self.events:
+            for post in event.posts:
+                post_event[post.url].append(event.key)
+        self._edition_text: dict[str, list[str]] = defaultdict(list)
+        self._edition_words: dict[str, set[str]] = defaultdict(set)
+        self._df: Counter[str] = Counter()
+        lowercase_seen: set[str] = set()
+        self._talks_told: set[tuple[str, str, str]] = set()
+        mentioned: set[tuple[str, str]] = set()
+        for p in passages:
+            words = set(tokenize(f"{p.title} {p.text}"))
+            self._df.update(words)
+            keys = list(post_event.get(p.url, []))
+            if p.session is not None:
+                event = self._event_of_session(p.session)
+                keys += [event.key] if event else []
+            if p.event is not None:
+                keys.append(p.event.key)
+            for key in keys:
+                self._edition_text[key].append(fold(p.text))
+                self._edition_words[key] |= words
+            lowercase_seen.update(w for w in re.findall(r"\b[a-z][a-z]+\b", p.text))
+            talk = p.kind != "event" and bool(_TALK.search(p.text))
+            for m in mentions(f"{p.title}. {p.text}"):
+                if m.year:
+                    mentioned.add((m.series, m.year))
+                    if talk:  # a passage that speaks of this edition's talks (or its call for them)
+                        self._talks_told.add((m.series, m.region, m.year))
+        self._mentioned_editions = mentioned
+        self._known_word: Callable[[str], bool] = known_word or self._df.__contains__
+        self._all_text = " ".join(fold(p.text) for p in passages)
+        self._speakers = self._speaker_forms()
+        self._companies = self._company_table(index, lowercase_seen)
+        self._places = self._place_forms()
+
+    # --- building -------------------------------------------------------------------------------------
+    def _event_of_session(self, session: Session) -> Event | None:
+        return self._by_event_name.get(session.event) or next(
+            (e for e in self.events if e.series == "istiocon" and not e.region and e.year == session.year), None)
+
+    def _speaker_forms(self) -> dict[str, str]:
+        """Each form a question may name a speaker by → the name as the program shows it."""
+        forms: dict[str, str] = {}
+        for session in self.sessions:
+            for speaker in session.speakers:
+                name = speaker.name
+                parts = name.split()
+                if len(parts) >= 2:
+                    forms[squash(name)] = name
+                    forms[squash(" ".join(reversed(parts)))] = name
+                elif not name.isascii() and len(name) in (2, 3, 4):
+                    forms[name] = name
+                    forms[name[1:] + name[:1]] = name  # given name first, as the program stores it
+        return forms
+
+    def _company_table(self, index: Index, lowercase_seen: set[str]) -> dict[str, _Company]:
+        """Companies from the speakers' designations, each with the forms a question may write it in."""
+        companies: dict[str, _Company] = {}
+        for session in self.sessions:
+            for speaker in session.speakers:
+                for name in company_names(speaker.role):
+                    key = squash(name)
+                    if len(key) < 2:
+                        continue
+                    company = companies.setdefault(key, _Company(name, {key}))
+                    company.sessions.add(session.id)
+        # "Tencent Cloud" and "Tencent Music" are both Tencent; "Alibaba Cloud" is Alibaba when the documents
+        # write "Alibaba" only as a name (never in lower case, as "mesh" of "Mesh Dynamics" is).
+        firsts: Counter[str] = Counter()
+        for company in companies.values():
+            words = company.name.split()
+            if len(words) > 1 and words[0].isascii():
+                firsts[squash(words[0])] += 1
+        for company in list(companies.values()):
+            words = company.name.split()
+            if len(words) > 1 and words[0].isascii():
+                first = squash(words[0])
+                if len(first) >= 3 and (firsts[first] >= 2 or first in companies or (
+                        len(first) >= 5 and first not in lowercase_seen and first not in STOPWORDS)):
+                    company.aliases.add(first)
+        # Chinese names the corpus's translations give them (huawei → 华为, alibaba → 阿里).
+        for company in companies.values():
+            for alias in [a for a in company.aliases if a not in lowercase_seen]:  # names, not words ("solo")
+                for other, score in index.lexicon.translate(alias):
+                    if CJK_CHAR.match(other) and len(other) >= MIN_CJK_ALIAS and score >= 0.5:
+                        company.aliases.add(other)
+        # One company per alias: the aliases of companies that share a first word join it.
+        merged: dict[str, _Company] = {}
+        for company in sorted(companies.values(), key=lambda c: len(c.name)):
+            home = next((merged[a] for a in company.aliases if a in merged), None)
+            if home is None:
+                home = company
+            else:
+                home.aliases |= company.aliases
+                home.sessions |= company.sessions
+            for alias in company.aliases:
+                merged.setdefault(alias, home)
+        return merged
+
+    def _place_forms(self) -> dict[str, str]:
+        forms: dict[str, str] = {}
+        for event in self.events:
+            for lang in CARD_LANGUAGES:
+                place = event.place_in(lang)
+                for part in re.split(r"[,，、]\s*", place):
+                    if len(part) >= 2 and (not part.isascii() or len(part) >= 4):
+                        forms.setdefault(squash(part), part)
+        return forms
+
+    # --- reading a question ---------------------------------------------------------------------------
+    def _latin_grams(self, question: str) -> Iterable[tuple[str, str]]:
+        """(squashed n-gram, as written) for every run of one to four Latin words."""
+        words = [re.sub(r"['’]s$", "", word) for word in _LATIN_WORD.findall(question)]  # "Lin Sun's" → Sun
+        for n in (4, 3, 2, 1):
+            for i in range(len(words) - n + 1):
+                written = " ".join(words[i:i + n])
+                yield squash(written), written
+
+    def companies_in(self, question: str) -> list[str]:
+        found: dict[str, str] = {}
+        for key, written in self._latin_grams(question):
+            company = self._companies.get(key)
+            if company is None or company.name in found:
+                continue
+            if key in STOPWORDS or (written.islower() and key in self._df and len(key) <= 5 and " " not in written):
+                continue  # "solo" as a word, not Solo.io
+            found[company.name] = written
+        for alias, company in self._companies.items():
+            if CJK_CHAR.match(alias[:1]) and alias in question:
+                found.setdefault(company.name, alias)
+        return list(found)
+
+    def _company(self, name: str) -> _Company:
+        return next(c for c in self._companies.values() if c.name == name)
+
+    def speakers_in(self, question: str) -> list[str]:
+        found = {self._speakers[key] for key, _ in self._latin_grams(question) if key in self._speakers}
+        found |= {name for form, name in self._speakers.items() if not form.isascii() and form in question}
+        return sorted(found)
+
+    def places_in(self, question: str) -> list[str]:
+        found = {self._places[key] for key, _ in self._latin_grams(question) if key in self._places}
+        found |= {place for form, place in self._places.items() if not form.isascii() and form in question}
+        return sorted(found)
+
+    def sessions_in(self, question: str) -> list[Session]:
+        """Sessions whose title the question names (whole, or most of its words when it has four or more)."""
+        folded = fold(question)
+        asked = set(tokenize(question))
+        named = []
+        for session in self.sessions:
+            title = fold(session.title)
+            words = set(tokenize(session.title))
+            if (len(title) >= 12 and title in folded) or (len(words) >= 4 and len(words & asked) >= 0.75 * len(words)):
+                named.append(session)
+        return named
+
+    def known(self, text: str) -> bool:
+        """Does any document write ``text`` (folded, as a whole)?"""
+        return fold(text) in self._all_text
+
+    def editions_of(self, series: str) -> tuple[Event, ...]:
+        return tuple(sorted((e for e in self.events if e.series == series), key=lambda e: e.sort_date))
+
+    def ground(self, question: str) -> Grounding:
+        named = named_events(question, self.events, self._known_word)
+        editions = tuple({e.key: e for known in (_exact(m, k) for m, k in named) for e in known
+                          if len(known) == 1}.values())
+        unknown = tuple(m for m, known in named if not known)
+        companies = tuple(self.companies_in(question))
+        speakers = tuple(self.speakers_in(question))
+        places = tuple(self.places_in(question))
+        sessions = tuple(self.sessions_in(question))
+        asks_talk = bool(_TALK.search(question))
+        off_topic = next((topic for topic, rx in _OFF_TOPIC.items()
+                          if (m := rx.search(question)) and not self._used(m.group(0))), "")
+        grounding = Grounding(question, editions, unknown, sessions, speakers, companies, places, asks_talk, off_topic)
+        not_found = self._not_found(grounding, named)
+        return Grounding(question, editions, unknown, sessions, speakers, companies, places, asks_talk, off_topic,
+                         not_found)
+
+    def _used(self, words: str) -> bool:
+        """Do the documents use these words (any of them, by a five-letter stem)?"""
+        terms = tokenize(words)
+        return bool(terms) and any(t in self._df or any(k.startswith(t[:5]) for k in self._df) if len(t) > 5
+                                   else t in self._df for t in terms)
+
+    def _not_found(self, g: Grounding, named: list[tuple[Mention, list[Event]]]) -> NotFound | None:
+        # An edition that never happened: its series has editions, the year is named, no document names it.
+        for mention in g.unknown_editions:
+            editions = self.editions_of(mention.series)
+            if (mention.year and editions and not mention.where
+                    and (mention.series, mention.year) not in self._mentioned_editions):
+                subject = g.question[mention.start:mention.end].strip()
+                return NotFound("unknown_edition", subject, None, editions)
+        if len(g.editions) != 1 or g.unknown_editions:
+            return None
+        edition = g.editions[0]
+        sessions = self._sessions_of.get(edition.key, [])
+        if (g.asks_talk and not sessions and not edition.posts and not g.sessions
+                and (edition.series, edition.region, edition.year) not in self._talks_told):
+            return NotFound("edition_without_program", edition.name, edition, (edition,))
+        if _HOW_MANY.search(g.question) and _ATTENDANCE.search(g.question) and not g.asks_talk:
+            if not any(_COUNTED.search(text) for text in self._edition_text.get(edition.key, [])):
+                return NotFound("figure_not_stated", edition.name, edition, (edition,))
+            return None
+        if not g.asks_talk or not sessions or g.sessions:
+            return None
+        if g.companies and not g.speakers:
+            texts = self._edition_text.get(edition.key, [])
+            missing = [name for name in g.companies
+                       if not self._company(name).sessions & {s.id for s in sessions}
+                       and not any(alias in text for alias in self._company(name).aliases for text in texts
+                                   if len(alias) >= 4 or not alias.isascii())]
+            if missing and len(missing) == len(g.companies):
+                return NotFound("company_without_talk_at_edition", missing[0], edition, (edition,))
+        if not g.companies and not g.speakers:
+            for rx in _NAME_SLOT:
+                for match in rx.finditer(g.question):
+                    name = _CJK_LEAD.sub("", match.group("name")).strip()
+                    if len(name) < 2 or mentions(name) or YEAR.search(name) or self.known(name):
+                        continue
+                    if name.isascii() and any(self._known_word(t) for t in tokenize(name)):
+                        continue
+                    return NotFound("name_without_talk_at_edition", name, edition, (edition,))
+            topic = self._missing_topic(g.question, edition)
+            if topic:
+                return NotFound("topic_without_talk_at_edition", topic, edition, (edition,))
+        return None
+
+    def _missing_topic(self, question: str, edition: Event) -> str:
+        """A rare word ("quantum", "interplanetary") of the topic the question gives a talk ("the talk on …",
+        "la charla sobre …", a quoted title) that none of the edition's talks or posts use."""
+        edition_words = self._edition_words.get(edition.key, set())
+        spans = [m.group("topic") for rx in _TOPIC_SPANS for m in rx.finditer(question)]
+        for span in spans:
+            for term in tokenize(span):
+                if len(term) < 4 or term.isdigit() or not term.isascii() or term in STOPWORDS:
+                    continue
+                if term in edition_words or any(w.startswith(term[:6]) for w in edition_words):
+                    continue
+                if self._df.get(term, 0) <= RARE_PASSAGES:
+                    return next((w for w in _LATIN_WORD.findall(span) if fold(w) == term), term)
+        return ""
