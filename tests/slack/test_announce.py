@@ -258,3 +258,20 @@ def test_resubscribe_unsubscribe_and_a_language_the_bot_does_not_speak(
     assert run(command_bot, mock_slack, "unsubscribe", ADMIN_USER) == "本频道将不再接收 Istio 活动消息。"
     assert run(command_bot, mock_slack, "unsubscribe", ADMIN_USER) == "This channel was not subscribed."
     assert Subscriptions(slack_store).subscribers() == []
+
+
+def test_the_remind_command_is_the_daily_tick(
+    mock_slack: MockSlack, client: WebClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.cli import main
+
+    url = URL.create("sqlite", database=str(tmp_path / "bot.sqlite")).render_as_string()
+    with Store(url) as store:
+        Subscriptions(store).subscribe("C0000ESP", "es", None)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_API_URL", mock_slack.api_url)
+    for _ in range(2):  # twice the same day (two hosts' crons): told once
+        assert main(["remind", "--today", "2026-03-23", "--database-url", url]) == 0
+    assert posts(mock_slack) == [("C0000ESP", "Istio Day Europe 2026 empieza mañana, 24 de marzo de 2026")]
+    assert '"posted": 1' in capsys.readouterr().out
