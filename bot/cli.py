@@ -262,6 +262,32 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remind(args: argparse.Namespace) -> int:
+    """Post the reminders due today in subscribed channels (a daily tick: cron, a scheduler; any host, any
+    number of times a day: each reminder goes out once per channel), and any notice still pending."""
+    from bot.slack.announce import remind
+    from bot.slack.app import create_web_client
+    from bot.store import Store, StoreError
+    from embeddings.documents import load_corpus
+
+    settings = args.settings
+    config = settings.slack_config
+    if not config.bot_token:
+        print("error: SLACK_BOT_TOKEN is not set: reminders are posted to Slack", file=sys.stderr)
+        return 2
+    index = _settings(args)
+    catalogue = load_corpus(index.docs_dir, index.base_url, index.max_document_bytes).events
+    today = args.today or dt.date.today()
+    try:
+        with Store.from_settings(settings.store_settings) as store:
+            outcome = remind(store, create_web_client(config.bot_token, config.api_url), catalogue, today)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps({"today": today.isoformat(), **vars(outcome)}))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.slack.server import serve
 
@@ -372,6 +398,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--database-url", help="the store (default: $DATABASE_URL, else the SQLite file in CACHE_DIR)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("remind", parents=[common], help="post the reminders due today in subscribed channels")
+    p.add_argument("--today", type=dt.date.fromisoformat, help="ISO date to remind for (default: today)")
+    p.add_argument("--database-url", help="the store (default: $DATABASE_URL, else the SQLite file in CACHE_DIR)")
+    p.set_defaults(func=cmd_remind)
 
     p = sub.add_parser("serve", parents=[common], help="run the Slack app (Socket Mode or HTTP)")
     p.set_defaults(func=cmd_serve)

@@ -101,6 +101,11 @@ year of the event it is attributed to (or a banner's period)."""
 _DEADLINE = re.compile(
     r"\b(?:clos(?:e|es|ed|ing)|deadline|until|due|cierr[ae]|cierre|hasta|plazo)\b|截止|关闭|开放至|之前", re.I)
 """Words that make a date a deadline (a CFP closing, a portal open until), never the event's own date."""
+_CFP = re.compile(r"\bCFPs?\b|call for (?:session )?(?:proposals|papers)|\bproposals?\b|propuestas?|征集|提案", re.I)
+"""Words that say a sentence is about a call for proposals: its deadline is when the CFP closes."""
+_ISTIO_SERIES = ("istiocon", "istio-day", "meetup")
+"""Series istio.io calls for proposals for itself (a post about an Istio Day and its KubeCon asks for Istio Day
+talks)."""
 _BOUNDARY = re.compile(r"[,，、;；:：()（）|]|\s(?:and|or|y|o|while|alongside|but)\s|以及|并且|还有")
 """What separates clauses: a date, link or "virtual" and an event name with one of these between them are
 said of different things ("alongside our virtual IstioCon 2023, IstioCon China 2023 was held on …")."""
@@ -155,6 +160,8 @@ class EventPost:
     title: str
     url: str
     date: str
+    doc: str = ""
+    """The post's translation group, ``<year>/<slug>``: its language versions share it."""
 
 
 @dataclass
@@ -186,6 +193,10 @@ class Event:
     """The file (under ``docs/``) that dated it: a post, a banner, or a program's first session."""
     place_file: str = ""
     """The file (under ``docs/``) that placed it."""
+    cfp_close: str = ""
+    """ISO date its call for proposals closes ("the CNCF event portal, which is open until August 6th"), or ""."""
+    cfp_file: str = ""
+    """The file (under ``docs/``) that says when the call for proposals closes."""
 
     def place_in(self, lang: str) -> str:
         """The place as a reader of ``lang`` writes it, else as the sources write it."""
@@ -355,6 +366,14 @@ class _Builder:
         self.dates: dict[str, _Fact] = {}
         self.places: dict[str, list[_Fact]] = {}
         self.virtual: dict[str, bool] = {}
+        self.cfp: dict[str, _Fact] = {}
+
+    def cfp_close(self, event: Event, day: str, lang: str, file: str, doc: str, published: str = "") -> None:
+        """When the event's call for proposals closes: English wording first, then the latest published."""
+        fact = _Fact((day,), "sentence", lang, file, doc, published)
+        best = self.cfp.get(event.key)
+        if day[:4] == event.year and (best is None or fact.rank() < best.rank()):
+            self.cfp[event.key] = fact
 
     def event(self, series: str, region: str, year: str) -> Event:
         key = event_key(series, region, year)
@@ -429,6 +448,8 @@ class _Builder:
                 event.place, event.place_source, event.place_lang = best.value[0], best.source, best.lang
                 event.place_file = best.file
                 event.places = self._localized(self.places[key], best)
+            if key in self.cfp and (not event.start or self.cfp[key].value[0] < event.start):
+                event.cfp_close, event.cfp_file = self.cfp[key].value[0], self.cfp[key].file
         for event in self.events.values():
             # Istio Day is co-located with KubeCon: it takes the KubeCon's place when no source gives one.
             host = self.events.get(event_key("kubecon", event.region, event.year))
@@ -562,7 +583,7 @@ def derive_events(posts: list[Post], sessions: list[Session], banners: list[Bann
         context = hosts + [m for block in body for m in mentions(block.text)]
         year = post_year(post)
         for event in about[post.group].values():
-            event.posts.append(EventPost(post.lang, post.title, post.url, post.date))
+            event.posts.append(EventPost(post.lang, post.title, post.url, post.date, f"{post.year}/{post.slug}"))
             place = next((m.group("place") for rx in _PLACE_DESC for m in [rx.search(post.description)] if m), "")
             place = place or next((m.group("place") for m in [_PLACE_ZH.search(post.description)] if m), "")
             builder.place(event, place, "description", post.lang, file, doc, post.date)
@@ -580,6 +601,15 @@ def derive_events(posts: list[Post], sessions: list[Session], banners: list[Bann
             if upcoming:
                 builder.date(only[0], upcoming[0], "announcement", post.lang, file, doc, post.date)
 
+        # When a call for proposals closes: a deadline in a sentence about proposals, said of the event the
+        # sentence names, else of the one Istio event (else the one event) the post is about.
+        about_post = list(about[post.group].values())
+        istio = [e for e in about_post if e.series in _ISTIO_SERIES]
+        default = istio[0] if len(istio) == 1 else about_post[0] if len(about_post) == 1 else None
+        for block in body:
+            for sentence in _sentences(block.text):
+                _cfp_sentence(builder, sentence, year, context, hosts, default, post.lang, file, doc, post.date)
+
     for banner in banners:
         text = f"{banner.title}. {banner.text}"
         found = mentions(text)
@@ -596,6 +626,8 @@ def derive_events(posts: list[Post], sessions: list[Session], banners: list[Bann
             place = _PLACE_ZH.match(rest.lstrip(" ，,")) or _PLACE_AFTER.match(rest)
             if place:
                 builder.place(event, place.group("place"), "banner", banner.lang, file, doc, banner.start)
+        for sentence in _sentences(banner.text):
+            _cfp_sentence(builder, sentence, event.year, found, found, event, banner.lang, file, doc, banner.start)
 
     by_site: dict[str, list[Session]] = {}
     for session in sessions:
@@ -681,6 +713,27 @@ def _is_deadline(text: str, date: DateSpan) -> bool:
     stop = next((m.start() for m in _BOUNDARY.finditer(text, date.stop)), len(text))
     clause = text[starts[-1] if starts else 0: stop]
     return bool(_DEADLINE.search(clause))
+
+
+def _cfp_sentence(
+    builder: _Builder, sentence: str, year: str, context: list[Mention], hosts: list[Mention],
+    default: Event | None, lang: str, file: str, doc: str, published: str,
+) -> None:
+    """A call for proposals' closing date: the first date of a sentence about proposals that says it closes
+    ("… the CNCF event portal, which is open until August 6th", "Sunday, August 6: CFP Closes", "CFP 关闭"),
+    said of the event the sentence names nearest to the date, else of ``default``."""
+    if not _CFP.search(sentence) or not _DEADLINE.search(sentence):
+        return
+    named = [(m, builder.event(*r)) for m in mentions(sentence) if (r := _resolve(m, year, context, hosts))]
+    first = named[0][1] if named else default
+    dates = find_dates(sentence, first.year if first else year)
+    if not dates:
+        return
+    event = (_nearest(sentence, dates[0].at, dates[0].stop, named) if named else None) or default
+    if event is None:
+        return
+    day = next((d for d in find_dates(sentence, event.year) if d.at == dates[0].at), dates[0]).start
+    builder.cfp_close(event, day, lang, file, doc, published)
 
 
 def _date_sentence(

@@ -51,6 +51,8 @@ class Faults:
     """``chat.postMessage`` / ``chat.postEphemeral`` with blocks answer ``invalid_blocks``."""
     missing_reaction_scope: bool = False
     """``reactions.add`` / ``reactions.remove`` answer ``missing_scope``."""
+    not_in_channel: set[str] = field(default_factory=set)
+    """Channels ``chat.postMessage`` refuses with ``not_in_channel`` (the bot was never invited there)."""
     hold: set[str] = field(default_factory=set)
     """Methods whose calls wait, unanswered, until :meth:`MockSlack.release` (what a slow Slack looks like to
     the bot; a test can act while every answering thread is inside one of these calls)."""
@@ -76,6 +78,8 @@ class MockSlack:
         """Where ``apps.connections.open`` sends Socket Mode clients (``ws://...``); unset: not enabled."""
         self.locales: dict[str, str] = {}
         """``users.info`` answers each user's ``locale`` from here (``en-US`` otherwise)."""
+        self.admins: set[str] = set()
+        """Users ``users.info`` says are workspace admins (``is_admin``)."""
         self._cond = threading.Condition()
         self._ts = 0
         self._released = threading.Event()
@@ -137,6 +141,7 @@ class MockSlack:
             self.calls.clear()
             self.faults = Faults()
             self.locales = {}
+            self.admins = set()
             self._released.set()  # nothing held from an earlier test stays held
             self._released = threading.Event()
             self.held = 0
@@ -194,10 +199,13 @@ class MockSlack:
             return 200, {}, self._connections_open()
         if method == "users.info":
             user = str(body.get("user", ""))
-            return 200, {}, {"ok": True, "user": {"id": user, "locale": self.locales.get(user, "en-US")}}
+            return 200, {}, {"ok": True, "user": {"id": user, "locale": self.locales.get(user, "en-US"),
+                                                  "is_admin": user in self.admins, "is_owner": False}}
         if method.startswith("reactions.") and self.faults.missing_reaction_scope:
             return 200, {}, {"ok": False, "error": "missing_scope", "needed": "reactions:write"}
         if method in {"chat.postMessage", "chat.postEphemeral"}:
+            if body.get("channel") in self.faults.not_in_channel:
+                return 200, {}, {"ok": False, "error": "not_in_channel"}
             if self.faults.reject_blocks and body.get("blocks"):
                 return 200, {}, {"ok": False, "error": "invalid_blocks"}
             return 200, {}, {"ok": True, "channel": body.get("channel"), "ts": ts, "message_ts": ts}

@@ -149,3 +149,30 @@ def test_each_event_is_dated_and_placed_as_the_documents_say(catalogue: dict[str
         assert event.place_file == row.place_at.rpartition(":")[0]
     for lang, expected in (("en", row.place), ("es", row.es), ("zh", row.zh)):
         assert event.place_in(lang) == (expected if expected is not None else row.place), lang
+
+
+CFP_TABLE = {
+    # event key: (the day its call for proposals closes, file:line, what that line says)
+    "istio-day-europe-2023": ("2023-02-12", "en/2023/istioday-kubecon-eu.md:20", "which is open until **February 12**"),
+    "istio-day-north-america-2023": ("2023-08-06", "en/2023/istioday-kubecon-na-cfp.md:23",
+                                     "which is open until **August 6th**"),
+}
+"""Every call for proposals whose closing day the documents give (the other CFPs are linked, never dated; the
+2023 banner's "CFPs close soon!" names no day). The pt-br banner and the list item "Sunday, August 6: CFP
+Closes" say the same day as the cited line."""
+
+
+def test_cfp_closing_days_are_the_ones_the_documents_give(catalogue: dict[str, Event]) -> None:
+    for key, (day, at, quote) in CFP_TABLE.items():
+        assert quote in _line(at), key
+        assert (catalogue[key].cfp_close, catalogue[key].cfp_file) == (day, at.rpartition(":")[0]), key
+        assert catalogue[key].cfp_close < catalogue[key].start
+    assert {key for key, event in catalogue.items() if event.cfp_close} == set(CFP_TABLE)
+
+
+def test_each_post_of_an_event_names_its_translation_group(catalogue: dict[str, Event]) -> None:
+    """A post's language versions share ``doc`` (``<year>/<slug>``): one recap is one announcement."""
+    posts = [post for event in catalogue.values() for post in event.posts]
+    assert posts and all(post.doc and post.doc.split("/")[0] in post.url for post in posts)
+    recap = [p for p in catalogue["istio-day-europe-2025"].posts if p.url.endswith("/2025/kubecon-eu/")]
+    assert {p.doc for p in recap} == {"2025/kubecon-eu"} and len({p.lang for p in recap}) > 1

@@ -29,7 +29,18 @@ class CommandKind(enum.StrEnum):
     EVENTS = "events"
     VIDEOS = "videos"
     REPORT = "report"
+    SUBSCRIBE = "subscribe"
+    UNSUBSCRIBE = "unsubscribe"
 
+
+SUBSCRIPTIONS = frozenset({CommandKind.SUBSCRIBE, CommandKind.UNSUBSCRIBE})
+"""Commands that change what a channel is told (workspace admins and ``ADMIN_USER_IDS``)."""
+LANGUAGE_WORDS = {
+    "en": "en", "english": "en", "inglés": "en", "ingles": "en", "英文": "en", "英语": "en",
+    "es": "es", "spanish": "es", "español": "es", "espanol": "es", "西班牙文": "es", "西班牙语": "es",
+    "zh": "zh", "chinese": "zh", "chino": "zh", "中文": "zh", "汉语": "zh",
+}
+"""What ``subscribe`` takes as a channel's language."""
 
 LISTINGS = frozenset({CommandKind.HELP, CommandKind.EVENTS, CommandKind.VIDEOS})
 """Commands answered from the catalogue, without a question to log."""
@@ -53,11 +64,18 @@ def parse(text: str) -> Command:
     if known is None:
         return Command(CommandKind.ASK, text, ui_language(detect_language(text)))
     sub, word_lang = known
+    if sub in ("subscribe", "unsubscribe"):  # the argument is a language, never a question
+        return Command(CommandKind(sub), rest.strip(), word_lang)
     if sub == "report" and rest and not _DURATION.match(rest):
         # "informe de la IstioCon 2022" is a question
         return Command(CommandKind.ASK, text, ui_language(detect_language(text)))
     lang = word_lang if word_lang != "en" or not rest else ui_language(detect_language(rest))
     return Command(CommandKind(sub), rest, lang)
+
+
+def language_code(word: str) -> str | None:
+    """The UI language ``subscribe``'s argument names (``es``, ``español``, ``中文``), or None."""
+    return LANGUAGE_WORDS.get(word.strip().casefold())
 
 
 def listing(answerer: Answerer, command: Command, today: dt.date | None = None) -> Reply:

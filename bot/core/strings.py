@@ -40,6 +40,8 @@ BOT_WORDS: dict[str, dict[str, str]] = {
             "• `{command} <question>`: ask a question\n"
             "• `{command} events [year or name]`: the events I know about, with dates (upcoming first)\n"
             "• `{command} videos [topic or event]`: talk recordings\n"
+            "• `{command} subscribe [en|es|zh]` / `{command} unsubscribe`: news and reminders in this channel "
+            "(workspace admins)\n"
             "• `{command} help`: this message\n"
             "You can also ask me in Slack's assistant panel, and rate any answer with 👍 / 👎."
         ),
@@ -114,6 +116,27 @@ BOT_WORDS: dict[str, dict[str, str]] = {
                           "any of them.",
         "home_events": "*Events I know about*",
         "home_recordings": "*Latest recordings* · {event}",
+        "notice_new_event": "New event: {event}",
+        "notice_new_recap": "New post about {event}",
+        "notice_new_recordings": "Recordings of {event} are out ({count} talks)",
+        "notice_recordings_how": "List them with `{command} videos {event}`.",
+        "notice_reminder_7d": "{event} starts in {days} days, on {date}",
+        "notice_reminder_1d": "{event} starts tomorrow, {date}",
+        "notice_cfp_closing": "The call for proposals for {event} closes on {date}",
+        "notice_footer": "This channel gets Istio event news: `{command} unsubscribe` stops it.",
+        "subscribed": (
+            "This channel will get Istio event news in {language}: new events, recap posts and recordings, and "
+            "reminders a week and a day before an event and before a call for proposals closes. "
+            "`{command} unsubscribe` stops it."
+        ),
+        "subscription_updated": "This channel was subscribed already; its news will come in {language} from now on.",
+        "unsubscribed": "This channel will no longer get Istio event news.",
+        "not_subscribed": "This channel was not subscribed.",
+        "subscribe_refused": (
+            "Sorry, only workspace admins and the bot's admins can subscribe or unsubscribe a channel."
+        ),
+        "subscribe_failed": "Sorry, the subscription could not be saved right now. Please try again in a moment.",
+        "subscribe_languages": "I can post in English (en), Spanish (es) or Chinese (zh): `{command} subscribe es`.",
         "home_feedback": "Use 👍 / 👎 under an answer (or react with them) to tell the maintainers how I did.",
         "nf_unknown_edition": "I know of no {subject}. The editions of it I know of:",
         "nf_company_talk": (
@@ -145,6 +168,8 @@ BOT_WORDS: dict[str, dict[str, str]] = {
             "• `{command} <pregunta>`: hacer una pregunta\n"
             "• `{command} events [año o nombre]`: los eventos que conozco, con fechas (próximos primero)\n"
             "• `{command} videos [tema o evento]`: grabaciones de las charlas\n"
+            "• `{command} subscribe [en|es|zh]` / `{command} unsubscribe`: novedades y recordatorios en este canal "
+            "(administradores)\n"
             "• `{command} help`: este mensaje\n"
             "También puedes preguntarme en el panel del asistente de Slack y valorar cualquier respuesta con 👍 / 👎."
         ),
@@ -222,6 +247,30 @@ BOT_WORDS: dict[str, dict[str, str]] = {
                           "en cualquiera de ellos.",
         "home_events": "*Eventos que conozco*",
         "home_recordings": "*Últimas grabaciones* · {event}",
+        "notice_new_event": "Nuevo evento: {event}",
+        "notice_new_recap": "Nuevo artículo sobre {event}",
+        "notice_new_recordings": "Ya están las grabaciones de {event} ({count} charlas)",
+        "notice_recordings_how": "Consúltalas con `{command} videos {event}`.",
+        "notice_reminder_7d": "{event} empieza dentro de {days} días, el {date}",
+        "notice_reminder_1d": "{event} empieza mañana, {date}",
+        "notice_cfp_closing": "La convocatoria de charlas de {event} cierra el {date}",
+        "notice_footer": "Este canal recibe novedades de eventos de Istio: `{command} unsubscribe` las detiene.",
+        "subscribed": (
+            "Este canal recibirá novedades de eventos de Istio en {language}: eventos nuevos, artículos de resumen y "
+            "grabaciones, y recordatorios una semana y un día antes de cada evento y antes de que cierre una "
+            "convocatoria de charlas. `{command} unsubscribe` las detiene."
+        ),
+        "subscription_updated": (
+            "Este canal ya estaba suscrito; a partir de ahora sus novedades llegarán en {language}."
+        ),
+        "unsubscribed": "Este canal ya no recibirá novedades de eventos de Istio.",
+        "not_subscribed": "Este canal no estaba suscrito.",
+        "subscribe_refused": (
+            "Lo siento, solo los administradores del espacio de trabajo y del bot pueden suscribir o dar de baja "
+            "un canal."
+        ),
+        "subscribe_failed": "Lo siento, ahora no se pudo guardar la suscripción. Vuelve a intentarlo en un momento.",
+        "subscribe_languages": "Puedo publicar en inglés (en), español (es) o chino (zh): `{command} subscribe es`.",
         "home_feedback": (
             "Usa 👍 / 👎 debajo de una respuesta (o reacciona con ellos) para contar a los mantenedores "
             "qué tal lo hice."
@@ -258,6 +307,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
             "• `{command} <问题>`：提问\n"
             "• `{command} events [年份或名称]`：我了解的活动及日期（即将举行的在前）\n"
             "• `{command} videos [主题或活动]`：演讲录像\n"
+            "• `{command} subscribe [en|es|zh]` / `{command} unsubscribe`：在本频道接收活动消息和提醒（管理员）\n"
             "• `{command} help`：显示本帮助\n"
             "也可以在 Slack 的助手面板中向我提问，并用 👍 / 👎 评价任何回答。"
         ),
@@ -331,6 +381,24 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "home_languages": "*语言*：可以用中文、英文或西班牙文提问；我会用你的语言回答，并引用任一语言的文章。",
         "home_events": "*我了解的活动*",
         "home_recordings": "*最新录像* · {event}",
+        "notice_new_event": "新活动：{event}",
+        "notice_new_recap": "关于 {event} 的新文章",
+        "notice_new_recordings": "{event} 的录像已发布（{count} 场演讲）",
+        "notice_recordings_how": "用 `{command} videos {event}` 查看列表。",
+        "notice_reminder_7d": "{event} 将在 {days} 天后（{date}）开始",
+        "notice_reminder_1d": "{event} 明天（{date}）开始",
+        "notice_cfp_closing": "{event} 的演讲征集将于 {date} 截止",
+        "notice_footer": "本频道订阅了 Istio 活动消息：`{command} unsubscribe` 可以取消。",
+        "subscribed": (
+            "本频道将以{language}接收 Istio 活动消息：新活动、活动回顾文章和录像，以及活动开始前一周和前一天、"
+            "演讲征集截止前的提醒。`{command} unsubscribe` 可以取消。"
+        ),
+        "subscription_updated": "本频道已经订阅；今后的消息将使用{language}。",
+        "unsubscribed": "本频道将不再接收 Istio 活动消息。",
+        "not_subscribed": "本频道没有订阅。",
+        "subscribe_refused": "抱歉，只有工作区管理员和机器人的管理员可以为频道订阅或取消订阅。",
+        "subscribe_failed": "抱歉，现在无法保存订阅，请稍后再试。",
+        "subscribe_languages": "我可以用英文 (en)、西班牙文 (es) 或中文 (zh) 发布：`{command} subscribe es`。",
         "home_feedback": "在回答下方点 👍 / 👎（或用它们回应），让维护者知道我答得怎么样。",
         "nf_unknown_edition": "我不知道有 {subject}。我了解的各届：",
         "nf_company_talk": (
@@ -361,6 +429,14 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "en"),
     "informe": ("report", "es"),
     "报告": ("report", "zh"),
+    "subscribe": ("subscribe", "en"),
+    "suscribir": ("subscribe", "es"),
+    "suscribirse": ("subscribe", "es"),
+    "订阅": ("subscribe", "zh"),
+    "unsubscribe": ("unsubscribe", "en"),
+    "desuscribir": ("unsubscribe", "es"),
+    "desuscribirse": ("unsubscribe", "es"),
+    "取消订阅": ("unsubscribe", "zh"),
 }
 """Subcommands and their translations; the word used also picks the reply's language."""
 

@@ -13,6 +13,9 @@ What is stored, and why:
   declined, the cited documents and passages, the asker's *hashed* id, and where the reply was posted.
 * **Votes** (``votes``): one vote per answer and person, +1 or -1, from a button or a reaction (the same
   person clicking and reacting is one vote), with an optional reason.
+* **Subscriptions** (``subscriptions``, ``notices``, ``notice_deliveries``; :mod:`bot.store.subscriptions`):
+  channels that get announcements and reminders in their language, each notice recorded once under its key,
+  and each channel's copy taken once before it is posted.
 * ``meta``: per-database settings, e.g. the random salt of the user hash.
 
 Retention: answers and votes older than ``FEEDBACK_RETENTION_DAYS`` (default 90; 0 keeps them forever)

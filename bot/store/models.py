@@ -143,6 +143,47 @@ class Job(Base):
     outcome: Mapped[str | None] = mapped_column(String(32))
 
 
+class Subscription(Base):
+    """A channel that gets announcements and reminders, in its language; it gets the notices recorded after
+    ``after_notice`` (the newest notice's id when it subscribed), so subscribing never floods it with old news."""
+
+    __tablename__ = "subscriptions"
+
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    lang: Mapped[str] = mapped_column(String(16))
+    subscribed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    subscribed_by_hash: Mapped[str | None] = mapped_column(String(64))
+    after_notice: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Notice(Base):
+    """Something to tell every subscribed channel once (``event:<key>``, ``recap:<doc>``, ``reminder:…``): ``key``
+    makes recording it exactly once across hosts. ``payload`` is what the message is written from; a ``quiet``
+    notice is never posted (a 7-day reminder the 1-day one made stale)."""
+
+    __tablename__ = "notices"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    quiet: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class NoticeDelivery(Base):
+    """One notice taken for one channel: recorded before it is posted, so no host posts it there twice."""
+
+    __tablename__ = "notice_deliveries"
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ts: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+
+
 class Meta(Base):
     """Per-database settings, e.g. the random salt of the user hash."""
 

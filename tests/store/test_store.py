@@ -170,7 +170,8 @@ def test_migrated_schema_matches_the_models(store: Store, store_url: str) -> Non
             tables = set(inspect(conn).get_table_names())
     finally:
         engine.dispose()
-    assert tables == {"alembic_version", "claims", "threads", "answers", "votes", "meta", "jobs"}
+    assert tables == {"alembic_version", "claims", "threads", "answers", "votes", "meta", "jobs", "subscriptions",
+                      "notices", "notice_deliveries"}
 
 
 # -- question log -------------------------------------------------------------------------------------------
