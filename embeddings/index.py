@@ -339,6 +339,16 @@ def current_manifest(index_dir: Path) -> dict[str, Any] | None:
     return manifest if isinstance(manifest, dict) else None
 
 
+def current_events(index_dir: Path) -> list[Event]:
+    """The live build's event catalogue (``events.json``), read without loading the build; empty when there is
+    none (what a scheduled sync compares before and after, to announce what is new)."""
+    try:
+        data = json.loads((_current_build(index_dir) / "events.json").read_text(encoding="utf-8"))
+        return [Event.from_dict(item) for item in data]
+    except (IndexUnavailable, OSError, ValueError, KeyError, TypeError):
+        return []
+
+
 def has_build(index_dir: Path) -> bool:
     """Whether an index was ever built here (``CURRENT`` exists): a cheap check, reading no build, so a
     server can say at once that its first load will have to build (no release step ran)."""

@@ -14,6 +14,7 @@ they all mount); a single host needs nothing more.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import subprocess
@@ -21,15 +22,22 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
 
 logger = logging.getLogger(__name__)
 
 SYNC_TIMEOUT = 1800.0
 """Seconds a scheduled sync may run before it is stopped."""
 NICENESS = 10
-PERIOD_KEY = "schedule:sync"
+SYNC_KEY = "schedule:sync"
+REMIND_KEY = "schedule:remind"
+DAY = 24 * 3600.0
 
 
 def run_cli_sync(arguments: Sequence[str], timeout: float = SYNC_TIMEOUT) -> bool:
@@ -50,13 +58,50 @@ def run_cli_sync(arguments: Sequence[str], timeout: float = SYNC_TIMEOUT) -> boo
     return True
 
 
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def sync_and_announce(
+    store: Store, client: WebClient, index_dir: Path, arguments: Sequence[str],
+    today: Callable[[], dt.date] = utc_today,
+) -> bool:
+    """The scheduled sync, then the announcements of what it brought to subscribed channels (new events,
+    recaps, recordings: :func:`bot.slack.announce.announce_after_sync`), comparing the live build's catalogue
+    before and after."""
+    from bot.slack.announce import announce_after_sync
+    from embeddings.index import current_events
+
+    before = current_events(index_dir)
+    if not run_cli_sync(arguments):
+        return False
+    after = current_events(index_dir)
+    outcome = announce_after_sync(store, client, before, after, today())
+    logger.info("announcements after the sync: %s", vars(outcome))
+    return True
+
+
+def remind_today(
+    store: Store, client: WebClient, index_dir: Path, today: Callable[[], dt.date] = utc_today
+) -> bool:
+    """The day's reminders (a week and a day before events, before CFPs close) in subscribed channels."""
+    from bot.slack.announce import remind
+    from embeddings.index import current_events
+
+    outcome = remind(store, client, current_events(index_dir), today())
+    logger.info("reminders: %s", vars(outcome))
+    return True
+
+
 class Schedule:
-    """Runs ``task`` once per ``interval`` seconds across every host sharing ``store``."""
+    """Runs ``task`` once per ``interval`` seconds across every host sharing ``store`` (``key`` names the
+    schedule's counter in the store)."""
 
     def __init__(
-        self, store: Store, interval: float, task: Callable[[], bool], *, clock: Callable[[], float] = time.time,
+        self, store: Store, interval: float, task: Callable[[], bool], *, key: str = SYNC_KEY,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self.store, self.interval, self.task, self.clock = store, interval, task, clock
+        self.store, self.interval, self.task, self.clock, self.key = store, interval, task, clock, key
         self._stop = threading.Event()
 
     def period(self) -> int:
@@ -66,16 +111,16 @@ class Schedule:
         """Run the task if no host has run it in this period yet; True when this host ran it."""
         period = self.period()
         try:
-            if not self.store.advance(PERIOD_KEY, period):
+            if not self.store.advance(self.key, period):
                 return False
         except StoreError as exc:
             logger.warning("could not claim the scheduled sync (%s); next period", exc)
             return False
-        logger.info("scheduled sync of period %d starts here", period)
+        logger.info("%s: period %d runs here", self.key, period)
         try:
             self.task()
         except Exception:
-            logger.exception("scheduled sync raised")
+            logger.exception("%s raised", self.key)
         return True
 
     def start(self) -> Schedule:

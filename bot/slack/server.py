@@ -256,14 +256,26 @@ def serve(
 
         store = load_settings().store_settings
     opened = open_store(store)
-    if sync_interval > 0:
-        from bot.slack.schedule import Schedule, run_cli_sync
-
-        Schedule(opened, sync_interval, lambda: run_cli_sync(sync_command)).start()
+    start_schedules(opened, config, settings.index_dir, sync_interval, sync_command)
     if config.socket_mode:
         serve_socket_mode(settings, config, answerer_factory, opened, options, store)
     else:
         serve_http(settings, config, answerer_factory, host, opened, options, store)
+
+
+def start_schedules(
+    store: Store, config: SlackConfig, index_dir: Path, sync_interval: float, sync_command: Sequence[str]
+) -> None:
+    """The scheduled sync with its announcements (when ``sync_interval``), and the daily reminders: each period
+    run by one host (:mod:`bot.slack.schedule`)."""
+    from bot.slack.app import create_web_client
+    from bot.slack.schedule import DAY, REMIND_KEY, SYNC_KEY, Schedule, remind_today, sync_and_announce
+
+    client = create_web_client(config.bot_token, config.api_url)
+    if sync_interval > 0:
+        Schedule(store, sync_interval, lambda: sync_and_announce(store, client, index_dir, sync_command),
+                 key=SYNC_KEY).start()
+    Schedule(store, DAY, lambda: remind_today(store, client, index_dir), key=REMIND_KEY).start()
 
 
 def _create_app(

@@ -275,3 +275,25 @@ def test_the_remind_command_is_the_daily_tick(
         assert main(["remind", "--today", "2026-03-23", "--database-url", url]) == 0
     assert posts(mock_slack) == [("C0000ESP", "Istio Day Europe 2026 empieza mañana, 24 de marzo de 2026")]
     assert '"posted": 1' in capsys.readouterr().out
+
+
+def test_the_scheduled_sync_announces_what_it_brought(
+    hosts: tuple[Store, Store], client: WebClient, mock_slack: MockSlack, catalogue: list[Event],
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    import embeddings.index
+    from bot.slack import schedule
+
+    builds = [[e for e in catalogue if e.key not in NEW], catalogue]  # the live build's catalogue, then the new one
+    served: list[list[Event]] = [builds[0]]
+    monkeypatch.setattr(embeddings.index, "current_events", lambda index_dir: served[-1])
+    monkeypatch.setattr(schedule, "run_cli_sync", lambda arguments: bool(served.append(builds[1])) or True)
+    today = lambda: day("2026-03-01")  # noqa: E731 - the clock the schedule is given
+    assert schedule.sync_and_announce(hosts[0], client, tmp_path, ["sync"], today) is True
+    assert sorted(english(mock_slack)) == ["New event: Istio Day Europe 2026",
+                                            "New event: KubeCon + CloudNativeCon Europe 2026"]
+    failed: list[str] = []
+    monkeypatch.setattr(schedule, "run_cli_sync", lambda arguments: bool(failed.append("x")))
+    # a failed sync tells nothing
+    assert schedule.sync_and_announce(hosts[1], client, tmp_path, ["sync"], today) is False
+    assert len(english(mock_slack)) == 2 and failed == ["x"]
