@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-NICENESS = 5
+NICENESS = 10
 """How much lower the answer processes' CPU priority is than the acking process's."""
 RESTART_WAIT = 1.0
 

@@ -35,6 +35,9 @@ import base64
 import enum
 import json
 import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -51,6 +54,8 @@ DEFAULT_LEASE = 30.0
 """Seconds a taken job is its taker's without renewal; a dead host's work is taken again after this."""
 DEFAULT_MAX_WAITING = 20
 """Jobs one asker may have waiting; more are a flood, not a conversation."""
+MAX_BATCH = 200
+"""Most jobs committed in one transaction by :meth:`JobQueue.accept`'s group commit."""
 MAX_ATTEMPTS = 3
 """Times a job may be taken; a job whose takers all died is given up rather than kill every host in turn."""
 
@@ -83,6 +88,52 @@ class TakenJob:
     payload: dict[str, Any]
     attempt: int  # 1 for the first taker
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class _Offer:
+    """A job offered to :meth:`JobQueue.accept`, sealed, waiting for its batch's transaction."""
+
+    key: str
+    kind: str
+    sealed: str
+    asker: str | None
+
+
+class _GroupCommit:
+    """Hands offers from many threads to one writer thread that commits them in batches (at most
+    :data:`MAX_BATCH`): each caller waits for its own batch's commit, and gets its own result or the error."""
+
+    def __init__(self, write: Callable[[list[_Offer]], list[Acceptance]]) -> None:
+        self._write = write
+        self._waiting: list[tuple[_Offer, Future[Acceptance]]] = []
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, offer: _Offer) -> Acceptance:
+        done: Future[Acceptance] = Future()
+        with self._cond:
+            self._waiting.append((offer, done))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="job-group-commit", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+        return done.result()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._waiting:
+                    self._cond.wait()
+                batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            try:
+                results = self._write([offer for offer, _ in batch])
+            except BaseException as exc:  # every caller of the batch gets the store's error
+                for _, done in batch:
+                    done.set_exception(exc)
+                continue
+            for (_, done), result in zip(batch, results, strict=True):
+                done.set_result(result)
 
 
 class SealError(ValueError):
@@ -133,29 +184,56 @@ class JobQueue:
     ) -> None:
         self.store, self.sealer = store, sealer
         self.lease, self.max_waiting, self.max_attempts = lease, max_waiting, max_attempts
+        self._batches = _GroupCommit(self._accept_all)
 
     def accept(self, key: str, kind: str, payload: dict[str, Any], asker: str | None = None) -> Acceptance:
-        """Record a job unless ``key`` was accepted before or ``asker`` has ``max_waiting`` jobs waiting.
+        """Record a job unless ``key`` was accepted before or ``asker`` has ``max_waiting`` jobs waiting; returns
+        once it is committed.
 
+        Accepts from many threads are committed together (group commit: one transaction and three statements
+        for every job that arrived while the previous batch was being written), so a burst of events costs the
+        store, and SQLite's one write lock, a few transactions rather than one per event.
         Raises :class:`StoreError` when the store cannot record it: the caller must then not tell Slack it
         was received (an HTTP 500 makes Slack retry the event)."""
-        sealed = self.sealer.seal(payload)
+        offer = _Offer(key, kind, self.sealer.seal(payload), asker)
+        return self._batches.submit(offer)
+
+    def _accept_all(self, offers: list[_Offer]) -> list[Acceptance]:
+        """One transaction for ``offers``, in order: duplicates (of earlier jobs or of each other) and floods
+        refused, the rest inserted."""
         store = self.store
+        now = store.now()
         with store.transaction() as conn:
-            if conn.execute(select(Job.id).where(Job.key == key)).first() is not None:
-                return Acceptance(Accepted.DUPLICATE)
-            if asker is not None and self.max_waiting > 0:
-                waiting = conn.execute(
-                    select(func.count(), func.min(Job.id)).where(
-                        Job.asker == asker, Job.done_at.is_(None), Job.lease_until.is_(None))
-                ).one()
-                if waiting[0] >= self.max_waiting:
-                    return Acceptance(Accepted.FLOODED, flood_key=f"flood:{asker}:{waiting[1]}")
-            row = {"key": key, "kind": kind, "asker": asker, "payload": sealed, "created_at": store.now(),
-                   "attempts": 0}
-            inserted = conn.execute(store.insert(Job).values(row).on_conflict_do_nothing(),
-                                    execution_options=_ROWCOUNT).rowcount
-        return Acceptance(Accepted.QUEUED if inserted == 1 else Accepted.DUPLICATE)
+            known = set(conn.execute(select(Job.key).where(Job.key.in_({o.key for o in offers}))).scalars())
+            askers = {o.asker for o in offers if o.asker is not None}
+            waiting: dict[str, tuple[int, str | None]] = {}
+            if askers and self.max_waiting > 0:
+                counts = (select(Job.asker, func.count().label("n"), func.min(Job.id).label("first"))
+                          .where(Job.asker.in_(askers), Job.done_at.is_(None), Job.lease_until.is_(None))
+                          .group_by(Job.asker).subquery())
+                rows = conn.execute(select(counts.c.asker, counts.c.n, Job.key)
+                                    .join(Job, Job.id == counts.c.first))
+                waiting = {row.asker: (int(row.n), row.key) for row in rows}
+            results: list[Acceptance] = []
+            inserts: list[dict[str, Any]] = []
+            for offer in offers:
+                if offer.key in known:
+                    results.append(Acceptance(Accepted.DUPLICATE))
+                    continue
+                if offer.asker is not None and self.max_waiting > 0:
+                    count, oldest = waiting.get(offer.asker, (0, None))
+                    if count >= self.max_waiting:
+                        results.append(Acceptance(Accepted.FLOODED, flood_key=f"flood:{offer.asker}:{oldest}"))
+                        continue
+                    waiting[offer.asker] = (count + 1, oldest or offer.key)
+                known.add(offer.key)
+                inserts.append({"key": offer.key, "kind": offer.kind, "asker": offer.asker, "payload": offer.sealed,
+                                "created_at": now, "attempts": 0})
+                results.append(Acceptance(Accepted.QUEUED))
+            if inserts:
+                # another host may have taken a key since the check (PostgreSQL): it is theirs, once
+                conn.execute(store.insert(Job).on_conflict_do_nothing(), inserts)
+        return results
 
     def take(self, owner: str) -> TakenJob | None:
         """Lease the oldest job whose asker has nothing in progress to ``owner`` (a job whose lease ran out counts

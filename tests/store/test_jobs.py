@@ -160,3 +160,27 @@ def test_takers_in_threads_take_each_job_once(store: Store) -> None:
     for thread in threads:
         thread.join()
     assert sorted(taken) == list(range(60))
+
+
+def test_accepts_from_many_threads_are_committed_together_each_key_once(store: Store) -> None:
+    jobs = JobQueue(store, Sealer(SECRET), max_waiting=1000)
+    results: list[tuple[str, Accepted]] = []
+    lock = threading.Lock()
+    start = threading.Barrier(8)
+
+    def offer(thread: int) -> None:
+        start.wait()
+        for n in range(40):
+            key = f"msg:C:{n}"  # every thread offers the same 40 keys, as Slack's retries and double events do
+            outcome = jobs.accept(key, "reply", {"n": n, "from": thread}, f"asker-{n % 5}").outcome
+            with lock:
+                results.append((key, outcome))
+
+    threads = [threading.Thread(target=offer, args=(t,)) for t in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    queued = [key for key, outcome in results if outcome is Accepted.QUEUED]
+    assert sorted(queued) == sorted(f"msg:C:{n}" for n in range(40))  # each key queued exactly once
+    assert jobs.pending() == 40
