@@ -142,6 +142,24 @@ class Answerer:
         self.knowledge = Knowledge(self.index, self._known_word)
 
     @classmethod
+    def load(cls, settings: Settings) -> Answerer:
+        """The answerer over the build already in ``settings.index_dir``, never building one (what an answer
+        process serves while a sync may be writing the next build; a host with no build at all builds it
+        first: :meth:`from_settings`)."""
+        from embeddings.encoder import load_query_encoder
+        from embeddings.index import IndexUnavailable, has_build, load_index
+        from embeddings.search import HybridRetriever
+
+        try:
+            index = load_index(settings.index_dir) if has_build(settings.index_dir) else None
+        except IndexUnavailable as exc:  # damaged: rebuilt from the embedding cache, as at any start
+            logger.warning("%s: building it again", exc)
+            index = None
+        if index is None:
+            return cls.from_settings(settings)
+        return cls(HybridRetriever(index, load_query_encoder(settings.model_name)))
+
+    @classmethod
     def from_settings(cls, settings: Settings, progress: bool = False) -> Answerer:
         """Load the index (building it first if needed: embedding passages the cache lacks) and the query
         encoder, and wire the default retriever."""

@@ -61,7 +61,7 @@ def answer_process(settings: AnswerSettings, ready: Event, passages: Synchronize
     except OSError:
         logger.info("could not lower this answer process's priority")
     store = Store.from_settings(settings.store, migrate=False)  # the acking process migrated it
-    answerer = Answerer.from_settings(settings.index)
+    answerer = Answerer.load(settings.index)  # the parent built one if none was; a sync may be writing the next
     answerer.ask("Who gave the opening keynote?")  # the first asker should not pay for jieba and the detector
     metrics = Metrics()
     metrics.observe_index(answerer.index)

@@ -19,6 +19,8 @@ from slack_testkit.mock_slack import MockSlack
 
 pytestmark = pytest.mark.slow
 
+SWAP_MEMORY = 1.5
+"""Peak memory of the answer process while it loads and swaps in the new build, over its serving RSS before."""
 WITHIN = 60.0
 """Seconds after the new build is live by which the host must answer from it (the issue's target)."""
 NEW_POST = """---
@@ -50,6 +52,9 @@ def test_a_serving_host_answers_from_a_new_post_within_a_minute_without_restarti
     try:
         host.wait_ready()
         mock_slack.reset()
+        [answering] = _descendants(host.process.pid)
+        serving_mib = _status_mib(answering, "VmRSS")
+        Path(f"/proc/{answering}/clear_refs").write_text("5")  # its peak RSS from now on: the swap's
         before = current_build_name(settings.index_dir)
         (docs / "en" / "2026" / "istio-community-summit-lima.md").write_text(NEW_POST, encoding="utf-8")
         indexed = subprocess.run([sys.executable, "-m", "bot.cli", "index"], cwd=ROOT, env=env, capture_output=True,
@@ -68,6 +73,23 @@ def test_a_serving_host_answers_from_a_new_post_within_a_minute_without_restarti
             time.sleep(1.0)
         print(f"\nnew post answered {answered_after} s after its build went live (target {WITHIN} s)")
         assert answered_after is not None and answered_after <= WITHIN, host.log.read_text()[-3000:]
+        peak_mib = _status_mib(answering, "VmHWM")
+        print(f"answer process memory: serving {serving_mib:.0f} MiB, peak during the swap {peak_mib:.0f} MiB "
+              f"({peak_mib / serving_mib:.2f}x, target <= {SWAP_MEMORY}x)")
+        assert peak_mib <= SWAP_MEMORY * serving_mib
         assert host.process.poll() is None  # the same host, never restarted
     finally:
         host.stop()
+
+
+def _descendants(pid: int) -> list[int]:
+    """The answer process(es) ``serve`` started (its spawned children, not multiprocessing's resource tracker)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
+
+
+def _status_mib(pid: int, key: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{key}:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(f"no {key} for {pid}")
