@@ -72,6 +72,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "lang_zh": "Chinese",
         "file_note": "I read text only: I cannot open files or images. Ask me your question in words.",
         "flood_note": "You have many questions waiting; I'll answer these first.",
+        "warming_up": "I'm just starting and loading what I know; I'll answer in a minute or two.",
         "busy_retry": "Sorry, I could not take that just now. Please try again in a moment.",
         "assistant_greeting": (
             "Hi! I answer questions about Istio community events (IstioCon, Istio Day, KubeCon) from istio.io: "
@@ -202,6 +203,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "lang_zh": "chino",
         "file_note": "Solo leo texto: no puedo abrir archivos ni imágenes. Escríbeme tu pregunta con palabras.",
         "flood_note": "Tienes muchas preguntas en espera; primero responderé estas.",
+        "warming_up": "Estoy arrancando y cargando lo que sé; te respondo en un par de minutos.",
         "busy_retry": "Lo siento, no he podido recibir eso ahora. Vuelve a intentarlo en un momento.",
         "assistant_greeting": (
             "¡Hola! Respondo preguntas sobre los eventos de la comunidad de Istio (IstioCon, Istio Day, KubeCon) "
@@ -338,6 +340,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "lang_zh": "中文",
         "file_note": "我只能读取文字，无法打开文件或图片。请用文字提问。",
         "flood_note": "你还有很多问题在等待回答，我会先回答这些。",
+        "warming_up": "我刚启动，正在加载资料，一两分钟后回答你。",
         "busy_retry": "抱歉，我刚才没能接收这个请求，请稍后再试。",
         "assistant_greeting": (
             "你好！我根据 istio.io 回答有关 Istio 社区活动（IstioCon、Istio Day、KubeCon）的问题："

@@ -115,7 +115,8 @@ def create_slack(
     )
     store = store or Store.from_env()
     jobs = jobs or create_job_queue(store, config)
-    responder = Responder(answerer, store, jobs, options or BotOptions.from_env(), metrics=metrics or Metrics())
+    responder = Responder(answerer, store, jobs, options or BotOptions.from_env(), metrics=metrics or Metrics(),
+                          client=client)
     runner = None
     if answer_here:
         runner = Runner(jobs, work_handlers(), responder, client, config.answer_workers).start()

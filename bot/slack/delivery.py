@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -19,6 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -50,6 +52,8 @@ REJECTED_BLOCKS = frozenset(
      "too_many_blocks"}
 )
 """``chat.postMessage`` errors meaning "this rich message is not acceptable": retry as plain text."""
+WARMING_NOTE_KINDS = frozenset({WorkKind.REPLY, WorkKind.PANEL, WorkKind.COMMAND})
+"""Work whose asker hears that the bot is still starting (questions, not Home-tab opens or shares)."""
 PRUNE_EVERY = 3600.0
 """Seconds between two applications of the store's retention (``FEEDBACK_RETENTION_DAYS``)."""
 MAX_QUESTION_CHARS = 2000
@@ -184,6 +188,11 @@ class Responder:
     metrics: Metrics = field(default_factory=Metrics)
     locales: Locales = field(default_factory=Locales)
     wake: Callable[[], None] | None = None
+    warming: Callable[[], bool] | None = None
+    """True while the host that started with no index builds it: questions accepted meanwhile get a note that
+    the answer will take a minute (:func:`post_warming_note`), then their answer once it is built."""
+    client: WebClient | None = None
+    """The Web API client of the acking process (for the warming-up note)."""
     """Tells this process's runner that work was accepted (it looks at the store at once)."""
     _next_prune: float = field(default=0.0, init=False, repr=False)
 
@@ -232,6 +241,9 @@ class Responder:
         elif accepted.outcome is Accepted.DUPLICATE:
             logger.info("duplicate delivery ignored %s", log_ids(work.body))
             self.metrics.replies.labels(work.surface, Delivery.DUPLICATE.value).inc()
+        elif self.client is not None and work.kind in WARMING_NOTE_KINDS and self.warming and self.warming():
+            threading.Thread(target=post_warming_note, args=(self.client, work), name="warming-note",
+                             daemon=True).start()  # a Web API call: never before the ack
         if self.wake is not None:
             self.wake()
         return accepted.outcome
@@ -415,6 +427,22 @@ class Responder:
         finally:
             if reacted:
                 _react(client, client.reactions_remove, channel, ts, ids)
+
+
+def post_warming_note(client: WebClient, work: Work) -> None:
+    """"I'm just starting", where the question was asked (privately for a command), in its language."""
+    lang = ui_language(detect_language(work.question)) if work.question else "en"
+    if work.kind == WorkKind.COMMAND:
+        lang = parse(work.question).lang
+    note = text_message(t(lang, "warming_up"))
+    try:
+        if work.kind == WorkKind.COMMAND:
+            Respond(response_url=work.body.get("response_url"))(response_type="ephemeral", **note.plain_kwargs())
+            return
+        extra = {"thread_ts": work.thread_ts} if work.thread_ts else {}
+        post_message(client, work.event["channel"], note, log_ids(work.body), **extra)
+    except Exception:
+        logger.info("could not post the warming-up note %s", log_ids(work.body), exc_info=True)
 
 
 Handler = Callable[[Responder, WebClient, Work], None]

@@ -280,11 +280,13 @@ def start_schedules(
 
 def _create_app(
     config: SlackConfig, answerer: Future[Answerer] | None, store: Store, metrics: Metrics, options: BotOptions | None,
-    settings: Settings | None = None,
+    settings: Settings | None = None, warming: Callable[[], bool] | None = None,
 ) -> App:
-    """The Bolt app; when it answers here (``answerer`` given), it also swaps to new index builds once loaded."""
+    """The Bolt app; when it answers here (``answerer`` given), it also swaps to new index builds once loaded.
+    ``warming`` says whether a host that started with no index is still building it (askers get a note)."""
     built = create_slack(answerer, config=config, store=store, options=options, metrics=metrics,
                          answer_here=answerer is not None)
+    built.responder.warming = warming
     if answerer is not None and settings is not None:
         def watch(loaded: Future[Answerer]) -> None:
             if loaded.exception() is None:
@@ -324,15 +326,19 @@ def serve_socket_mode(
     """Connect at once; events received while the index loads are acknowledged and answered once it is (by
     the answer processes, or, with ``ANSWER_PROCESSES=0``, here)."""
     from bot.slack.socket_mode import create_socket_mode_handler
+    from embeddings.index import has_build
 
     metrics = Metrics()
     answerer: Future[Answerer] | None = None
+    ready = threading.Event()
+    warming = None if has_build(settings.index_dir) else (lambda: not ready.is_set())
     if config.answer_processes:
-        start_answer_processes(settings, config, store_settings or StoreSettings(store.url), options)
+        start_answer_processes(settings, config, store_settings or StoreSettings(store.url), options,
+                               on_ready=lambda passages: ready.set())
     else:
         needs_build(settings)
-        answerer = start_loading(settings, answerer_factory, metrics)
-    handler = create_socket_mode_handler(_create_app(config, answerer, store, metrics, options, settings),
+        answerer = start_loading(settings, answerer_factory, metrics, on_loaded=lambda loaded: ready.set())
+    handler = create_socket_mode_handler(_create_app(config, answerer, store, metrics, options, settings, warming),
                                          str(config.app_token),
                                          ping_interval=config.ping_interval, pong_timeout=config.pong_timeout)
     logger.info("starting in Socket Mode")
@@ -378,7 +384,8 @@ def serve_http(
         needs_build(settings)
         answerer = start_loading(settings, answerer_factory, slot.metrics,
                                  on_loaded=lambda loaded: slot.loaded(len(loaded.index.passages)), on_failed=failed)
-    slot.app = _create_app(config, answerer, store, slot.metrics, options, settings)
+    warming = (lambda: not slot.ready.is_set()) if slot.building else None
+    slot.app = _create_app(config, answerer, store, slot.metrics, options, settings, warming)
     logger.info("HTTP mode on %s:%d%s", host, config.port, EVENTS_PATH)
     server.run()
     if processes is not None:

@@ -12,11 +12,12 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-from conftest import make_app
+from conftest import make_app, make_slack
 from slack_harness import AMBIENT_VIDEO, BotServer, blocks_json, mention, new_ts
 from support import DOCS, SLACK_ACK_DEADLINE
 
 from bot.core.answerer import Answerer
+from bot.core.strings import t
 from bot.slack.app import RedactTokens
 from bot.slack.metrics import Metrics
 from bot.slack.server import WARMING_UP, needs_build
@@ -67,25 +68,34 @@ def test_a_host_with_no_built_index_says_it_is_warming_up_and_answers_once_built
     served: tuple[BotServer, Metrics], mock_slack: MockSlack, warm_answerer: Answerer, slack_store: Store
 ) -> None:
     """No release step ran: ``/healthz`` says the index is being built (still 200: events are taken), a
-    question received meanwhile is acknowledged, and answered once the index is in."""
+    question received meanwhile is acknowledged and told, in its thread, that the bot is starting, and answered
+    once the index is in."""
     bot, metrics = served
     building: Future[Answerer] = Future()
     bot.slot.building = True
-    bot.slot.app = make_app(building, mock_slack, slack_store, metrics=metrics)
+    built = make_slack(building, mock_slack, slack_store, metrics=metrics)
+    built.responder.warming = lambda: not bot.slot.ready.is_set()  # what serve sets on a host with no build
+    bot.slot.app = built.app
     health = bot.http.get("/healthz")
     assert health.status_code == 200
     assert health.json() == {"status": "ok", "index": "building", "detail": WARMING_UP, "passages": 0}
 
-    assert bot.event(mention(AMBIENT_QUESTION)).status_code == 200
+    question = mention(AMBIENT_QUESTION)
+    assert bot.event(question).status_code == 200
+    [note] = mock_slack.wait_for("chat.postMessage")
+    assert note.body["text"] == t("en", "warming_up") and note.body["thread_ts"] == question["ts"]
     mock_slack.settle(quiet=0.5)
-    assert not mock_slack.of("chat.postMessage")
+    assert len(mock_slack.of("chat.postMessage")) == 1  # the note, no answer yet
 
     building.set_result(warm_answerer)
     bot.slot.loaded(len(warm_answerer.index.passages))
-    [post] = mock_slack.wait_for("chat.postMessage")
+    [_, post] = mock_slack.wait_for("chat.postMessage", count=2)
     assert AMBIENT_VIDEO in blocks_json(post)
     health = bot.http.get("/healthz")
     assert health.json() == {"status": "ok", "index": "ready", "passages": len(warm_answerer.index.passages)}
+    assert bot.event(mention(AMBIENT_QUESTION)).status_code == 200  # once ready: no more notes
+    [*_, last] = mock_slack.wait_for("chat.postMessage", count=3)
+    assert last.body["text"] != t("en", "warming_up")
 
 
 def test_needs_build_says_so_in_the_log_only_when_no_index_was_built(
