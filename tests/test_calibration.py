@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from pathlib import Path
 
@@ -59,6 +60,46 @@ def test_a_calibration_round_trips_and_rejects_other_features(tmp_path: Path) ->
     stale.save(path)
     with pytest.raises(ValueError, match="features"):
         Calibration.load(path)
+
+
+def test_a_calibration_of_an_older_format_is_refused_and_the_bot_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A file from before the grounding features (no ``format``) has weights for other features: refused, with
+    the command that refits it, and the bot falls back to the default rule."""
+    monkeypatch.setattr(abstention, "CALIBRATION_DIR", tmp_path)
+    n = len(Evidence.names())
+    path = calibration_path("some/model")
+    Calibration("some/model", Evidence.names(), (0.0,) * n, (1.0,) * n, (0.0,) * n, 0.0, 0.5).save(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["format"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"format 1.*calibrate"):
+        Calibration.load(path)
+    with caplog.at_level(logging.ERROR, logger="bot.core.abstention"):
+        assert Abstention.for_model("some/model").calibration is None
+    assert "format 1" in caplog.text
+
+
+def test_the_evidence_carries_what_the_question_is_grounded_in(answerer: Answerer) -> None:
+    question = "Who gave the keynote at IstioCon 2022?"
+    evidence = answerer.evidence(question, answerer.rank(question, "en"))
+    assert (evidence.names_edition, evidence.off_topic, evidence.not_found) == (1, 0, 0)
+    assert 0 < evidence.grounded_words < 1
+    weather = "What's the weather like in Amsterdam tomorrow?"
+    evidence = answerer.evidence(weather, answerer.rank(weather, "en"))
+    assert (evidence.names_place, evidence.off_topic, evidence.names_edition) == (1, 1, 0)
+
+
+def test_questions_the_grounding_declines_count_as_declined_in_the_figures() -> None:
+    answerable = np.array([1] * 100 + [0] * 20)
+    probability = np.where(answerable == 1, np.linspace(0.5, 1, 120), np.linspace(0, 0.6, 120))
+    declined = np.zeros(120, dtype=bool)
+    declined[[0, 1, 110, 111]] = True  # two answerable questions the rule declines use up two of the three allowed
+    calibrator = AbstentionCalibrator([], max_false_abstain=0.03)
+    threshold, recall, false_abstain = calibrator.choose_threshold(probability, answerable, declined)
+    assert false_abstain == 0.03 and np.sum(probability[2:100] < threshold) == 1
+    assert recall == np.mean(declined[100:] | (probability[100:] < threshold))
 
 
 def test_the_threshold_keeps_false_abstentions_within_the_limit() -> None:

@@ -4,8 +4,10 @@ A wrong confident answer is worse than "I don't know", and no single signal tell
 off-topic question naming a city the posts mention matches that city's paragraph by name; a
 cross-lingual question matches its answer weakly by words but well by meaning. :class:`Evidence`
 gathers every signal (encoder similarity, the question's closeness to the whole corpus, how much of
-the question a passage covers, names no document mentions, an event the catalogue does not hold), and
-a logistic regression fitted on the tuning question sets (``istio-events-bot calibrate``) turns it
+the question a passage covers, names no document mentions, an event the catalogue does not hold, and
+what :class:`~bot.core.grounding.Grounding` resolves the question to: the editions, sessions, speakers,
+companies and places it names and how much of it they cover, an off-topic subject, a combination not
+known), and a logistic regression fitted on the tuning question sets (``istio-events-bot calibrate``) turns it
 into the probability that the question is answerable. The fitted weights are data, one JSON file per
 encoder in ``bot/core/calibration/``: scores from another encoder mean something else, so an index built
 with a model that has no calibration falls back to :data:`DEFAULT_RULE` (and says so in the log).
@@ -31,6 +33,9 @@ from embeddings.text_patterns import YEAR
 
 logger = logging.getLogger(__name__)
 
+FORMAT = 2
+"""The calibration file format: 2 added the grounding features (a file without ``format`` is 1, and is refused:
+its weights are for other features)."""
 CALIBRATION_DIR = Path(__file__).parent / "calibration"
 TOP = 3
 """Evidence is read from the first TOP hits: the passages an answer quotes (``answer.MAX_SNIPPETS``)."""
@@ -78,14 +83,36 @@ class Evidence:
     year_named: float
     year_agrees: float
     """1 unless the question names a year and no quoted passage (other than a date card) is of that year."""
+    names_edition: float = 0.0
+    """1 when the question names an edition the catalogue holds (grounded: one edition per mention)."""
+    names_session: float = 0.0
+    """1 when it names a session of a program by its title."""
+    names_speaker: float = 0.0
+    """1 when it names a speaker of a program."""
+    names_company: float = 0.0
+    """1 when it names a company a speaker works for."""
+    names_place: float = 0.0
+    """1 when it names a place an event was held in."""
+    grounded_words: float = 0.0
+    """Share of the question's words that belong to the names it was grounded in (editions, session titles,
+    speakers, companies, places). Whether it asks about a talk is not a feature: three in five answerable
+    tuning questions do against one in eight to decline, a trait of how the sets were written, and the
+    model then answered "who spoke at <an event no document names>"."""
+    off_topic: float = 0.0
+    """1 when its subject is one no Istio event post speaks of (salary, weather, hotels, flights, age)."""
+    not_found: float = 0.0
+    """1 when it names a combination the knowledge says does not exist (an edition that never happened, a
+    company with no talk at an edition whose program is known)."""
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
         return tuple(f.name for f in fields(cls))
 
     @classmethod
-    def of(cls, question: str, hits: list[Hit], named: list[tuple[Mention, list[Event]]]) -> Evidence:
-        """``named``: the events the question names, each with the catalogue events that fit it."""
+    def of(cls, question: str, hits: list[Hit], named: list[tuple[Mention, list[Event]]],
+           grounding: Grounding | None = None) -> Evidence:
+        """``named``: the events the question names, each with the catalogue events that fit it;
+        ``grounding``: what it names, resolved against the knowledge (the grounding features are 0 without)."""
         top = hits[:TOP]
 
         def best(score: Callable[[ChannelScores], float | None]) -> float:
@@ -112,10 +139,28 @@ class Evidence:
             unknown_words=float(_or_zero(first.unknown_words)),
             year_named=float(bool(years)),
             year_agrees=float(not years or any(_of_year(hit, years) for hit in top if hit.passage.kind != "event")),
+            **(_grounded(question, grounding) if grounding is not None else {}),
         )
 
     def vector(self) -> np.ndarray:
         return np.array([getattr(self, name) for name in self.names()], dtype=np.float64)
+
+
+def _grounded(question: str, g: Grounding) -> dict[str, float]:
+    """The grounding features: what the question names that the knowledge holds, and what it says is not."""
+    words = set(tokenize(question))
+    names = [e.name for e in g.editions] + [s.title for s in g.sessions] + list(g.speakers) + list(g.companies)
+    named_words = {w for name in names + list(g.places) for w in tokenize(name)}
+    return {
+        "names_edition": float(bool(g.editions)),
+        "names_session": float(bool(g.sessions)),
+        "names_speaker": float(bool(g.speakers)),
+        "names_company": float(bool(g.companies)),
+        "names_place": float(bool(g.places)),
+        "grounded_words": len(words & named_words) / len(words) if words else 0.0,
+        "off_topic": float(bool(g.off_topic)),
+        "not_found": float(g.not_found is not None),
+    }
 
 
 def _or_zero(score: float | None) -> float:
@@ -145,6 +190,8 @@ class Calibration:
     """Question sets and how many questions each gave."""
     cross_validated: dict[str, float] = field(default_factory=dict)
     """Out-of-fold figures at ``threshold`` (abstain_recall, false_abstain_rate) and the class counts."""
+    format: int = FORMAT
+    """The file format (:data:`FORMAT`)."""
 
     def probability(self, evidence: Evidence) -> float:
         x = (evidence.vector() - np.array(self.mean)) / np.array(self.scale)
@@ -158,6 +205,9 @@ class Calibration:
     @classmethod
     def load(cls, path: Path) -> Calibration:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format", 1) != FORMAT:
+            raise ValueError(f"{path}: calibration format {data.get('format', 1)}, this version reads format {FORMAT} "
+                             "(other evidence features): refit it with `istio-events-bot calibrate`")
         calibration = cls(**{**data, **{k: tuple(data[k]) for k in ("features", "mean", "scale", "coef")}})
         if calibration.features != Evidence.names():
             raise ValueError(f"{path}: fitted on features {calibration.features}, not {Evidence.names()}")

@@ -224,9 +224,11 @@ class Answerer:
                 return Hit(passage, hit.score, replace(hit.channels, translated_from=True)), twin
         return hit, row
 
-    def evidence(self, question: str, hits: list[Hit]) -> Evidence:
-        """What the abstention decision reads: the hits' channels and whether an unknown event is named."""
-        return Evidence.of(question, hits, named_events(question, self.index.events, self._known_word))
+    def evidence(self, question: str, hits: list[Hit], grounding: Grounding | None = None) -> Evidence:
+        """What the abstention decision reads: the hits' channels, whether an unknown event is named, and what
+        the question is grounded in (grounded here unless given)."""
+        return Evidence.of(question, hits, named_events(question, self.index.events, self._known_word),
+                           grounding or self.ground(question))
 
     def ground(self, question: str) -> Grounding:
         """What the question names, resolved against the knowledge, and what it names that is not known."""
@@ -246,7 +248,7 @@ class Answerer:
             # The reply shows the first sessions with their recording and slides links.
             shown = [ln for hit in hits[:compose.MAX_LISTED_SHOWN] for ln in hit.passage.links if ln.kind != "session"]
             return compose.sessions_reply(question, lang, sessions, shown)
-        if not hits or self.abstention.abstain(self.evidence(question, hits), grounding):
+        if not hits or self.abstention.abstain(self.evidence(question, hits, grounding), grounding):
             return compose.dont_know(question, lang)
         query_terms = set(tokenize(question))
         quotes: list[Quote] = []
