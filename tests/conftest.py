@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from postgres import PostgresServer, postgres_server
+from sqlalchemy.engine import URL
 from support import DOCS, settings_for
 
 from embeddings.config import Settings
@@ -94,3 +96,17 @@ def answerer(docs_index: Index, model: SentenceTransformer) -> Answerer:
     return Answerer(HybridRetriever(docs_index, model))
 
 
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the whole session (started on first use), removed at the end."""
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database per test, as a URL string (not migrated yet)."""
+    if request.param == "sqlite":
+        return URL.create("sqlite", database=str(tmp_path / "bot.sqlite")).render_as_string()
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    return server.create_database().render_as_string(hide_password=False)

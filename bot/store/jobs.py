@@ -59,8 +59,6 @@ MAX_BATCH = 200
 MAX_ATTEMPTS = 3
 """Times a job may be taken; a job whose takers all died is given up rather than kill every host in turn."""
 
-_ROWCOUNT = {"preserve_rowcount": True}
-
 
 class Accepted(enum.Enum):
     """What :meth:`JobQueue.accept` did."""

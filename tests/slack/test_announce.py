@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from conftest import ADMIN_USER, make_app
-from postgres import PostgresServer, postgres_server
 from slack_harness import BOT_TOKEN, BotServer
 from slack_sdk import WebClient
 from sqlalchemy.engine import URL
@@ -37,24 +36,10 @@ def catalogue() -> list[Event]:
     return load_corpus(DOCS, BASE_URL).events
 
 
-@pytest.fixture(scope="module")
-def pg() -> Iterator[PostgresServer]:
-    with postgres_server() as server:
-        yield server
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return URL.create("sqlite", database=str(tmp_path / "bot.sqlite")).render_as_string()
-    server: PostgresServer = request.getfixturevalue("pg")
-    return server.create_database().render_as_string(hide_password=False)
-
-
 @pytest.fixture
-def hosts(db_url: str) -> Iterator[tuple[Store, Store]]:
+def hosts(store_url: str) -> Iterator[tuple[Store, Store]]:
     """Two hosts' stores on one database, every channel of :data:`CHANNELS` subscribed in its language."""
-    first, second = Store(db_url), Store(db_url, migrate=False)
+    first, second = Store(store_url), Store(store_url, migrate=False)
     for channel, lang in CHANNELS.items():
         Subscriptions(first).subscribe(channel, lang, None)
     yield first, second
@@ -84,7 +69,7 @@ def day(iso: str) -> dt.date:
 
 
 def test_each_channel_gets_each_announcement_once_in_its_language_from_two_hosts(
-    hosts: tuple[Store, Store], client: WebClient, mock_slack: MockSlack, catalogue: list[Event], db_url: str
+    hosts: tuple[Store, Store], client: WebClient, mock_slack: MockSlack, catalogue: list[Event], store_url: str
 ) -> None:
     before = [e for e in catalogue if e.key not in NEW]
     today = day("2026-03-01")
@@ -104,7 +89,7 @@ def test_each_channel_gets_each_announcement_once_in_its_language_from_two_hosts
     ])
     spanish = next(c for c in mock_slack.of("chat.postMessage") if c.body["channel"] == "C0000ESP")
     assert "Ámsterdam" in str(spanish.body["blocks"]) and spanish.body["unfurl_links"] in (False, "false", "0")
-    with Store(db_url, migrate=False) as restarted:  # a restart, the same sync seen again: nothing new
+    with Store(store_url, migrate=False) as restarted:  # a restart, the same sync seen again: nothing new
         outcome = announce_after_sync(restarted, client, before, catalogue, today)
     assert (outcome.recorded, outcome.posted) == (0, 0) and len(posts(mock_slack)) == 6
 

@@ -5,11 +5,9 @@ leases run out. On a real PostgreSQL server and on one SQLite file (hosts on one
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from postgres import PostgresServer, postgres_server
 from serve_harness import Host
 from slack_harness import BOT_TOKEN, SIGNING_SECRET, mention
 from support import DOCS, cli_env
@@ -29,19 +27,13 @@ ANSWERED = 180.0
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def pg() -> Iterator[PostgresServer]:
-    with postgres_server() as server:
-        yield server
-
-
 @pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
 def test_questions_acked_by_a_killed_host_are_answered_once_by_another(
     backend: str, request: pytest.FixtureRequest, mock_slack: MockSlack, docs_settings: Settings,
     docs_build: BuildReport, tmp_path: Path,
 ) -> None:
     if backend == "postgresql":
-        database = request.getfixturevalue("pg").create_database().render_as_string(hide_password=False)
+        database = request.getfixturevalue("pg_server").create_database().render_as_string(hide_password=False)
     else:
         database = f"sqlite:///{tmp_path / 'bot.sqlite'}"
     env = {**cli_env(), "DATABASE_URL": database, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
