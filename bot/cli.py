@@ -143,17 +143,26 @@ def _eval_sets(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    """Fit the abstention model on tuning sets and store it beside the other encoders' calibrations."""
+    """Fit the learned ranking, then the abstention model over hits in that order, on tuning sets; store both
+    beside the other encoders' (bot/core/calibration/)."""
     from bot.core.abstention import calibration_path
-    from bot.core.calibrate import AbstentionCalibrator
+    from bot.core.calibrate import AbstentionCalibrator, RankingFitter
+    from bot.core.ranking import Ranker, ranker_path
 
     answerer = _answerer(args)
+    fitter = RankingFitter(list(args.questions))
+    fitter.collect(answerer)
+    ranking = fitter.fit(answerer.index.model)
+    out = args.out or calibration_path(answerer.index.model)
+    ranking_path = out.parent / ranker_path(answerer.index.model).name
+    ranking.save(ranking_path)
+    print(f"{ranking_path}: out-of-fold by document {ranking.info['cross_validated_by_document']}")
+    answerer.ranker = Ranker(ranking, answerer.ranker.corpus)
     calibrator = AbstentionCalibrator(list(args.questions))
     calibrator.collect(answerer)
     calibration = calibrator.fit(answerer.index.model)
-    path = args.out or calibration_path(answerer.index.model)
-    calibration.save(path)
-    print(f"{path}: threshold {calibration.threshold}, out-of-fold {calibration.cross_validated}")
+    calibration.save(out)
+    print(f"{out}: threshold {calibration.threshold}, out-of-fold {calibration.cross_validated}")
     return 0
 
 
@@ -376,9 +385,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true", help="show each miss with per-channel scores")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("calibrate", parents=[common], help="fit when to say \"I don't know\" on tuning sets")
+    p = sub.add_parser("calibrate", parents=[common],
+                       help="fit the ranking and when to say \"I don't know\" on tuning sets")
     p.add_argument("--questions", required=True, type=Path, action="append", help="a tuning set (repeatable)")
-    p.add_argument("--out", type=Path, help="where to write it (default: bot/core/calibration/<encoder>.json)")
+    p.add_argument("--out", type=Path, help="where to write the abstention model (default: "
+                   "bot/core/calibration/<encoder>.json); the ranking goes beside it as <encoder>.ranker.txt")
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("chat", parents=[common], help="ask questions in the terminal, as the bot would answer")

@@ -23,24 +23,42 @@ PER_WORD = 2
 """At most this many translations per word and language."""
 
 
-class Lexicon:
-    """For a word, its translations in the corpus's other languages, best first."""
+Translations = dict[str, dict[str, list[tuple[str, float]]]]
+"""language → word → [(translation, Dice)], best first, at most PER_WORD per target language."""
 
-    def __init__(self, translations: dict[str, list[tuple[str, float]]]) -> None:
+
+class Lexicon:
+    """For a word of a language, its translations in the corpus's other languages, best first.
+
+    Keyed by (language, word): a word spelled alike in two languages is two words ("once" is eleven in
+    Spanish, "real" is royal or actual), each with its own translations.
+    """
+
+    def __init__(self, translations: Translations) -> None:
         self._translations = translations
 
-    def to_dict(self) -> dict[str, list[tuple[str, float]]]:
+    def to_dict(self) -> Translations:
         return self._translations
 
-    def translate(self, term: str) -> list[tuple[str, float]]:
-        return self._translations.get(term, [])
+    def translate(self, term: str, lang: str | None = None) -> list[tuple[str, float]]:
+        """The translations of ``term`` written in ``lang``; a word that language does not use as such (a
+        name in a Chinese question, a question in a language the posts are not translated from) gets those
+        of every language, best score per translation."""
+        own = self._translations.get(lang, {}).get(term) if lang else None
+        if own is not None:
+            return own
+        best: dict[str, float] = {}
+        for words in self._translations.values():
+            for other, dice in words.get(term, []):
+                best[other] = max(best.get(other, 0.0), dice)
+        return sorted(best.items(), key=lambda pair: (-pair[1], pair[0]))
 
-    def expand(self, terms: list[str]) -> list[str]:
-        """The translations of ``terms`` that are not already among them (each once)."""
+    def expand(self, terms: list[str], lang: str | None = None) -> list[str]:
+        """The translations of ``terms`` (of language ``lang``) that are not already among them (each once)."""
         present = set(terms)
         added: list[str] = []
         for term in dict.fromkeys(terms):
-            for other, _ in self.translate(term):
+            for other, _ in self.translate(term, lang):
                 if other not in present:
                     present.add(other)
                     added.append(other)
@@ -69,20 +87,19 @@ class Lexicon:
                     for v in words[j] - words[i]:
                         together[(a, b, w, v)] += 1
                         together[(b, a, v, w)] += 1
-        # A word spelled alike in two languages ("shanghai" in en and es) keeps its best score per translation.
-        found: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
+        found: dict[tuple[str, str], dict[tuple[str, str], float]] = defaultdict(dict)  # (language, word) → …
         for (a, b, w, v), count in together.items():
             if count < MIN_PAIRS:
                 continue
             dice = 2 * count / (frequency[(a, b, w)] + frequency[(b, a, v)])
-            if dice >= MIN_DICE and dice > found[w].get((b, v), 0.0):
-                found[w][(b, v)] = dice
-        translations: dict[str, list[tuple[str, float]]] = {}
-        for w, candidates in found.items():
+            if dice >= MIN_DICE:
+                found[(a, w)][(b, v)] = dice
+        translations: Translations = defaultdict(dict)
+        for (a, w), candidates in sorted(found.items()):
             kept: list[tuple[str, float]] = []
             for lang in langs:
                 # Ties go to the word first in alphabetical order: set order changes with each process's hashing.
                 best = sorted(((v, d) for (b, v), d in candidates.items() if b == lang), key=lambda c: (-c[1], c[0]))
                 kept += [(v, round(d, 3)) for v, d in best[:PER_WORD]]
-            translations[w] = kept
-        return cls(translations)
+            translations[a][w] = kept
+        return cls(dict(translations))

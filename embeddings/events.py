@@ -67,12 +67,17 @@ _SERIES = {
     "twitch": r"Twitch(?:\s+[Ss]tream)?",
 }
 # "[2023] [北美] NAME [China|Europe] [2023] [北美站]": a year and a region may stand before or after the name.
-_MENTION = re.compile(
+_MENTION_PATTERN = (
     rf"(?:(?P<year0>{YEAR_DIGITS})\s*年?\s*)?(?:(?P<region0>{_REGION})\s*)?"
     rf"(?P<name>{'|'.join(f'(?P<{key.replace(chr(45), chr(95))}>{rx})' for key, rx in _SERIES.items())})"
-    rf"(?:\s+(?:in\s+|en\s+)?(?:(?P<region1>{_REGION})\b|(?P<where>[A-Z][a-zà-ÿ]+)\b))?"
+    rf"(?:\s+(?:in\s+|en\s+|de\s+|at\s+)?(?:(?P<region1>{_REGION})\b|(?P<where>(?-i:[A-Z][a-zà-ÿ]+))\b))?"
     rf"(?:\s*(?:in\s+|en\s+|of\s+|de\s+)?(?P<year1>{YEAR_DIGITS})\b)?(?:\s*(?P<region2>{_REGION}))?"
 )
+_MENTION = re.compile(_MENTION_PATTERN)
+_MENTION_ANY_CASE = re.compile(_MENTION_PATTERN, re.IGNORECASE)
+"""Questions are typed as people type in Slack ("istiocon 2022", "kubecon eu"); documents spell names properly,
+and reading them case-sensitively keeps a URL's "kubecon-cloudnativecon-europe" out of the catalogue. A place
+after the name is a capitalised word either way ("istio day london" is narrowed by its place, not read as one)."""
 _NAMES = {
     "istiocon": "IstioCon", "istio-day": "Istio Day", "kubecon": "KubeCon + CloudNativeCon",
     "meetup": "Istio Community Meetup", "twitch": "Istio Twitch stream",
@@ -255,10 +260,11 @@ class Mention:
     edition the documents may not know ("KubeCon India")."""
 
 
-def mentions(text: str) -> list[Mention]:
-    """The events ``text`` names (series, region and year where the text gives them)."""
+def mentions(text: str, any_case: bool = False) -> list[Mention]:
+    """The events ``text`` names (series, region and year where the text gives them); ``any_case`` for a
+    question, whose names may be typed in lower case."""
     found = []
-    for match in _MENTION.finditer(text):
+    for match in (_MENTION_ANY_CASE if any_case else _MENTION).finditer(text):
         series = next(key for key in _SERIES if match.group(key.replace("-", "_")))
         region_word = match.group("region1") or match.group("region0") or match.group("region2") or ""
         region = _REGIONS.get(region_word.lower(), "")
@@ -282,7 +288,7 @@ def named_events(
     from embeddings.bm25 import fold
 
     named = []
-    for mention in mentions(question):
+    for mention in mentions(question, any_case=True):
         known = [e for e in events if e.series == mention.series]
         if mention.year:
             known = [e for e in known if e.year == mention.year]

@@ -57,8 +57,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4
-"""4: the manifest records a sha256 and size per file, the settings and a stat fingerprint."""
+FORMAT_VERSION = 5
+"""4: the manifest records a sha256 and size per file, the settings and a stat fingerprint; 5: the mined
+lexicon is keyed by (language, word)."""
 EXACT_INDEX_MAX = 200_000
 """Up to this many passages the index is exact (flat inner product, a full scan: ~20 ms at 200k on one
 core); above it, IVF (approximate, ~1 ms at 1M; see BENCHMARKS.md)."""
@@ -405,7 +406,9 @@ def _verify(build: Path, manifest: dict[str, Any]) -> None:
 
 def _lexicon_and_twins(translations: dict[str, Any]) -> tuple[list[set[int]], Lexicon]:
     twins = [set(rows) for rows in translations["twins"]]
-    lexicon = Lexicon({word: [tuple(pair) for pair in pairs] for word, pairs in translations["lexicon"].items()})
+    lexicon = Lexicon({lang: {word: [(str(other), float(dice)) for other, dice in pairs]
+                              for word, pairs in words.items()}
+                       for lang, words in translations["lexicon"].items()})
     return twins, lexicon
 
 

@@ -77,6 +77,13 @@ class ChannelScores:
     """Share of the question's words (weighted by rarity) the passage contains."""
     name_coverage: float | None = None
     """The same for names beyond the event's own; ``None`` when the question has no such name."""
+    translated_coverage: float | None = None
+    """Term coverage of the question's words together with their translations (the mined lexicon): what
+    a passage in another language covers of the question."""
+    readable: bool = False
+    """The passage, or a translation of it, is written in the question's language."""
+    learned: float | None = None
+    """The learned ranker's score (:mod:`bot.core.ranking`), when one ordered the hits."""
     listed: bool = False
     """The hit is a session from a list of talks the question asked for, not a search result."""
     upcoming: bool = False
@@ -211,7 +218,7 @@ class HybridRetriever:
         """Does the question name an event (IstioCon, KubeCon Europe…), a year, or a name found on few
         cards (a city, a company)? Without one, a card match is only shared phrasing ("talk", "video",
         演讲: Chinese words cannot be told apart from phrasing this way, so they never open the channel)."""
-        if mentions(query) or YEAR.search(query):
+        if mentions(query, any_case=True) or YEAR.search(query):
             return True
         return any(0 < self._card_df.get(t, 0) <= TELLING_SHARE * len(self._card_terms) for t in name_terms(query))
 
@@ -242,7 +249,7 @@ class HybridRetriever:
         # Words naming the event ("Istio Day", "Europe", "2025") already chose the post; at full weight
         # they favour any passage that repeats the event's name, so the other words count double.
         terms += [t for t in terms if t not in event]
-        terms += self.lexicon.expand(question_terms)  # the question's words as the corpus translates them, once
+        terms += self.lexicon.expand(question_terms, lang)  # the question's words as the corpus translates them
         lex_ids, lexical = self.bm25.top(terms, CANDIDATES)  # top-k selection, not a sort of every score
 
         fused: dict[int, float] = {}
@@ -281,6 +288,7 @@ class HybridRetriever:
         checked = [name for name in all_names if len(name) > 3 or any(ch.isdigit() for ch in name)]
         unknown = float(sum(not self.vocabulary.knows(name) for name in checked))
         words = set(question_terms)
+        translated = words | set(self.lexicon.expand(question_terms, lang))
         # (by stem, not the typo-lenient lookup: "weather" is one letter from "whether", yet no post speaks
         # of the weather, while "protegió" is the "protege" of the Spanish posts)
         unknown_words = sum(not self.vocabulary.shares_stem(t) for t in words) / len(words) if words else 0.0
@@ -300,6 +308,8 @@ class HybridRetriever:
                 unknown_words=unknown_words,
                 term_coverage=self.bm25.coverage(words, i),
                 name_coverage=self.bm25.coverage(names, i) if names else None,
+                translated_coverage=self.bm25.coverage(translated, i),
+                readable=bool(lang) and lang in self._readable_in[i],
             )
 
         return [Hit(self.index.passages[i], fused[i], channels(i)) for i in best]

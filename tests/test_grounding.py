@@ -75,6 +75,23 @@ def test_editions_places_and_sessions(knowledge: Knowledge) -> None:
     assert knowledge.sessions[0] in knowledge.ground(f"Where is the recording of “{title}”?").sessions
 
 
+@pytest.mark.parametrize("question, edition", [
+    ("¿Quién habló de Istio multi-cluster en el Istio Day de Londres?", "istio-day-europe-2025"),
+    ("what did istio show at kubecon in salt lake city", "kubecon-north-america-2024"),
+    ("IstioCon Shanghai talks", "istiocon-china-2023"),
+    ("伦敦的 Istio Day 有哪些演讲", "istio-day-europe-2025"),
+])
+def test_an_edition_named_by_its_series_and_place_is_the_one_held_there(
+        knowledge: Knowledge, question: str, edition: str) -> None:
+    assert [e.key for e in knowledge.ground(question).editions] == [edition]
+
+
+def test_a_series_named_alone_is_no_one_edition(knowledge: Knowledge) -> None:
+    assert knowledge.ground("Who spoke about multi-cluster at Istio Day?").editions == ()
+    # A place none of the series' editions was held in narrows nothing.
+    assert knowledge.ground("Istio Day talks, I was in Shanghai").editions == ()
+
+
 @pytest.mark.parametrize("question, kind, subject", [
     ("When was IstioCon 2020?", "unknown_edition", "IstioCon 2020"),
     ("IstioCon 2020 在哪里举办的？", "unknown_edition", "IstioCon 2020"),

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.grounding import Grounding
+from bot.core.intents import answer_kinds, holds_kind
 from embeddings.bm25 import tokenize
 from embeddings.events import Event, Mention
 from embeddings.search import ChannelScores, Hit
@@ -33,9 +34,10 @@ from embeddings.text_patterns import YEAR
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 2
-"""The calibration file format: 2 added the grounding features (a file without ``format`` is 1, and is refused:
-its weights are for other features)."""
+FORMAT = 3
+"""The calibration file format: 2 added the grounding features, 3 whether the quoted passages are about the
+named edition and hold the kind of answer asked for (an older file is refused: its weights are for other
+features)."""
 CALIBRATION_DIR = Path(__file__).parent / "calibration"
 TOP = 3
 """Evidence is read from the first TOP hits: the passages an answer quotes (``answer.MAX_SNIPPETS``)."""
@@ -103,6 +105,12 @@ class Evidence:
     not_found: float = 0.0
     """1 when it names a combination the knowledge says does not exist (an edition that never happened, a
     company with no talk at an edition whose program is known)."""
+    edition_agrees: float = 1.0
+    """1 unless the question names an edition and no quoted passage belongs to it (a post about it, one of its
+    sessions, its card): the answer would be about another edition."""
+    kind_found: float = 1.0
+    """1 unless the question asks for a date, a number or a price and no quoted passage holds it: extractive
+    answers can only quote what is written ("how much was a ticket" where no post gives a price)."""
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -139,15 +147,17 @@ class Evidence:
             unknown_words=float(_or_zero(first.unknown_words)),
             year_named=float(bool(years)),
             year_agrees=float(not years or any(_of_year(hit, years) for hit in top if hit.passage.kind != "event")),
-            **(_grounded(question, grounding) if grounding is not None else {}),
+            **(_grounded(question, grounding, top) if grounding is not None else {}),
         )
 
     def vector(self) -> np.ndarray:
         return np.array([getattr(self, name) for name in self.names()], dtype=np.float64)
 
 
-def _grounded(question: str, g: Grounding) -> dict[str, float]:
-    """The grounding features: what the question names that the knowledge holds, and what it says is not."""
+def _grounded(question: str, g: Grounding, top: list[Hit]) -> dict[str, float]:
+    """The grounding features: what the question names that the knowledge holds, what it says is not, and
+    whether the quoted passages are about what the question names and hold the kind of answer it asks for."""
+    kinds = answer_kinds(question) & {"date", "number", "price"}
     words = set(tokenize(question))
     names = [e.name for e in g.editions] + [s.title for s in g.sessions] + list(g.speakers) + list(g.companies)
     named_words = {w for name in names + list(g.places) for w in tokenize(name)}
@@ -160,6 +170,8 @@ def _grounded(question: str, g: Grounding) -> dict[str, float]:
         "grounded_words": len(words & named_words) / len(words) if words else 0.0,
         "off_topic": float(bool(g.off_topic)),
         "not_found": float(g.not_found is not None),
+        "edition_agrees": float(not g.editions or any(g.about(hit.passage) for hit in top)),
+        "kind_found": float(all(any(holds_kind(hit.passage.text, kind) for hit in top) for kind in kinds)),
     }
 
 

@@ -37,6 +37,7 @@ from embeddings.event_words import CARD_LANGUAGES
 from embeddings.events import Event, Mention, mentions, named_events
 from embeddings.index import Index
 from embeddings.markdown import CJK_CHAR
+from embeddings.passages import Passage
 from embeddings.sessions import Session
 from embeddings.text_patterns import YEAR
 
@@ -58,7 +59,7 @@ _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ0-9][\w.&'-]*[\w]|[A-Za-zÀ-ÿ0-9]")
 
 # A question about a talk (who gave it, its recording, its slides), in English, Spanish and Chinese.
 _TALK = re.compile(
-    r"\b(?:talks?|sessions?|keynotes?|presentations?|present|presented|presenting|presenters?|speakers?|spoke|speak|gave|"
+    r"\b(?:talks?|talked|sessions?|keynotes?|presentations?|present|presented|presenting|presenters?|speakers?|spoke|speak|gave|"
     r"give|recordings?|recorded|videos?|slides?|workshops?|panels?|lightning|charlas?|sesi[oó]n|sesiones|"
     r"ponencias?|ponentes?|presentaci[oó]n|presentaciones|present[oó]|habl[oó]|grabaci[oó]n|grabaciones|"
     r"v[ií]deos?|diapositivas|talleres|taller|keynote)\b"
@@ -160,6 +161,15 @@ class Grounding:
         if nf is not None and nf.kind == "company_without_talk_at_edition" and nf.edition is not None:
             return nf.subject, nf.edition
         return None
+
+    def about(self, passage: Passage) -> bool:
+        """Does the passage belong to an edition the question names: a post about it, one of its sessions, its card?"""
+        return any(
+            (passage.event is not None and passage.event.key == e.key)
+            or (passage.session is not None and (passage.session.event == e.name or (
+                e.series == "istiocon" and not e.region and passage.session.year == e.year)))
+            or any(post.url == passage.url for post in e.posts)
+            for e in self.editions)
 
     @property
     def declines(self) -> bool:
@@ -385,12 +395,12 @@ class Knowledge:
 
     def ground(self, question: str) -> Grounding:
         named = named_events(question, self.events, self._known_word)
-        editions = tuple({e.key: e for known in (_exact(m, k) for m, k in named) for e in known
-                          if len(known) == 1}.values())
+        places = tuple(self.places_in(question))
+        editions = tuple({e.key: e for known in (self._held_at(_exact(m, k), places) for m, k in named)
+                          for e in known if len(known) == 1}.values())
         unknown = tuple(m for m, known in named if not known)
         companies = tuple(self.companies_in(question))
         speakers = tuple(self.speakers_in(question))
-        places = tuple(self.places_in(question))
         sessions = tuple(self.sessions_in(question))
         asks_talk = bool(_TALK.search(question))
         off_topic = next((topic for topic, rx in _OFF_TOPIC.items()
@@ -400,6 +410,18 @@ class Knowledge:
         return Grounding(question, editions, unknown, sessions, speakers, companies, places, asks_talk, off_topic,
                          not_found)
 
+    def _held_at(self, editions: list[Event], places: tuple[str, ...]) -> list[Event]:
+        """The editions held at a place the question names ("el Istio Day de Londres", "KubeCon Salt Lake City"),
+        when some are; else all of them."""
+        if len(editions) < 2 or not places:
+            return editions
+        held = [e for e in editions if set(places) & self._places_of(e)]
+        return held or editions
+
+    def _places_of(self, event: Event) -> set[str]:
+        """The parts of an edition's place, in every card language ("London", "Londres", "伦敦")."""
+        return {part for lang in CARD_LANGUAGES for part in re.split(r"[,，、]\s*", event.place_in(lang)) if part}
+
     def _used(self, words: str) -> bool:
         """Do the documents use these words (any of them, by a five-letter stem)?"""
         terms = tokenize(words)
@@ -407,11 +429,14 @@ class Knowledge:
                                    else t in self._df for t in terms)
 
     def _not_found(self, g: Grounding, named: list[tuple[Mention, list[Event]]]) -> NotFound | None:
-        # An edition that never happened: its series has editions, the year is named, no document names it.
+        # An edition that never happened: its series has editions, and either the year is named and no document
+        # names it, or it is named by a place no document uses ("Istio Day Tokio", "KubeCon India 2024").
         for mention in g.unknown_editions:
             editions = self.editions_of(mention.series)
-            if (mention.year and editions and not mention.where
-                    and (mention.series, mention.year) not in self._mentioned_editions):
+            unknown_year = (mention.year and not mention.where
+                            and (mention.series, mention.year) not in self._mentioned_editions)
+            unknown_place = bool(mention.where) and not self._known_word(fold(mention.where))
+            if editions and (unknown_year or unknown_place):
                 subject = g.question[mention.start:mention.end].strip()
                 return NotFound("unknown_edition", subject, None, editions)
         if len(g.editions) != 1 or g.unknown_editions:

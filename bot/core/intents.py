@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from embeddings.events import find_dates
 from embeddings.text_patterns import YEAR
 
 _UPCOMING = re.compile(
@@ -79,3 +80,81 @@ def asks_when_or_where(question: str) -> bool:
     an event's card (its dates and place) answers. "Where can I watch…", "¿Dónde puedo ver…?" and
     "在哪看" ask for a recording or a link, not a place."""
     return bool(_WHEN_WHERE.search(question)) and not _WHERE_TO_FIND.search(question)
+
+
+_RECORDING = re.compile(
+    r"\b(?:videos?|recordings?|recorded|watch|youtube|slides?|deck|replay)\b"
+    r"|\bv[ií]deos?\b|\bgrabad[oa]s?\b|\bgrabaci[oó]n(?:es)?\b|\bdiapositivas?\b|\bpresentaci[oó]n\b"
+    r"|录像|视频|回放|录播|幻灯片|讲义|\bppt\b",
+    re.IGNORECASE,
+)
+
+
+def asks_recording(question: str) -> bool:
+    """"Is there a recording of…", "¿dónde están las diapositivas…?", "有录像吗": the answer is a talk's video or
+    slides, so a passage that links one is likelier to answer (a feature of the learned ranking)."""
+    return bool(_RECORDING.search(question))
+
+
+_QUANTITY = re.compile(r"\bhow (?:many|much|long)\b|\bcu[aá]nt[oa]s?\b|多少|几个|几位|几名|几人|几天|多久|多长",
+                       re.IGNORECASE)
+_WHICH_SITE = re.compile(
+    r"\b(?:website|site|link|url|page|where (?:do|can|should) (?:i|we) (?:send|submit|register|sign up|buy|get|find))\b"
+    r"|\b(?:sitio|web|enlace|p[aá]gina|d[oó]nde (?:env[ií]o|mando|me inscribo|me registro|compro|consigo))\b"
+    r"|网站|网址|链接|页面|在哪(?:里)?(?:提交|报名|注册|买|购买)",
+    re.IGNORECASE,
+)
+
+
+_PRICE = re.compile(
+    r"\b(?:cost|costs|price|priced|fee|fees|charge|pay|paid|how much)\b"
+    r"|\bcu[aá]nto (?:cuesta|costaba|cost[oó]|vale|val[ií]a)\b"
+    r"|\bprecios?\b|\btarifas?\b|多少钱|价格|票价|费用|收费",
+    re.IGNORECASE,
+)
+
+
+def asks_price(question: str) -> bool:
+    """"How much was an All-Access ticket", "¿cuánto cuesta la entrada?", "门票多少钱": the answer is money."""
+    return bool(_PRICE.search(question))
+
+
+def asks_quantity(question: str) -> bool:
+    """"How many people came…", "¿cuántas camisetas…?", "有多少人…", "how long is a talk": the answer is a number."""
+    return bool(_QUANTITY.search(question))
+
+
+def answer_kinds(question: str) -> frozenset[str]:
+    """What the answering sentence holds beyond the question's words: ``date`` (when), ``number`` (how many),
+    ``link`` (which site, where to submit or buy), ``price`` (how much it cost), ``recording`` (a talk's video or
+    slides). The sentence chosen to quote prefers one that has it, and a reply whose passages hold none of a
+    date, number or price is likelier not to answer."""
+    kinds = set()
+    if asks_when_or_where(question):
+        kinds.add("date")
+    if asks_quantity(question):
+        kinds.add("number")
+    if _WHICH_SITE.search(question):
+        kinds.add("link")
+    if asks_price(question):
+        kinds.add("price")
+    if asks_recording(question):
+        kinds.add("recording")
+    return frozenset(kinds)
+
+
+_NUMBER = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d\b)\d+")
+"""A number that is not a year: "the first 400 people", "25 minutes"."""
+_MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|US\$|dollars?|d[oó]lares|euros?|美元|欧元|元)", re.IGNORECASE)
+_ANY_YEAR = "2000"
+
+
+def holds_kind(text: str, kind: str) -> bool:
+    """Does ``text`` hold an answer of ``kind`` (:func:`answer_kinds`; a link is not in the text: see its links)?"""
+    if kind == "date":
+        return bool(find_dates(text, _ANY_YEAR))
+    if kind == "number":
+        return bool(_NUMBER.search(text))
+    if kind == "price":
+        return bool(_MONEY.search(text))
+    return False

@@ -129,7 +129,7 @@ class SessionLister:
         if not query.filters and not query.topic:
             return None
         if set(YEAR.findall(question)) - query.years or any(
-            m.series != "istiocon" or m.region or m.where for m in mentions(question)
+            m.series != "istiocon" or m.region or m.where for m in mentions(question, any_case=True)
         ):
             return None  # another event's talks (a year, a KubeCon, IstioCon China): the posts list them
         keep = [

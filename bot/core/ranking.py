@@ -1,0 +1,251 @@
+"""The order of the hits: a ranking learned from the tuning questions, over what each channel saw.
+
+Retrieval proposes candidates by weighted reciprocal-rank fusion of the encoder and BM25
+(:class:`~embeddings.search.HybridRetriever`); its weights are hand-set and blind to most of what says a
+paragraph answers: that it belongs to the edition the question names, that it is the session the question
+grounds to, that it links the recording a "is there a video" question wants, that it covers the question
+once its words are translated. :class:`RankFeatures` puts those signals beside the channels' scores, and a
+LambdaRank model (LightGBM) fitted on the tuning sets (``istio-events-bot calibrate``; grouped
+cross-validation, :mod:`bot.core.calibrate`) orders the candidates by them.
+
+The model is data, one LightGBM text file per encoder in ``bot/core/calibration/`` (the channel scores of
+another encoder mean something else). Without one for the index's encoder the fused order stands, and the
+log says so.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.core.abstention import CALIBRATION_DIR
+from bot.core.grounding import Grounding
+from bot.core.intents import asks_recording, asks_when_or_where
+from embeddings.bm25 import fold
+from embeddings.index import Index
+from embeddings.search import Hit
+from embeddings.text_patterns import YEAR
+
+if TYPE_CHECKING:
+    import lightgbm
+
+logger = logging.getLogger(__name__)
+
+FORMAT = 1
+"""The model file's format; the feature names stored beside the model must also be :class:`RankFeatures`'."""
+CANDIDATES = 60
+"""How many fused candidates the ranker reorders (a relevant passage is among the first 60 for 97 % of the
+answerable tuning questions)."""
+_NUMBER = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class RankFeatures:
+    """One candidate, as the ranker sees it. ``-1`` marks a signal that does not apply (no name in the
+    question, a channel that did not propose the passage): trees split on it like any value."""
+
+    fused: float
+    """Fused score over the first candidate's."""
+    fused_rank: float
+    dense: float
+    cosine: float
+    dense_rank: float
+    bm25: float
+    """BM25 over the best candidate's BM25."""
+    bm25_rank: float
+    post: float
+    term_coverage: float
+    name_coverage: float
+    translated_coverage: float
+    same_language: float
+    readable: float
+    """The passage, or a translation of it, is in the question's language."""
+    is_post: float
+    is_session: float
+    is_card: float
+    position: float
+    """The paragraph's place in its document (0: the first)."""
+    length: float
+    """log(1 + characters)."""
+    names_year: float
+    year_in_passage: float
+    """A year the question names is written in the passage, its title or its post's year."""
+    numbers_in_passage: float
+    """Share of the question's other numbers (versions, counts) the passage writes."""
+    names_edition: float
+    of_edition: float
+    """The passage belongs to an edition the question names (a post about it, its session, its card)."""
+    after_edition: float
+    """Its post was published on or after that edition's first day (a recap, not a preview); -1 if unknown."""
+    names_session: float
+    is_named_session: float
+    speakers_in_passage: float
+    companies_in_passage: float
+    asks_when_or_where: float
+    asks_recording: float
+    asks_talk: float
+    """The question is about talks (who spoke, a session, its recording): a recap or a session answers it."""
+    has_video: float
+    has_slides: float
+    links: float
+    recap: float
+    """The passage's post is dated on or after the first day of an event it is about (a recap: 1; a preview or
+    announcement: 0; not a post about an event: -1), whatever the question names."""
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    def vector(self) -> list[float]:
+        return [float(getattr(self, name)) for name in self.names()]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What the features read of the index beyond the hits: the events each post is about."""
+
+    event_start: dict[str, str]
+    """A post's URL: the first day of the earliest dated event it is about."""
+
+    @classmethod
+    def of(cls, index: Index) -> Corpus:
+        starts: dict[str, str] = {}
+        for event in index.events:
+            for post in event.posts:
+                if event.start and (post.url not in starts or event.start < starts[post.url]):
+                    starts[post.url] = event.start
+        return cls(starts)
+
+
+def features(question: str, lang: str, grounding: Grounding, hits: list[Hit], corpus: Corpus) -> list[RankFeatures]:
+    """The features of each candidate, in the hits' order."""
+    years = set(YEAR.findall(question))
+    numbers = set(_NUMBER.findall(question)) - years
+    when, recording = asks_when_or_where(question), asks_recording(question)
+    editions = {e.key for e in grounding.editions}
+    first_day = min((e.start for e in grounding.editions if e.start), default="")
+    named_sessions = {s.title for s in grounding.sessions}
+    speakers = [fold(name) for name in grounding.speakers]
+    companies = [fold(name) for name in grounding.companies]
+    best_fused = hits[0].score if hits and hits[0].score else 1.0
+    best_bm25 = max((h.channels.bm25 or 0.0 for h in hits), default=0.0) or 1.0
+
+    def share(names: list[str], text: str) -> float:
+        return sum(name in text for name in names) / len(names) if names else -1.0
+
+    rows = []
+    for rank, hit in enumerate(hits):
+        c, p = hit.channels, hit.passage
+        text = fold(f"{p.title} {p.text}")
+        of_edition = grounding.about(p)
+        rows.append(RankFeatures(
+            fused=hit.score / best_fused,
+            fused_rank=float(rank),
+            dense=-1.0 if c.dense is None else c.dense,
+            cosine=0.0 if c.cosine is None else c.cosine,
+            dense_rank=float(c.dense_rank or 1000),
+            bm25=0.0 if c.bm25 is None else c.bm25 / best_bm25,
+            bm25_rank=float(c.bm25_rank or 1000),
+            post=c.post or 0.0,
+            term_coverage=c.term_coverage or 0.0,
+            name_coverage=-1.0 if c.name_coverage is None else c.name_coverage,
+            translated_coverage=c.translated_coverage or 0.0,
+            same_language=float(p.lang == lang),
+            readable=float(c.readable or p.lang == lang),
+            is_post=float(p.kind == "post"),
+            is_session=float(p.kind == "session"),
+            is_card=float(p.kind == "event"),
+            position=float(p.position),
+            length=math.log1p(len(p.text)),
+            names_year=float(bool(years)),
+            year_in_passage=float(bool(years & set(YEAR.findall(f"{p.title} {p.text} {p.year}")))),
+            numbers_in_passage=sum(n in text for n in numbers) / len(numbers) if numbers else -1.0,
+            names_edition=float(bool(editions)),
+            of_edition=float(of_edition),
+            after_edition=float(p.date >= first_day) if first_day and p.date and of_edition else -1.0,
+            names_session=float(bool(named_sessions)),
+            is_named_session=float(p.session is not None and p.session.title in named_sessions),
+            speakers_in_passage=share(speakers, text),
+            companies_in_passage=share(companies, text),
+            asks_when_or_where=float(when),
+            asks_recording=float(recording),
+            asks_talk=float(grounding.asks_talk),
+            has_video=float(any(link.kind == "video" for link in p.links)),
+            has_slides=float(any(link.kind == "slides" for link in p.links)),
+            links=float(len(p.links)),
+            recap=float(p.date >= corpus.event_start[p.url]) if p.date and p.url in corpus.event_start else -1.0,
+        ))
+    return rows
+
+
+def ranker_path(model: str) -> Path:
+    """Where the learned ranking for encoder ``model`` lives (one file per encoder)."""
+    return CALIBRATION_DIR / (re.sub(r"[^A-Za-z0-9.]+", "-", model).strip("-") + ".ranker.txt")
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A fitted ranking: the LightGBM model and what it was fitted on (stored in the model file's header)."""
+
+    booster: lightgbm.Booster
+    info: dict[str, object]
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header = json.dumps({"format": FORMAT, "features": list(RankFeatures.names()), **self.info},
+                            ensure_ascii=False, sort_keys=True)
+        path.write_text(f"# {header}\n{self.booster.model_to_string()}", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Ranking:
+        import lightgbm
+
+        head, _, model = path.read_text(encoding="utf-8").partition("\n")
+        info = json.loads(head.removeprefix("# "))
+        if info.get("format") != FORMAT or tuple(info.get("features", ())) != RankFeatures.names():
+            raise ValueError(f"{path}: fitted on other features: refit it with `istio-events-bot calibrate`")
+        return cls(lightgbm.Booster(model_str=model), info)
+
+    def scores(self, rows: list[RankFeatures]) -> np.ndarray:
+        return np.asarray(self.booster.predict(np.array([r.vector() for r in rows], dtype=np.float64)))
+
+
+class Ranker:
+    """Orders candidates by the learned ranking, or keeps the fused order when there is none."""
+
+    def __init__(self, ranking: Ranking | None, corpus: Corpus) -> None:
+        self.ranking = ranking
+        self.corpus = corpus
+
+    @classmethod
+    def for_index(cls, index: Index) -> Ranker:
+        """The ranking fitted for the index's encoder, if there is one."""
+        path = ranker_path(index.model)
+        if not path.exists():
+            logger.warning("no learned ranking for encoder %s (%s): hits keep the fused order. "
+                           "Run `istio-events-bot calibrate` to fit one.", index.model, path.name)
+            return cls(None, Corpus.of(index))
+        try:
+            return cls(Ranking.load(path), Corpus.of(index))
+        except (OSError, ValueError) as exc:
+            logger.error("learned ranking %s unreadable (%s): hits keep the fused order", path, exc)
+            return cls(None, Corpus.of(index))
+
+    def features(self, question: str, lang: str, grounding: Grounding, hits: list[Hit]) -> list[RankFeatures]:
+        return features(question, lang, grounding, hits, self.corpus)
+
+    def order(self, question: str, lang: str, grounding: Grounding, hits: list[Hit]) -> list[Hit]:
+        """The hits, best first by the learned score (ties keep the fused order)."""
+        if self.ranking is None or len(hits) < 2:
+            return hits
+        scores = self.ranking.scores(self.features(question, lang, grounding, hits))
+        order = np.argsort(-scores, kind="stable")
+        return [Hit(hits[i].passage, hits[i].score, replace(hits[i].channels, learned=round(float(scores[i]), 4)))
+                for i in order]
