@@ -8,7 +8,9 @@ import pytest
 
 from bot.core.abstention import Evidence
 from bot.core.answerer import Answerer
+from bot.core.grounding import Grounding
 from embeddings.bm25 import Vocabulary, name_terms
+from embeddings.events import Event, EventPost
 from embeddings.passages import Passage
 from embeddings.search import ChannelScores, Hit
 
@@ -76,3 +78,24 @@ def test_explain_lists_only_the_channels_that_saw_a_hit_in_a_fixed_order() -> No
     assert channels.items() == [("dense", 0.1), ("bm25", 2.5), ("bm25_rank", 1.0), ("name_coverage", 0.0),
                                 ("translated_from", 1.0)]
     assert ChannelScores().items() == []
+
+
+def _post_hit(text: str, url: str) -> Hit:
+    passage = Passage(id=f"{url}#0", doc_id=url, lang="en", title="t", date="", url=url, section="", position=0,
+                      text=text)
+    return Hit(passage, 1.0, ChannelScores(dense=0.1, term_coverage=0.5))
+
+
+def test_evidence_says_whether_the_quoted_passages_are_about_the_named_edition_and_hold_what_is_asked() -> None:
+    edition = Event("istio-day-europe-2025", "istio-day", "europe", "2025", "Istio Day Europe 2025",
+                    posts=[EventPost("en", "Istio at KubeCon Europe 2025", "https://istio.io/a/", "2025-04-25")])
+    grounding = Grounding("How much was a ticket for Istio Day Europe 2025?", editions=(edition,))
+    about = _post_hit("Istio Day was packed with great talks.", "https://istio.io/a/")
+    elsewhere = _post_hit("Tickets cost $99 at KubeCon Europe 2023.", "https://istio.io/b/")
+    evidence = Evidence.of(grounding.question, [about], [], grounding)
+    assert (evidence.edition_agrees, evidence.kind_found) == (1.0, 0.0)  # its passage, but no price in it
+    evidence = Evidence.of(grounding.question, [elsewhere], [], grounding)
+    assert (evidence.edition_agrees, evidence.kind_found) == (0.0, 1.0)  # a price, of another edition
+    plain = Grounding("Who spoke about Envoy?")
+    assert (Evidence.of(plain.question, [elsewhere], [], plain).edition_agrees,
+            Evidence.of(plain.question, [elsewhere], [], plain).kind_found) == (1.0, 1.0)  # nothing to check

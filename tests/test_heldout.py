@@ -1,13 +1,14 @@
-"""The held-out set: frozen, kept apart from every tuning question, and of the make-up issue 18 asks for.
+"""The held-out sets: frozen, kept apart from every tuning question, and of the make-up issue 18 asks for.
 
-tests/data/questions_heldout_2026_12.jsonl was written from docs/ alone by two helpers who saw neither the
-code nor any tuning question nor a figure, then filtered mechanically (scripts/filter_heldout.py): every
+tests/data/questions_heldout_2026_12.jsonl was written from docs/ alone by two helpers, and
+questions_heldout_2026_12b.jsonl later by three others (candidates in tests/data/candidates/); none saw the
+code, a tuning question or a figure. Both were filtered mechanically (scripts/filter_heldout.py): every
 candidate sharing 60 % or more of its words with a tuning question was dropped, without running the bot.
-It is run only to report (``make eval``, README "Quality"); no test scores it and nothing is chosen by
-its results.
+They are run only to report (``make eval``, README "Quality"); no test scores them and nothing is chosen by
+their results.
 
-Frozen: edit = new set. Its sha256 is below, so any change to it fails here; a changed or extended
-held-out set is a new file with a new name, filtered the same way, and the old one retires to tuning.
+Frozen: edit = new set. Their sha256 are below, so any change fails here; a changed or extended held-out
+set is a new file with a new name, filtered the same way, and the old one retires to tuning.
 """
 
 from __future__ import annotations
@@ -21,25 +22,29 @@ import pytest
 from bot.core.question_sets import MAX_OVERLAP, make_sets, nearest, questions_of, word_overlap
 
 DATA = Path(__file__).parent / "data"
-HELD_OUT = DATA / "questions_heldout_2026_12.jsonl"
-HELD_OUT_SHA256 = "b4f6f979610684b9179f82d3bbaa17a39aea758f0ef4ec6b3b55ecda51235d3c"
+FROZEN = {
+    "questions_heldout_2026_12.jsonl": "b4f6f979610684b9179f82d3bbaa17a39aea758f0ef4ec6b3b55ecda51235d3c",
+    "questions_heldout_2026_12b.jsonl": "da2950ecc70ac112251c4f7111fa87aa282c67e80e21c2f52aca3eb80d846a53",
+}
 TUNING = make_sets("TUNING")
 
 
-def test_the_held_out_set_is_frozen() -> None:
-    digest = hashlib.sha256(HELD_OUT.read_bytes()).hexdigest()
-    assert digest == HELD_OUT_SHA256, f"{HELD_OUT.name} changed: frozen, an edit is a new set (see this docstring)"
+@pytest.mark.parametrize("name", sorted(FROZEN))
+def test_the_held_out_sets_are_frozen(name: str) -> None:
+    digest = hashlib.sha256((DATA / name).read_bytes()).hexdigest()
+    assert digest == FROZEN[name], f"{name} changed: frozen, an edit is a new set (see this docstring)"
 
 
-def test_make_eval_holds_out_that_set_and_tunes_on_the_retired_ones() -> None:
-    assert make_sets("HELD_OUT") == [HELD_OUT.resolve()]
+def test_make_eval_holds_out_those_sets_and_tunes_on_the_retired_ones() -> None:
+    assert make_sets("HELD_OUT") == [(DATA / name).resolve() for name in sorted(FROZEN)]
     assert not set(make_sets("HELD_OUT")) & set(TUNING)
     for retired in ("questions_tuning_retired_heldout.jsonl", "questions_tuning_retired_sessions.jsonl"):
         assert (DATA / retired).resolve() in TUNING
 
 
-def test_the_held_out_set_has_the_make_up_issue_18_asks_for() -> None:
-    rows = [json.loads(line) for line in HELD_OUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+@pytest.mark.parametrize("name", sorted(FROZEN))
+def test_each_held_out_set_has_the_make_up_issue_18_asks_for(name: str) -> None:
+    rows = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(rows) >= 250
     assert len({row["id"] for row in rows}) == len(rows)
     assert {row["lang"] for row in rows} == {"en", "es", "zh"}

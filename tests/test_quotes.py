@@ -1,0 +1,102 @@
+"""Which sentences a reply quotes: the one that answers, not merely the one that repeats the question's words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.answerer import Wanted, _best_sentences
+from bot.core.intents import answer_kinds, asks_price, asks_quantity, asks_recording, holds_kind
+from embeddings.bilingual_lexicon import Lexicon
+from embeddings.markdown import Link
+from embeddings.passages import Passage, session_passage
+from embeddings.sessions import Session, Speaker
+
+NO_LEXICON = Lexicon({})
+
+
+def _idf(term: str) -> float:
+    return 1.0
+
+
+def _post(text: str, links: tuple[Link, ...] = (), spans: tuple[tuple[int, int], ...] = ()) -> Passage:
+    return Passage(id="en/2023/x#0", doc_id="en/2023/x", lang="en", title="x", date="2023-01-01", url="", section="",
+                   position=0, text=text, links=links, link_spans=spans)
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("When was Istio Day Europe 2025?", {"date"}),
+    ("how many people came to the beijing meetup", {"number"}),
+    ("¿Cuánto costaba la entrada de la KubeCon?", {"number", "price"}),
+    ("IstioCon China 2023 的门票多少钱？", {"number", "price"}),
+    ("where do I submit a talk proposal for IstioCon 2022?", {"link"}),
+    ("¿hay grabación de la keynote?", {"recording"}),
+    ("有录像吗", {"recording"}),
+    ("Who spoke about Envoy?", set()),
+])
+def test_the_kind_of_answer_a_question_asks_for(question: str, kinds: set[str]) -> None:
+    assert answer_kinds(question) == kinds
+
+
+def test_what_a_text_holds() -> None:
+    assert holds_kind("The event takes place April 25-29, 2022.", "date")
+    assert holds_kind("2025 年 4 月 1 日，伦敦", "date")
+    assert holds_kind("the first 400 people to register", "number")
+    assert not holds_kind("IstioCon 2022 was virtual", "number")  # a year is not a count
+    assert holds_kind("An All-Access ticket costs $1,299", "price") and holds_kind("票价 100 美元", "price")
+    assert not holds_kind("Registration is free of charge", "price")
+    assert asks_price("how much was the ticket") and asks_quantity("how long is a lightning talk")
+    assert asks_recording("where are the slides?") and not asks_recording("who gave the keynote?")
+
+
+def test_a_when_question_quotes_the_dated_sentence_among_those_sharing_its_words() -> None:
+    passage = _post("Istio Day Europe is a co-located event for the community. Filler words make this long enough "
+                    "to stand apart from the next one, which is not short either, as it goes on and on for a while "
+                    "to keep the snippet from widening. More filler follows here so that the sentences cannot all fit "
+                    "in one snippet of three hundred characters, and this one keeps going for a bit longer too. "
+                    "Istio Day Europe takes place on April 1, 2025 in London.")
+    text = _best_sentences(passage, Wanted.of("When is Istio Day Europe?", "en", NO_LEXICON), _idf)[0]
+    assert "April 1, 2025" in text
+
+
+def test_a_question_for_a_recording_quotes_the_sentence_that_links_it() -> None:
+    long = "The opening keynote from the chairs set the tone for the day, and the hall was full from the start. " * 3
+    video = "The [opening keynote](https://youtu.be/abc) was an ice-breaker."
+    text = long + video.replace("[opening keynote](https://youtu.be/abc)", "opening keynote")
+    start = text.index("opening keynote was")
+    passage = _post(text, (Link("https://youtu.be/abc", "opening keynote", "video", "abc"),),
+                    ((start, start + len("opening keynote")),))
+    quoted, links, _ = _best_sentences(passage, Wanted.of("is there a recording of the opening keynote?", "en",
+                                                          NO_LEXICON), _idf)
+    assert "ice-breaker" in quoted and [link.url for link in links] == ["https://youtu.be/abc"]
+
+
+def test_translated_words_count_for_a_passage_in_another_language() -> None:
+    lexicon = Lexicon({"en": {"attended": [("参加", 0.8)]}})
+    passage = Passage(id="zh/2021/x#0", doc_id="zh/2021/x", lang="zh", title="x", date="", url="", section="",
+                      position=0, text="活动在北京举行，由六家公司共同主办，场地很大，交通也很方便，欢迎大家。" * 4
+                      + "大约有 140 人现场参加了本次活动。")
+    quoted = _best_sentences(passage, Wanted.of("how many people attended?", "en", lexicon), _idf)[0]
+    assert "140" in quoted
+
+
+def _session(abstract: str) -> Passage:
+    session = Session(id="istiocon-2022/x", site="istiocon-2022", event="IstioCon 2022", title="Mesh at scale",
+                      speakers=(Speaker("Ana Ruiz", "Principal Engineer at Salesforce"),), start="", end="",
+                      format="presentation", track="Use case", language="en", subtitled=False, abstract=abstract,
+                      recording="", slides="", page="https://events.istio.io/istiocon-2022/sessions/x/",
+                      path=Path("x.md"))
+    return session_passage(session)
+
+
+def test_a_session_is_quoted_by_the_abstract_sentence_that_answers_not_its_speakers_titles() -> None:
+    passage = _session("We run the mesh for every team. Our Salesforce migration moved 2,000 services to Istio.")
+    quoted = _best_sentences(passage, Wanted.of("What was the Salesforce talk about?", "en", NO_LEXICON), _idf)[0]
+    assert "migration" in quoted and "Principal Engineer" not in quoted
+
+
+def test_a_session_whose_abstract_does_not_match_is_quoted_by_the_line_that_does() -> None:
+    passage = _session("We run the mesh for every team.")
+    quoted = _best_sentences(passage, Wanted.of("Who from Salesforce spoke?", "en", NO_LEXICON), _idf)[0]
+    assert "Salesforce" in quoted
