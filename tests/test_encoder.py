@@ -42,7 +42,7 @@ def test_a_serving_process_answers_without_importing_torch(docs_settings: Settin
         "from bot.core.answerer import Answerer\n"
         "from bot.settings import load_settings\n"
         "answerer = Answerer.from_settings(load_settings().index_settings)\n"
-        "answer = answerer.ask('Where can I watch the Ambient Mesh talk?')\n"
+        "answer = answerer.ask('Which recording shows the Istio Day Europe 2023 opening keynote?')\n"
         "print(bool(answer.quotes), 'torch' in sys.modules, 'sentence_transformers' in sys.modules)\n"
     )
     env = {**os.environ, "DOCS_DIR": str(docs_settings.docs_dir), "INDEX_DIR": str(docs_settings.index_dir)}

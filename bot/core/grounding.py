@@ -221,6 +221,8 @@ class Knowledge:
         self.events = list(index.events)
         passages = index.passages
         self.sessions: list[Session] = [p.session for p in passages if p.kind == "session" and p.session is not None]
+        # Each session's title folded and as words, read by every question (sessions_in).
+        self._titles = [(s, fold(s.title), frozenset(tokenize(s.title))) for s in self.sessions]
         self._by_event_name = {e.name: e for e in self.events}
         self._sessions_of: dict[str, list[Session]] = defaultdict(list)
         for session in self.sessions:
@@ -378,13 +380,9 @@ class Knowledge:
         """Sessions whose title the question names (whole, or most of its words when it has four or more)."""
         folded = fold(question)
         asked = set(tokenize(question))
-        named = []
-        for session in self.sessions:
-            title = fold(session.title)
-            words = set(tokenize(session.title))
-            if (len(title) >= 12 and title in folded) or (len(words) >= 4 and len(words & asked) >= 0.75 * len(words)):
-                named.append(session)
-        return named
+        return [session for session, title, words in self._titles
+                if (len(title) >= 12 and title in folded)
+                or (len(words) >= 4 and len(words & asked) >= 0.75 * len(words))]
 
     def known(self, text: str) -> bool:
         """Does any document write ``text`` (folded, as a whole)?"""

@@ -20,6 +20,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,9 +28,10 @@ import numpy as np
 
 from bot.core.abstention import CALIBRATION_DIR
 from bot.core.grounding import Grounding
-from bot.core.intents import asks_recording, asks_when_or_where
+from bot.core.intents import answer_kinds, asks_recording, asks_when_or_where, holds_kind
 from embeddings.bm25 import fold
 from embeddings.index import Index
+from embeddings.passages import Passage
 from embeddings.search import Hit
 from embeddings.text_patterns import YEAR
 
@@ -95,6 +97,9 @@ class RankFeatures:
     has_video: float
     has_slides: float
     links: float
+    holds_kind: float
+    """Share of the kinds of answer the question asks for (a date, a number, a price, a link, a recording:
+    :func:`~bot.core.intents.answer_kinds`) that the passage holds; -1 when it asks for none."""
     recap: float
     """The passage's post is dated on or after the first day of an event it is about (a recap: 1; a preview or
     announcement: 0; not a post about an event: -1), whatever the question names."""
@@ -129,6 +134,7 @@ def features(question: str, lang: str, grounding: Grounding, hits: list[Hit], co
     years = set(YEAR.findall(question))
     numbers = set(_NUMBER.findall(question)) - years
     when, recording = asks_when_or_where(question), asks_recording(question)
+    kinds = answer_kinds(question)
     editions = {e.key for e in grounding.editions}
     first_day = min((e.start for e in grounding.editions if e.start), default="")
     named_sessions = {s.title for s in grounding.sessions}
@@ -143,7 +149,7 @@ def features(question: str, lang: str, grounding: Grounding, hits: list[Hit], co
     rows = []
     for rank, hit in enumerate(hits):
         c, p = hit.channels, hit.passage
-        text = fold(f"{p.title} {p.text}")
+        text = _folded(p.title, p.text)
         of_edition = grounding.about(p)
         rows.append(RankFeatures(
             fused=hit.score / best_fused,
@@ -180,9 +186,25 @@ def features(question: str, lang: str, grounding: Grounding, hits: list[Hit], co
             has_video=float(any(link.kind == "video" for link in p.links)),
             has_slides=float(any(link.kind == "slides" for link in p.links)),
             links=float(len(p.links)),
+            holds_kind=_holds_kinds(p, kinds),
             recap=float(p.date >= corpus.event_start[p.url]) if p.date and p.url in corpus.event_start else -1.0,
         ))
     return rows
+
+
+@lru_cache(maxsize=16384)
+def _folded(title: str, text: str) -> str:
+    """A passage's title and text, folded: the same candidates come back question after question."""
+    return fold(f"{title} {text}")
+
+
+def _holds_kinds(passage: Passage, kinds: frozenset[str]) -> float:
+    if not kinds:
+        return -1.0
+    links = {link.kind for link in passage.links}
+    held = [holds_kind(passage.text, kind) or (kind == "recording" and bool(links & {"video", "slides"}))
+            or (kind == "link" and "link" in links) for kind in kinds]
+    return sum(held) / len(held)
 
 
 def ranker_path(model: str) -> Path:
