@@ -173,8 +173,10 @@ class BM25Index:
 
     def coverage(self, terms: set[str], doc: int) -> float:
         """Share of ``terms`` (weighted by rarity) that the document contains, from 0 to 1."""
-        total = sum(self.idf(t) for t in terms)
-        return sum(self.idf(t) for t in terms & self._terms[doc]) / total if total else 0.0
+        # fsum: exact whatever the order a set is iterated in (string hashing changes it from process to process),
+        # so fitting on these figures gives the same model every time.
+        total = math.fsum(self.idf(t) for t in terms)
+        return math.fsum(self.idf(t) for t in terms & self._terms[doc]) / total if total else 0.0
 
     def scores(self, query: str | list[str]) -> np.ndarray:
         """BM25 of every document for a question (text, or tokens already chosen)."""

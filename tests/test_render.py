@@ -26,7 +26,8 @@ def _replies(answerer: Answerer) -> dict[str, Reply]:
     before_london = Answerer(answerer.retriever, today=lambda: dt.date(2025, 3, 10))
     return {
         "quotes": answerer.ask("Who gave the opening keynote at Istio Day Europe 2025?"),
-        "quotes_es": answerer.ask("¿Dónde puedo ver la grabación de la charla de seguridad de Ambient Mesh?"),
+        "quotes_es": answerer.ask("¿Dónde puedo ver la grabación de la charla sobre la seguridad de Ambient Mesh en "
+                                  "el Istio Day Europe 2023?"),
         "sessions": answerer.ask("IstioCon 2022 talks"),
         "upcoming": before_london.ask("What's the next Istio event?"),
         "dont_know": answerer.ask("How do I bake sourdough bread at home?"),

@@ -35,9 +35,8 @@ from embeddings.text_patterns import YEAR
 logger = logging.getLogger(__name__)
 
 FORMAT = 3
-"""The calibration file format: 2 added the grounding features, 3 whether the quoted passages are about the
-named edition and hold the kind of answer asked for (an older file is refused: its weights are for other
-features)."""
+"""The calibration file format: 2 added the grounding features, 3 whether the quoted passages hold the kind of
+answer asked for (an older file is refused: its weights are for other features)."""
 CALIBRATION_DIR = Path(__file__).parent / "calibration"
 TOP = 3
 """Evidence is read from the first TOP hits: the passages an answer quotes (``answer.MAX_SNIPPETS``)."""
@@ -105,9 +104,6 @@ class Evidence:
     not_found: float = 0.0
     """1 when it names a combination the knowledge says does not exist (an edition that never happened, a
     company with no talk at an edition whose program is known)."""
-    edition_agrees: float = 1.0
-    """1 unless the question names an edition and no quoted passage belongs to it (a post about it, one of its
-    sessions, its card): the answer would be about another edition."""
     kind_found: float = 1.0
     """1 unless the question asks for a date, a number or a price and no quoted passage holds it: extractive
     answers can only quote what is written ("how much was a ticket" where no post gives a price)."""
@@ -156,7 +152,7 @@ class Evidence:
 
 def _grounded(question: str, g: Grounding, top: list[Hit]) -> dict[str, float]:
     """The grounding features: what the question names that the knowledge holds, what it says is not, and
-    whether the quoted passages are about what the question names and hold the kind of answer it asks for."""
+    whether the quoted passages hold the kind of answer it asks for."""
     kinds = answer_kinds(question) & {"date", "number", "price"}
     words = set(tokenize(question))
     names = [e.name for e in g.editions] + [s.title for s in g.sessions] + list(g.speakers) + list(g.companies)
@@ -170,7 +166,6 @@ def _grounded(question: str, g: Grounding, top: list[Hit]) -> dict[str, float]:
         "grounded_words": len(words & named_words) / len(words) if words else 0.0,
         "off_topic": float(bool(g.off_topic)),
         "not_found": float(g.not_found is not None),
-        "edition_agrees": float(not g.editions or any(g.about(hit.passage) for hit in top)),
         "kind_found": float(all(any(holds_kind(hit.passage.text, kind) for hit in top) for kind in kinds)),
     }
 
