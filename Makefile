@@ -44,8 +44,9 @@ TUNING := ../shared/eval/questions.jsonl tests/data/questions_docs.jsonl tests/d
 	tests/data/questions_tuning_calibration.jsonl tests/data/questions_tuning_declines.jsonl \
 	tests/data/questions_tuning_retired_heldout.jsonl tests/data/questions_tuning_retired_sessions.jsonl
 # Frozen (their sha256 are in tests/test_heldout.py: an edit is a new set), no question a near-repeat of a tuning
-# one. Two sets written blind by different helpers at different times; 2026_12b was first run for the issue-18 note.
-HELD_OUT := tests/data/questions_heldout_2026_12.jsonl tests/data/questions_heldout_2026_12b.jsonl
+# one. Three sets written blind by different helpers at different times (README, "Quality").
+HELD_OUT := tests/data/questions_heldout_2026_12.jsonl tests/data/questions_heldout_2026_12b.jsonl \
+	tests/data/questions_heldout_2026_12c.jsonl
 
 # One line per set, labelled tuning or held-out, then both kinds pooled side by side (README, "Quality").
 eval: install

@@ -1,9 +1,10 @@
 """The held-out sets: frozen, kept apart from every tuning question, and of the make-up issue 18 asks for.
 
-tests/data/questions_heldout_2026_12.jsonl was written from docs/ alone by two helpers, and
-questions_heldout_2026_12b.jsonl later by three others (candidates in tests/data/candidates/); none saw the
-code, a tuning question or a figure. Both were filtered mechanically (scripts/filter_heldout.py): every
-candidate sharing 60 % or more of its words with a tuning question was dropped, without running the bot.
+tests/data/questions_heldout_2026_12.jsonl was written from docs/ alone by two helpers,
+questions_heldout_2026_12b.jsonl later by three others and questions_heldout_2026_12c.jsonl by three more
+(candidates in tests/data/candidates/); none saw the code, a tuning question or a figure. All three were
+filtered mechanically (scripts/filter_heldout.py): every candidate sharing 60 % or more of its words with a
+tuning question was dropped, without running the bot.
 They are run only to report (``make eval``, README "Quality"); no test scores them and nothing is chosen by
 their results.
 
@@ -25,6 +26,7 @@ DATA = Path(__file__).parent / "data"
 FROZEN = {
     "questions_heldout_2026_12.jsonl": "b4f6f979610684b9179f82d3bbaa17a39aea758f0ef4ec6b3b55ecda51235d3c",
     "questions_heldout_2026_12b.jsonl": "da2950ecc70ac112251c4f7111fa87aa282c67e80e21c2f52aca3eb80d846a53",
+    "questions_heldout_2026_12c.jsonl": "efae6861fdc7d0cf2199fb49f21f8c76b38ac04323829d1ddd4d8e9f18101cde",
 }
 TUNING = make_sets("TUNING")
 
