@@ -389,7 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="fit the ranking and when to say \"I don't know\" on tuning sets")
     p.add_argument("--questions", required=True, type=Path, action="append", help="a tuning set (repeatable)")
     p.add_argument("--out", type=Path, help="where to write the abstention model (default: "
-                   "bot/core/calibration/<encoder>.json); the ranking goes beside it as <encoder>.ranker.txt")
+                   "bot/core/calibration/<encoder>.json); the ranking goes beside it as <encoder>.ranker.json")
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("chat", parents=[common], help="ask questions in the terminal, as the bot would answer")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +14,7 @@ import pytest
 from bot.core import ranking
 from bot.core.answerer import Answerer
 from bot.core.calibrate import RankingFitter
-from bot.core.ranking import Ranker, RankFeatures, Ranking, ranker_path
+from bot.core.ranking import Ranker, RankFeatures, Ranking, Trees, ranker_path
 from embeddings.index import Index
 
 DATA = Path(__file__).parent / "data"
@@ -38,7 +41,7 @@ def test_a_missing_or_broken_ranking_keeps_the_fused_order(
     with caplog.at_level(logging.WARNING, logger="bot.core.ranking"):
         assert Ranker.for_index(docs_index).ranking is None
     assert "no learned ranking" in caplog.text and "calibrate" in caplog.text
-    ranker_path(docs_index.model).write_text("# {not json\ntree\n", encoding="utf-8")
+    ranker_path(docs_index.model).write_text("{not json", encoding="utf-8")
     caplog.clear()
     with caplog.at_level(logging.ERROR, logger="bot.core.ranking"):
         fallback = Ranker.for_index(docs_index)
@@ -49,27 +52,41 @@ def _rows(values: np.ndarray) -> list[RankFeatures]:
     return [RankFeatures(*row) for row in values.tolist()]
 
 
-def test_a_ranking_round_trips_and_rejects_other_features(tmp_path: Path) -> None:
+def test_a_ranking_round_trips_as_plain_data_and_scores_as_lightgbm_does(tmp_path: Path) -> None:
     import lightgbm
 
     rng = np.random.default_rng(0)
-    x = rng.random((200, len(RankFeatures.names())))
     names = RankFeatures.names()
+    x = rng.random((400, len(names)))
     relevant = (x[:, names.index("term_coverage")] > 0.8).astype(int)  # the signal the model must find
-    model = lightgbm.LGBMRanker(n_estimators=20, min_child_samples=5, verbose=-1)
-    model.fit(x, relevant, group=[20] * 10)
-    fitted = Ranking(model.booster_, {"model": "m"})
-    path = tmp_path / "m.ranker.txt"
+    model = lightgbm.LGBMRanker(n_estimators=30, num_leaves=7, min_child_samples=5, verbose=-1)
+    model.fit(x, relevant, group=[20] * 20)
+    fitted = Ranking(Trees.from_lightgbm(model.booster_.dump_model()), {"model": "m"})
+    path = tmp_path / "m.ranker.json"
     fitted.save(path)
     loaded = Ranking.load(path)
     assert loaded.info["model"] == "m"
-    assert np.allclose(loaded.scores(_rows(x)), fitted.scores(_rows(x)))
     scores = loaded.scores(_rows(x))
+    assert np.allclose(scores, model.booster_.predict(x), atol=1e-9)  # numpy walks the trees as LightGBM does
     assert scores[relevant == 1].mean() > scores[relevant == 0].mean()
-    head, _, body = path.read_text(encoding="utf-8").partition("\n")
-    path.write_text(head.replace('"term_coverage", ', "") + "\n" + body, encoding="utf-8")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["features"] = data["features"][1:]
+    path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match="other features"):
         Ranking.load(path)
+
+
+def test_serving_a_ranking_never_imports_lightgbm(docs_index: Index) -> None:
+    """LightGBM fits the ranking; an answering process only reads arrays (LightGBM brings scikit-learn and SciPy)."""
+    script = (
+        "import sys\n"
+        "from bot.core.ranking import Ranking, ranker_path\n"
+        f"ranking = Ranking.load(ranker_path({docs_index.model!r}))\n"
+        "print(ranking.trees.depth > 0, 'lightgbm' in sys.modules, 'sklearn' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True", "False", "False"]
 
 
 def test_features_read_the_edition_the_question_names_and_whether_a_post_is_a_recap(answerer: Answerer) -> None:

@@ -29,7 +29,7 @@ from bot.core.abstention import Calibration, Evidence
 from bot.core.answerer import Answerer
 from bot.core.evaluate import is_relevant, load_questions
 from bot.core.intents import asks_upcoming
-from bot.core.ranking import CANDIDATES, RankFeatures, Ranking
+from bot.core.ranking import CANDIDATES, RankFeatures, Ranking, Trees
 
 if TYPE_CHECKING:
     import lightgbm
@@ -223,6 +223,11 @@ class RankingFitter:
             raise ValueError(f"need at least {10 * FOLDS} answerable questions with a relevant candidate to fit a "
                              f"ranking, got {len(self.questions)}")
         figures = self.cross_validate()
-        booster = self.train(list(range(len(self.questions))))
-        return Ranking(booster, {"model": model, "fitted_on": dict(self.counts), "questions": len(self.questions),
-                                 "cross_validated_by_document": figures})
+        every = list(range(len(self.questions)))
+        booster = self.train(every)
+        trees = Trees.from_lightgbm(booster.dump_model())
+        x = self._arrays(every)[0]
+        if not np.allclose(trees.predict(x), booster.predict(x), atol=1e-9):  # what serving computes is what was fitted
+            raise ValueError("the exported trees do not reproduce the fitted model's scores")
+        return Ranking(trees, {"model": model, "fitted_on": dict(self.counts), "questions": len(self.questions),
+                               "cross_validated_by_document": figures})

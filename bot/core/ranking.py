@@ -8,9 +8,9 @@ once its words are translated. :class:`RankFeatures` puts those signals beside t
 LambdaRank model (LightGBM) fitted on the tuning sets (``istio-events-bot calibrate``; grouped
 cross-validation, :mod:`bot.core.calibrate`) orders the candidates by them.
 
-The model is data, one LightGBM text file per encoder in ``bot/core/calibration/`` (the channel scores of
-another encoder mean something else). Without one for the index's encoder the fused order stands, and the
-log says so.
+The model is data, one JSON file per encoder in ``bot/core/calibration/`` (the channel scores of another
+encoder mean something else): LightGBM fits it, and serving walks its trees with numpy (:class:`Trees`).
+Without one for the index's encoder the fused order stands, and the log says so.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
@@ -35,13 +35,11 @@ from embeddings.passages import Passage
 from embeddings.search import Hit
 from embeddings.text_patterns import YEAR
 
-if TYPE_CHECKING:
-    import lightgbm
-
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
-"""The model file's format; the feature names stored beside the model must also be :class:`RankFeatures`'."""
+FORMAT = 2
+"""The model file's format (2: the trees as plain arrays); the feature names stored beside the model must also
+be :class:`RankFeatures`'."""
 CANDIDATES = 60
 """How many fused candidates the ranker reorders (a relevant passage is among the first 60 for 97 % of the
 answerable tuning questions)."""
@@ -209,34 +207,112 @@ def _holds_kinds(passage: Passage, kinds: frozenset[str]) -> float:
 
 def ranker_path(model: str) -> Path:
     """Where the learned ranking for encoder ``model`` lives (one file per encoder)."""
-    return CALIBRATION_DIR / (re.sub(r"[^A-Za-z0-9.]+", "-", model).strip("-") + ".ranker.txt")
+    return CALIBRATION_DIR / (re.sub(r"[^A-Za-z0-9.]+", "-", model).strip("-") + ".ranker.json")
+
+
+@dataclass(frozen=True)
+class Trees:
+    """A fitted tree ensemble as plain arrays, one row per node of every tree: serving evaluates it with numpy
+    and never imports LightGBM (which brings scikit-learn and SciPy: about 95 MiB and half a second in each
+    answering process). A leaf points to itself, so every row can step down ``depth`` times."""
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    """Where a row goes when its feature is at most the threshold."""
+    right: np.ndarray
+    value: np.ndarray
+    """A leaf's contribution (0 for a split)."""
+    roots: np.ndarray
+    depth: int
+
+    @classmethod
+    def from_lightgbm(cls, dump: dict[str, Any]) -> Trees:
+        """From ``Booster.dump_model()``: numerical ``<=`` splits only (the features are never missing)."""
+        feature: list[int] = []
+        threshold: list[float] = []
+        left: list[int] = []
+        right: list[int] = []
+        value: list[float] = []
+        roots: list[int] = []
+        depth = 0
+
+        def add(node: dict[str, Any], level: int) -> int:
+            nonlocal depth
+            at = len(feature)
+            feature.append(0)
+            threshold.append(0.0)
+            left.append(at)
+            right.append(at)
+            value.append(0.0)
+            if "leaf_value" in node:
+                value[at] = float(node["leaf_value"])
+                depth = max(depth, level)
+                return at
+            if node.get("decision_type") != "<=":
+                raise ValueError(f"unsupported split {node.get('decision_type')!r}")
+            feature[at], threshold[at] = int(node["split_feature"]), float(node["threshold"])
+            left[at] = add(node["left_child"], level + 1)
+            right[at] = add(node["right_child"], level + 1)
+            return at
+
+        for tree in dump["tree_info"]:
+            roots.append(add(tree["tree_structure"], 0))
+        return cls(np.array(feature), np.array(threshold), np.array(left), np.array(right), np.array(value),
+                   np.array(roots), depth)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"feature": self.feature.tolist(), "threshold": self.threshold.tolist(), "left": self.left.tolist(),
+                "right": self.right.tolist(), "value": self.value.tolist(), "roots": self.roots.tolist(),
+                "depth": self.depth}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Trees:
+        nodes = len(data["feature"])
+        trees = cls(np.array(data["feature"], dtype=np.int64), np.array(data["threshold"], dtype=np.float64),
+                    np.array(data["left"], dtype=np.int64), np.array(data["right"], dtype=np.int64),
+                    np.array(data["value"], dtype=np.float64), np.array(data["roots"], dtype=np.int64),
+                    int(data["depth"]))
+        arrays = (trees.threshold, trees.left, trees.right, trees.value)
+        pointers = np.concatenate([trees.left, trees.right, trees.roots]) if nodes else np.array([-1])
+        if any(len(a) != nodes for a in arrays) or nodes == 0 or pointers.min() < 0 or pointers.max() >= nodes:
+            raise ValueError("tree arrays of different lengths or pointing outside the nodes")
+        return trees
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """The ensemble's score for each row of ``x`` (rows × features)."""
+        rows = np.arange(len(x))[:, None]
+        node = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
+        for _ in range(self.depth):
+            goes_left = x[rows, self.feature[node]] <= self.threshold[node]
+            node = np.where(goes_left, self.left[node], self.right[node])
+        return self.value[node].sum(axis=1)
 
 
 @dataclass(frozen=True)
 class Ranking:
-    """A fitted ranking: the LightGBM model and what it was fitted on (stored in the model file's header)."""
+    """A fitted ranking: its trees and what it was fitted on (features, sets, out-of-fold figures)."""
 
-    booster: lightgbm.Booster
+    trees: Trees
     info: dict[str, object]
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        header = json.dumps({"format": FORMAT, "features": list(RankFeatures.names()), **self.info},
-                            ensure_ascii=False, sort_keys=True)
-        path.write_text(f"# {header}\n{self.booster.model_to_string()}", encoding="utf-8")
+        data = {"format": FORMAT, "features": list(RankFeatures.names()), **self.info, "trees": self.trees.to_dict()}
+        path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> Ranking:
-        import lightgbm
-
-        head, _, model = path.read_text(encoding="utf-8").partition("\n")
-        info = json.loads(head.removeprefix("# "))
-        if info.get("format") != FORMAT or tuple(info.get("features", ())) != RankFeatures.names():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT or tuple(data.get("features", ())) != RankFeatures.names():
             raise ValueError(f"{path}: fitted on other features: refit it with `istio-events-bot calibrate`")
-        return cls(lightgbm.Booster(model_str=model), info)
+        trees = Trees.from_dict(data.pop("trees"))
+        if trees.feature.max() >= len(RankFeatures.names()):
+            raise ValueError(f"{path}: a split on a feature the ranking does not have")
+        return cls(trees, data)
 
     def scores(self, rows: list[RankFeatures]) -> np.ndarray:
-        return np.asarray(self.booster.predict(np.array([r.vector() for r in rows], dtype=np.float64)))
+        return self.trees.predict(np.array([r.vector() for r in rows], dtype=np.float64))
 
 
 class Ranker:
