@@ -385,8 +385,12 @@ class Knowledge:
                 or (len(words) >= 4 and len(words & asked) >= 0.75 * len(words))]
 
     def known(self, text: str) -> bool:
-        """Does any document write ``text`` (folded, as a whole)?"""
-        return fold(text) in self._all_text
+        """Does any document write ``text`` (folded) from the start of a word? "Uber" is not in "Kubernetes", while
+        "Tetrate" is in "Tetrate's" and "Alibaba" in "AlibabaCloud"; Chinese, written without spaces, anywhere."""
+        folded = fold(text)
+        if not folded.isascii():
+            return folded in self._all_text
+        return re.search(rf"(?<![a-z0-9]){re.escape(folded)}", self._all_text) is not None
 
     def editions_of(self, series: str) -> tuple[Event, ...]:
         return tuple(sorted((e for e in self.events if e.series == series), key=lambda e: e.sort_date))
