@@ -93,7 +93,7 @@ _OFF_TOPIC = {
 # "Zalando's talk", "the talk by Zalando", "did Zalando present", "la charla de Zalando", "上美团的演讲": a
 # name in a talk's slot.
 _NAME_SLOT = [
-    re.compile(r"(?P<name>(?:[A-Z][\w&.-]+)(?:\s+[A-Z][\w&.-]+){0,2})(?:'s|’s)?\s+(?:talks?|keynotes?|sessions?|"
+    re.compile(r"(?<!\w)(?P<name>(?:[A-Z][\w&.-]+)(?:\s+[A-Z][\w&.-]+){0,2})(?:'s|’s)?\s+(?:talks?|keynotes?|sessions?|"
                r"presentations?|workshops?)\b"),
     re.compile(r"\b(?:talks?|keynotes?|sessions?|presentations?|charlas?|ponencias?|sesi[oó]n|presentaci[oó]n)\s+"
                r"(?:by|from|of|de|del|por)\s+(?P<name>[A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+){0,2})"),
