@@ -249,7 +249,8 @@ class HybridRetriever:
         # Words naming the event ("Istio Day", "Europe", "2025") already chose the post; at full weight
         # they favour any passage that repeats the event's name, so the other words count double.
         terms += [t for t in terms if t not in event]
-        terms += self.lexicon.expand(question_terms, lang)  # the question's words as the corpus translates them
+        translations = self.lexicon.expand(question_terms, lang)  # the question's words as the corpus translates them
+        terms += translations
         lex_ids, lexical = self.bm25.top(terms, CANDIDATES)  # top-k selection, not a sort of every score
 
         fused: dict[int, float] = {}
@@ -288,7 +289,7 @@ class HybridRetriever:
         checked = [name for name in all_names if len(name) > 3 or any(ch.isdigit() for ch in name)]
         unknown = float(sum(not self.vocabulary.knows(name) for name in checked))
         words = set(question_terms)
-        translated = words | set(self.lexicon.expand(question_terms, lang))
+        translated = words | set(translations)
         # (by stem, not the typo-lenient lookup: "weather" is one letter from "whether", yet no post speaks
         # of the weather, while "protegió" is the "protege" of the Spanish posts)
         unknown_words = sum(not self.vocabulary.shares_stem(t) for t in words) / len(words) if words else 0.0

@@ -73,12 +73,6 @@ KIND_BONUS = 2.0
 recording link gains twice over: chosen on the tuning sets (answer shown 0.845 at 1, 0.846 at 2 and 3)."""
 
 
-def _holds_kind(sentence: str, links: list[Link], kinds: frozenset[str]) -> bool:
-    return any(holds_kind(sentence, kind) for kind in kinds) or (
-        "link" in kinds and any(link.kind == "link" for link in links)) or (
-        "recording" in kinds and any(link.kind in ("video", "slides") for link in links))
-
-
 def _best_sentences(
     passage: Passage, wanted: Wanted, idf: Callable[[str], float]
 ) -> tuple[str, list[Link], list[tuple[int, int]]]:
@@ -101,7 +95,8 @@ def _best_sentences(
         matched = sum(wanted.terms[term] * idf(term) for term in words[i] & wanted.terms.keys())
         links = links_in(start, end)
         has_media = any(ln.kind != "link" for ln in links)
-        holds = matched and _holds_kind(sentence, links, wanted.kinds)
+        link_kinds = {link.kind for link in links}
+        holds = matched and any(holds_kind(sentence, kind, link_kinds) for kind in wanted.kinds)
         bonus = (1.0 if has_media else 0.0) + (KIND_BONUS if holds else 0.0)
         fragment = not links and len(sentence.strip()) < 60 and not sentence.rstrip().endswith(_SENTENCE_END)
         return (matched + bonus) * (0.25 if fragment else 1.0) - 0.01 * i

@@ -11,6 +11,7 @@ KubeCon after London 2025"), so it stays an ordinary question.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from embeddings.events import find_dates
 from embeddings.text_patterns import YEAR
@@ -96,16 +97,6 @@ def asks_recording(question: str) -> bool:
     return bool(_RECORDING.search(question))
 
 
-_QUANTITY = re.compile(r"\bhow (?:many|much|long)\b|\bcu[aá]nt[oa]s?\b|多少|几个|几位|几名|几人|几天|多久|多长",
-                       re.IGNORECASE)
-_WHICH_SITE = re.compile(
-    r"\b(?:website|site|link|url|page|where (?:do|can|should) (?:i|we) (?:send|submit|register|sign up|buy|get|find))\b"
-    r"|\b(?:sitio|web|enlace|p[aá]gina|d[oó]nde (?:env[ií]o|mando|me inscribo|me registro|compro|consigo))\b"
-    r"|网站|网址|链接|页面|在哪(?:里)?(?:提交|报名|注册|买|购买)",
-    re.IGNORECASE,
-)
-
-
 _PRICE = re.compile(
     r"\b(?:cost|costs|price|priced|fee|fees|charge|pay|paid|how much)\b"
     r"|\bcu[aá]nto (?:cuesta|costaba|cost[oó]|vale|val[ií]a)\b"
@@ -119,9 +110,21 @@ def asks_price(question: str) -> bool:
     return bool(_PRICE.search(question))
 
 
+_QUANTITY = re.compile(r"\bhow (?:many|much|long)\b|\bcu[aá]nt[oa]s?\b|多少|几个|几位|几名|几人|几天|多久|多长",
+                       re.IGNORECASE)
+
+
 def asks_quantity(question: str) -> bool:
     """"How many people came…", "¿cuántas camisetas…?", "有多少人…", "how long is a talk": the answer is a number."""
     return bool(_QUANTITY.search(question))
+
+
+_WHICH_SITE = re.compile(
+    r"\b(?:website|site|link|url|page|where (?:do|can|should) (?:i|we) (?:send|submit|register|sign up|buy|get|find))\b"
+    r"|\b(?:sitio|web|enlace|p[aá]gina|d[oó]nde (?:env[ií]o|mando|me inscribo|me registro|compro|consigo))\b"
+    r"|网站|网址|链接|页面|在哪(?:里)?(?:提交|报名|注册|买|购买)",
+    re.IGNORECASE,
+)
 
 
 def answer_kinds(question: str) -> frozenset[str]:
@@ -149,8 +152,13 @@ _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|US\$|dollars?|d[oó]lares|
 _ANY_YEAR = "2000"
 
 
-def holds_kind(text: str, kind: str) -> bool:
-    """Does ``text`` hold an answer of ``kind`` (:func:`answer_kinds`; a link is not in the text: see its links)?"""
+def holds_kind(text: str, kind: str, link_kinds: Collection[str] = ()) -> bool:
+    """Does ``text``, with links of ``link_kinds`` (``video``, ``slides``, ``link``…), hold an answer of ``kind``
+    (:func:`answer_kinds`)? A link or a recording is in the links, not in the words."""
+    if kind == "link":
+        return "link" in link_kinds
+    if kind == "recording":
+        return "video" in link_kinds or "slides" in link_kinds
     if kind == "date":
         return bool(find_dates(text, _ANY_YEAR))
     if kind == "number":

@@ -199,10 +199,8 @@ def _folded(title: str, text: str) -> str:
 def _holds_kinds(passage: Passage, kinds: frozenset[str]) -> float:
     if not kinds:
         return -1.0
-    links = {link.kind for link in passage.links}
-    held = [holds_kind(passage.text, kind) or (kind == "recording" and bool(links & {"video", "slides"}))
-            or (kind == "link" and "link" in links) for kind in kinds]
-    return sum(held) / len(held)
+    link_kinds = {link.kind for link in passage.links}
+    return sum(holds_kind(passage.text, kind, link_kinds) for kind in kinds) / len(kinds)
 
 
 def ranker_path(model: str) -> Path:
