@@ -1,14 +1,16 @@
-"""The held-out sets: frozen, kept apart from every tuning question, and of the make-up issue 18 asks for.
+"""The held-out set: frozen, kept apart from every tuning question, and of the make-up issue 18 asks for.
 
-tests/data/questions_heldout_2026_12.jsonl was written from docs/ alone by two helpers,
-questions_heldout_2026_12b.jsonl later by three others and questions_heldout_2026_12c.jsonl by three more
-(candidates in tests/data/candidates/); none saw the code, a tuning question or a figure. All three were
-filtered mechanically (scripts/filter_heldout.py): every candidate sharing 60 % or more of its words with a
-tuning question was dropped, without running the bot.
-They are run only to report (``make eval``, README "Quality"); no test scores them and nothing is chosen by
-their results.
+tests/data/questions_heldout_2026_12d.jsonl was written from docs/ alone by six helpers, 150 candidates each
+(tests/data/candidates/heldout_2026_12d_writer_*.jsonl; writers j, k and l were asked, with no question
+shown, to go past the obvious questions, since the first three's were mostly repeats); none saw the code, a
+tuning question or a figure. It was filtered mechanically (scripts/filter_heldout.py): every candidate
+sharing 60 % or more of its words with a tuning question was dropped (516 of 900 kept), without running the
+bot.
+It is run only to report (``make eval``, README "Quality"); no test scores it and nothing is chosen by its
+results. The three sets held out before it (2026_12, 2026_12b, 2026_12c) were run often enough to be
+in-sample, so they retired to tuning (``questions_tuning_retired_2026_12*.jsonl``).
 
-Frozen: edit = new set. Their sha256 are below, so any change fails here; a changed or extended held-out
+Frozen: edit = new set. Its sha256 is below, so any change fails here; a changed or extended held-out
 set is a new file with a new name, filtered the same way, and the old one retires to tuning.
 """
 
@@ -24,9 +26,7 @@ from bot.core.question_sets import MAX_OVERLAP, make_sets, nearest, questions_of
 
 DATA = Path(__file__).parent / "data"
 FROZEN = {
-    "questions_heldout_2026_12.jsonl": "b4f6f979610684b9179f82d3bbaa17a39aea758f0ef4ec6b3b55ecda51235d3c",
-    "questions_heldout_2026_12b.jsonl": "da2950ecc70ac112251c4f7111fa87aa282c67e80e21c2f52aca3eb80d846a53",
-    "questions_heldout_2026_12c.jsonl": "efae6861fdc7d0cf2199fb49f21f8c76b38ac04323829d1ddd4d8e9f18101cde",
+    "questions_heldout_2026_12d.jsonl": "7879101135287710a07067a4aee8fc3eeb2103cd5b566634a985c1cbe5fa8f14",
 }
 TUNING = make_sets("TUNING")
 
@@ -40,7 +40,9 @@ def test_the_held_out_sets_are_frozen(name: str) -> None:
 def test_make_eval_holds_out_those_sets_and_tunes_on_the_retired_ones() -> None:
     assert make_sets("HELD_OUT") == [(DATA / name).resolve() for name in sorted(FROZEN)]
     assert not set(make_sets("HELD_OUT")) & set(TUNING)
-    for retired in ("questions_tuning_retired_heldout.jsonl", "questions_tuning_retired_sessions.jsonl"):
+    for retired in ("questions_tuning_retired_heldout.jsonl", "questions_tuning_retired_sessions.jsonl",
+                    "questions_tuning_retired_2026_12.jsonl", "questions_tuning_retired_2026_12b.jsonl",
+                    "questions_tuning_retired_2026_12c.jsonl"):
         assert (DATA / retired).resolve() in TUNING
 
 
@@ -57,7 +59,7 @@ def test_each_held_out_set_has_the_make_up_issue_18_asks_for(name: str) -> None:
 
 @pytest.mark.parametrize("tuning", TUNING, ids=lambda path: path.name)
 def test_no_held_out_question_repeats_a_tuning_question(tuning: Path) -> None:
-    """Below 60 % of shared words (bot.core.question_sets.word_overlap) with every question of every tuning set."""
+    """Below 60 % of the shorter question's words shared (question_sets.word_overlap) with every tuning question."""
     if not tuning.is_file():
         pytest.skip(f"tuning set {tuning} is not available")
     others = questions_of(tuning)
@@ -70,10 +72,12 @@ def test_no_held_out_question_repeats_a_tuning_question(tuning: Path) -> None:
     assert not repeats, "\n".join(repeats)
 
 
-def test_word_overlap_is_shared_words_over_the_longer_question() -> None:
+def test_word_overlap_is_shared_words_over_the_shorter_question() -> None:
     assert word_overlap("Who spoke about Bloomberg at IstioCon 2021?", "who SPOKE about bloomberg, istiocon 2021") == 1
-    # {spoke, bloomberg, istiocon, 2021} vs {bloomberg, talk, istiocon, 2021, slides}: 3 of 5
+    # {spoke, bloomberg, istiocon, 2021} vs {bloomberg, talk, istiocon, 2021, slides}: 3 of the shorter's 4
     assert word_overlap("Who spoke about Bloomberg at IstioCon 2021?",
-                        "Bloomberg talk at IstioCon 2021: slides?") == pytest.approx(0.6)
+                        "Bloomberg talk at IstioCon 2021: slides?") == pytest.approx(0.75)
+    # a question that only adds words to a short one repeats it
+    assert word_overlap("你是谁", "你好 你是谁") == 1
     assert word_overlap("¿Quién habló en la sesión?", "quien hablo en la sesion") == 1  # accents folded
     assert word_overlap("hi", "") == 0
