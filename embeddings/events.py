@@ -74,6 +74,8 @@ _MENTION_PATTERN = (
     rf"(?:\s*(?:in\s+|en\s+|of\s+|de\s+)?(?P<year1>{YEAR_DIGITS})\b)?(?:\s*(?P<region2>{_REGION}))?"
 )
 _MENTION = re.compile(_MENTION_PATTERN)
+_STOP_ZH = re.compile(r"\s*(?P<where>[\u4e00-\u9fff]{2,4}?)站")
+"""A question's "Istio Day 东京站", "KubeCon 日本站": the edition held there (a region's stop, 欧洲站, is a region)."""
 _MENTION_ANY_CASE = re.compile(_MENTION_PATTERN, re.IGNORECASE)
 """Questions are typed as people type in Slack ("istiocon 2022", "kubecon eu"); documents spell names properly,
 and reading them case-sensitively keeps a URL's "kubecon-cloudnativecon-europe" out of the catalogue. A place
@@ -260,6 +262,17 @@ class Mention:
     edition the documents may not know ("KubeCon India")."""
 
 
+_SHORT_YEAR = re.compile(
+    rf"(?P<name>(?:{'|'.join(_SERIES.values())})(?:\s*(?:{_REGION}))?)\s*['’]?(?P<yy>1[7-9]|2\d)"
+    r"(?![\d:%-]|\s*(?:min|hour|hora|seg|sec|people|personas|分|小时|个|场|人))", re.IGNORECASE)
+
+
+def expand_short_years(question: str) -> str:
+    """"istiocon22", "istio day eu '23", "kubecon na 24" → "istiocon 2022", "istio day eu 2023", "kubecon na 2024":
+    Slack's short years, written in full so that names, BM25 and the reply read one year."""
+    return _SHORT_YEAR.sub(lambda m: f"{m.group('name')} 20{m.group('yy')}", question)
+
+
 def mentions(text: str, any_case: bool = False) -> list[Mention]:
     """The events ``text`` names (series, region and year where the text gives them); ``any_case`` for a
     question, whose names may be typed in lower case."""
@@ -272,7 +285,10 @@ def mentions(text: str, any_case: bool = False) -> list[Mention]:
             near = text[max(0, match.start() - 12): match.end() + 40]
             region = "china" if re.search(r"China|中国|Beijing|北京", near) else ""
         year = match.group("year1") or match.group("year0") or ""
-        found.append(Mention(series, region, year, match.start(), match.end(), match.group("where") or ""))
+        where, end = match.group("where") or "", match.end()
+        if any_case and not where and not region and (stop := _STOP_ZH.match(text, end)):  # "Istio Day 东京站"
+            where, end = stop.group("where"), stop.end()
+        found.append(Mention(series, region, year, match.start(), end, where))
     return found
 
 

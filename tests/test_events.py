@@ -9,7 +9,16 @@ import pytest
 from support import BASE_URL, DOCS, make_docs
 
 from embeddings.documents import load_corpus
-from embeddings.events import Event, describe, find_dates, format_day, format_span, mentions, unknown_event
+from embeddings.events import (
+    Event,
+    describe,
+    expand_short_years,
+    find_dates,
+    format_day,
+    format_span,
+    mentions,
+    unknown_event,
+)
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +146,22 @@ def test_unknown_events_are_recognised(events: dict[str, Event]) -> None:
     assert unknown_event("Who spoke at Istio Day Amsterdam?", catalogue, known) is None  # a known place
     assert unknown_event("¿Qué pasó en la KubeCon Londres?", catalogue, known) is None  # a word the posts use
     assert unknown_event("When was IstioCon 2022?", catalogue, known) is None
+
+
+@pytest.mark.parametrize("question, expanded", [
+    ("istiocon22 talk", "istiocon 2022 talk"),
+    ("istio day eu '23 cfp", "istio day eu 2023 cfp"),
+    ("kubecon na 24?", "kubecon na 2024?"),
+    ("IstioCon 2022", "IstioCon 2022"),  # already a year
+    ("istio day 25-minute talks", "istio day 25-minute talks"),  # a length, not a year
+    ("kubecon 24 hours", "kubecon 24 hours"),
+])
+def test_short_years_after_an_event_name_are_written_out(question: str, expanded: str) -> None:
+    assert expand_short_years(question) == expanded
+
+
+def test_a_chinese_stop_after_a_series_is_where_it_was_held() -> None:
+    (mention,) = mentions("Istio Day 东京站是什么时候举办的？", any_case=True)
+    assert (mention.series, mention.where) == ("istio-day", "东京")
+    (mention,) = mentions("Istio Day 欧洲站", any_case=True)  # a region's stop is the region
+    assert (mention.region, mention.where) == ("europe", "")

@@ -23,10 +23,11 @@ from bot.core.markup import unmark
 from bot.core.ranking import CANDIDATES, Corpus, Ranker
 from bot.core.reply import Quote, Reply
 from bot.core.session_lists import SessionLister
+from bot.core.spelling import Speller
 from embeddings.bilingual_lexicon import Lexicon
 from embeddings.bm25 import fold, tokenize
 from embeddings.config import Settings
-from embeddings.events import named_events
+from embeddings.events import expand_short_years, named_events
 from embeddings.index import Index
 from embeddings.markdown import Link
 from embeddings.passages import Passage, sentence_bounds
@@ -180,6 +181,8 @@ class Answerer:
         self._idf: Callable[[str], float] = lexical.idf if lexical is not None else (lambda term: 1.0)
         # What exists (editions, sessions, speakers, companies, places): each question is grounded in it.
         self.knowledge = Knowledge(self.index, self._known_word)
+        # Misspelt names ("istocon", "salesfroce") are corrected before anything reads the question.
+        self.speller = Speller(self.knowledge.name_words(), self._known_word)
 
     @classmethod
     def load(cls, settings: Settings) -> Answerer:
@@ -351,7 +354,7 @@ class Answerer:
 
     def read(self, message: str, lang: str | None = None) -> tuple[str, str]:
         """A message as the bot reads it: markup as words, and the corpus language it is answered in."""
-        question = unmark(message)
+        question = expand_short_years(self.speller.correct(unmark(message)))
         if not question:
             return question, lang or "en"
         return question, corpus_language(lang or detect_language(question), self._languages)

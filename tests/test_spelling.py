@@ -1,0 +1,47 @@
+"""Misspelt names corrected before a question is read (bot/core/spelling.py), on the real knowledge's names."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answerer import Answerer
+from bot.core.spelling import Speller
+
+NAMES = {"istiocon": 40, "salesforce": 6, "beijing": 5, "china": 30, "amsterdam": 9, "paris": 8, "tencent": 7}
+DOCUMENT_WORDS = set(NAMES) | {"cuando", "talk", "recording", "being", "users", "user"}
+
+
+@pytest.fixture(scope="module")
+def speller() -> Speller:
+    return Speller(NAMES, DOCUMENT_WORDS.__contains__)
+
+
+@pytest.mark.parametrize("question, corrected", [
+    ("who gave the salesfroce talk at istocon 2022", "who gave the salesforce talk at istiocon 2022"),
+    ("meetup de bejing", "meetup de beijing"),  # a name, not the document word "being"
+    ("Salesfroce at IstioCon", "Salesforce at IstioCon"),  # capitalised as written
+    ("istiocn 2022 在 amsterdma", "istiocon 2022 在 amsterdam"),
+])
+def test_misspelt_names_are_corrected(speller: Speller, question: str, corrected: str) -> None:
+    assert speller.correct(question) == corrected
+
+
+@pytest.mark.parametrize("question", [
+    "¿cuanto costaba?",  # an ordinary word is no target, so "cuanto" never becomes "cuando"
+    "the Uber talk",  # too short: one edit from "user"
+    "la charla en chino",  # "chino" is Spanish, one edit from "china": too short to tell
+    "the pairs of talks",
+    "a recodring",  # misspelt, but no name: left as written
+    "IstioCon 2022",
+    "美团的演讲",
+])
+def test_words_that_are_not_misspelt_names_stay(speller: Speller, question: str) -> None:
+    assert speller.correct(question) == question
+
+
+def test_the_answerer_reads_the_corrected_question(answerer: Answerer) -> None:
+    question, _ = answerer.read("who gave the salesfroce talk at istocon 2022")
+    grounding = answerer.ground(question)
+    assert [e.name for e in grounding.editions] == ["IstioCon 2022"] and grounding.companies == ("Salesforce",)
+    # the short years Slack writes are written out
+    assert answerer.read("istio day eu '23 cfp")[0] == "istio day eu 2023 cfp"
