@@ -106,6 +106,18 @@ def test_a_series_named_alone_is_no_one_edition(knowledge: Knowledge) -> None:
     ("Who from Jetstack spoke at IstioCon 2021?", "company_without_talk_at_edition", "Jetstack"),
     ("How many people attended KubeCon NA 2024 in Salt Lake City?", "figure_not_stated",
      "KubeCon + CloudNativeCon North America 2024"),
+    # a number counts as the figure only beside people: "前 20 名贡献者" (top 20 contributors) is none
+    ("2023 北美 Istio Day 现场有多少人参加？", "figure_not_stated", "Istio Day North America 2023"),
+    ("How much was an All-Access ticket for KubeCon Paris 2024?", "price_not_stated",
+     "KubeCon + CloudNativeCon Europe 2024"),
+    # an edition by its place in its series, or named apart from its year, or by a Chinese "stop"
+    ("第二届 Istio Meetup China 在哪个城市办的？", "unknown_edition", "第二届 Istio Meetup China"),
+    ("quien organizo el istio meetup de shanghai en 2022?", "unknown_edition", "istio meetup 2022"),
+    ("Istio Day 东京站是什么时候举办的？", "unknown_edition", "Istio Day 东京站"),
+    # names and topics as Slack writes them: lower case, a bare noun before "talk", Chinese "X 在 …"
+    ("did netflix present anything at istiocon 2022?", "name_without_talk_at_edition", "Netflix"),
+    ("字节跳动在 istiocon 2022 上有分享吗", "name_without_talk_at_edition", "字节跳动"),
+    ("was there a cilium talk at istiocon 2021", "topic_without_talk_at_edition", "cilium"),
 ])
 def test_not_found(knowledge: Knowledge, question: str, kind: str, subject: str) -> None:
     not_found = knowledge.ground(question).not_found
@@ -120,6 +132,13 @@ def test_not_found(knowledge: Knowledge, question: str, kind: str, subject: str)
     "¿Qué talleres hubo en IstioCon 2021?",
     "Which sessions talked about gateway API at IstioCon 2022?",
     "How many people registered for IstioCon 2021?",  # "more than 4,000 registrants"
+    "how many people signed up for the beijing istio meetup in 2021?",  # "292 人报名"
+    "Is IstioCon 2022 free to attend, or what does it cost?",  # "free of charge"
+    "百度在 IstioCon 2021 分享的基础架构升级议题，视频在哪看？",  # 百度 is in a session's title
+    "is there a recording of the opening keynote at istiocon 2021",
+    # a year in another clause is no edition's year
+    "Tras entrar en la CNCF en 2022, ¿cómo iba a estar presente Istio en KubeCon NA de octubre?",
+    "la primera istiocon fue virtual?",
     "Lin Sun", "2022", "sales force", "IstioCon", "",
 ])
 def test_answerable_or_bare_questions_are_not_not_found(knowledge: Knowledge, question: str) -> None:
@@ -132,10 +151,41 @@ def test_answerable_or_bare_questions_are_not_not_found(knowledge: Knowledge, qu
     ("¿Qué hotel está cerca de la RAI de Ámsterdam?", "hotel"),
     ("上海浦东机场离会场远吗？", "airport"),
     ("How old is Louis Ryan?", "age"),
+    ("qué tiempo hizo en chicago durante la kubecon de noviembre 2023", "weather"),  # a phrase no post writes
+    ("Lin Sun 平时喜欢吃什么？芝加哥有什么好吃的推荐吗？", "food"),
+    ("do i need a visa to go to kubecon eu 2026 in amsterdam?", "visa"),
+    ("阿里云现在的股价是多少？", "finance"),
+    ("is Solo.io hiring right now?", "jobs"),
+    ("me pasas el email personal de Jimmy Song?", "private"),
+    ("hey bot how do i set PeerAuthentication to STRICT mtls for just one namespace?", "how_to"),
+    ("Envoy 的 Lua filter 怎么写？", "how_to"),
+    ("thanks, that helped a lot!", "chat"),
+    ("你好 你是谁", "chat"),
 ])
 def test_off_topic_with_a_known_name(knowledge: Knowledge, question: str, topic: str) -> None:
     g = knowledge.ground(question)
     assert g.off_topic == topic and g.declines
+
+
+@pytest.mark.parametrize("question", [
+    "who paid for the new istio t-shirts at the chicago kiosk?",  # sponsors, not a salary
+    "想赞助 2023 北美 istio day 要联系哪个邮箱",  # the sponsorship contact
+    "how do I register for IstioCon 2022?",
+    "thanks! and when is istio day europe 2026?",
+])
+def test_event_questions_with_those_words_are_not_off_topic(knowledge: Knowledge, question: str) -> None:
+    assert knowledge.ground(question).off_topic == ""
+
+
+@pytest.mark.parametrize("question, edition", [
+    ("en que idiomas se hizo la primera istiocon", "IstioCon 2021"),
+    ("首届 IstioCon 是什么时候", "IstioCon 2021"),
+    ("the second istiocon dates", "IstioCon 2022"),
+    ("el istio meetup de 2021 en pekin", "Istio Community Meetup China 2021"),
+    ("qué anunció microsoft en la kubecon eu del año 2023", "KubeCon + CloudNativeCon Europe 2023"),
+])
+def test_an_edition_by_ordinal_or_by_a_year_written_apart(knowledge: Knowledge, question: str, edition: str) -> None:
+    assert [e.name for e in knowledge.ground(question).editions] == [edition]
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "zh"])

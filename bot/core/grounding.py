@@ -30,7 +30,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from embeddings.bm25 import STOPWORDS, fold, tokenize
 from embeddings.event_words import CARD_LANGUAGES
@@ -70,26 +70,66 @@ _TALK = re.compile(
 _HOW_MANY = re.compile(r"\bhow many\b|\bcu[aá]nt[oa]s\b|多少|几个|几位|几名|几人", re.IGNORECASE)
 _ATTENDANCE = re.compile(
     r"\b(?:attend\w*|attendees?|participants?|participated|registrants?|registered|people|visitors?|"
-    r"asist\w*|participantes?|personas|inscritos|registrados)\b|参会|参加|参与|出席|人参|人次|观众|注册",
+    r"asist\w*|participantes?|personas|inscritos|registrados)\b|参会|参加|参与|出席|人参|人次|观众|注册|多少人|到场|来了",
     re.IGNORECASE,
 )
 _COUNTED = re.compile(
-    r"\d[\d,.]*\s*\+?\s*(?:[a-z]+\s+){0,3}?(?:attend\w*|participants?|registrants?|people|visitors?|asistentes|"
-    r"participantes|personas|inscritos|registrados|countries|países)"
-    r"|\d[\d,.]*\s*(?:多)?(?:名|位|人)",
+    r"(?<![\d.])(?!(?:19|20)\d\d\b)\d[\d,.]*\s*\+?\s*(?:[a-z]+\s+){0,3}?(?:attend\w*|participants?|registrants?|people|"
+    r"visitors?|asistentes|participantes|personas|inscritos|registrados|countries|países)"
+    r"|\d[\d,.]*\s*(?:多)?(?:名|位)?\s*(?:人|参会者|观众)",  # "292 人报名", not "20 名贡献者" or "2 位演讲者"
     re.IGNORECASE,
 )
+# A question asking what something cost, and a text saying it was free. No post states an amount of money,
+# so an edition whose texts never say it was free cannot answer what it cost.
+_COST = re.compile(
+    r"\b(?:cost|costs|costed|price|priced|fee|fees|tickets? prices?)\b"
+    r"|\bcu[aá]nto (?:cuesta|costaba|cost[oó]|vale|val[ií]a)\b|\bprecios?\b|多少钱|价格|票价|费用|收费|门票"
+    r"|\bhow much\b[^?]*\b(?:tickets?|pass(?:es)?|registration)\b"
+    r"|\bcu[aá]nto\b[^?]*\b(?:entradas?|boletos?|tickets?)\b",
+    re.IGNORECASE,
+)
+_MONEY_OR_FREE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:usd|eur|dollars?|d[oó]lares|euros?|美元|欧元|元)\b|\bfree\b|gratis|"
+                            r"gratuit|免费", re.IGNORECASE)
 # Topics no Istio event post speaks of, asked about a known person, company or city.
 _OFF_TOPIC = {
-    "salary": re.compile(r"\b(?:salar(?:y|ies)|earns?|paid|wages?|income|salarios?|sueldos?|cobra|gana)\b"
+    "salary": re.compile(r"\b(?:salar(?:y|ies)|earns?|wages?|income|salarios?|sueldos?|cobra|gana)\b"
                          r"|工资|薪水|薪资|收入|年薪|月薪", re.I),
     "weather": re.compile(r"\b(?:weather|temperature|forecast|rain(?:y|s)?|clima|temperatura|pron[oó]stico|llueve|"
-                          r"lluvia)\b|qu[eé] tiempo hace|天气|气温|下雨", re.I),
+                          r"lluvia)\b|qu[eé] tiempo (?:hace|hizo|har[aá]|va a hacer|suele hacer)|天气|气温|下雨", re.I),
     "hotel": re.compile(r"\b(?:hotels?|hostels?|accommodations?|lodging|alojamientos?|hoteles|hospedaje)\b"
                         r"|酒店|宾馆|住宿|旅馆", re.I),
     "airport": re.compile(r"\b(?:airports?|flights?|aeropuertos?|vuelos?)\b|机场|航班", re.I),
     "age": re.compile(r"\bhow old\b|\bage of\b|\bqu[eé] edad\b|\bcu[aá]ntos a[ñn]os tiene\b|年龄|几岁|多大年纪", re.I),
+    "food": re.compile(r"\b(?:restaurants?|food|dinner|lunch|bbq|barbecue|restaurantes?|comida|cenar|comer|almorzar)\b"
+                       r"|餐厅|美食|好吃|喜欢吃|吃什么|饭店", re.I),
+    "visa": re.compile(r"\b(?:visas?|passports?|visados?|pasaportes?)\b|签证|护照", re.I),
+    "finance": re.compile(r"\b(?:stock price|share price|valuation|market cap|revenue|acciones|cotizan?|valoraci[oó]n|"
+                          r"ingresos|facturaci[oó]n)\b|股价|营收|市值|估值", re.I),
+    "jobs": re.compile(r"\b(?:hiring|job openings?|vacanc(?:y|ies)|contratando|vacantes?)\b|招聘|招人", re.I),
+    "private": re.compile(r"\b(?:personal email|phone number|home address|where does \w+(?: \w+)? live|favou?rite|"
+                          r"hobb(?:y|ies)|married|correo personal|email personal|tel[eé]fono|d[oó]nde vive|"
+                          r"favorit[ao]s?|pasatiempos?)\b|住哪|住在哪|爱好|最喜欢", re.I),
+    "password": re.compile(r"\b(?:passwords?|contraseñas?|wi-?fi)\b|密码", re.I),
+    "writing": re.compile(r"\b(?:poems?|poemas?|jokes?|chistes?|songs?|canci[oó]n|essay|ensayo)\b|写首诗|笑话|写一首",
+                          re.I),
 }
+# Questions on using Istio or Kubernetes (how to configure, install, write YAML): the bot knows events, not the
+# product's documentation. Words the event posts use too ("install", "upgrade"), so they decline whatever the
+# documents say (unlike the topics above).
+_HOW_TO = re.compile(
+    r"\bhow (?:do|can|should) (?:i|we)\s+(?:set|configure|config|install|enable|disable|deploy|write|upgrade|restart|"
+    r"debug|fix|migrate)\b|\bhow to\s+(?:set up|configure|install|enable|disable|deploy|write|upgrade|restart|debug)\b"
+    r"|\b(?:kubectl|yaml|helm install|istioctl install)\b|\bscript\b"
+    r"|\bc[oó]mo\s+(?:configuro|instalo|habilito|activo|despliego|actualizo|escribo|arreglo|depuro)\b"
+    r"|怎么(?:写|配置|装|安装|部署|升级|开启|启用|设置)|如何(?:配置|安装|部署|升级|设置)",
+    re.IGNORECASE,
+)
+# A message that is only a greeting, thanks or small talk: nothing to look up.
+_CHAT_WORDS = frozenset(
+    "thanks thank thx ty cheers hi hello hey yo sup whats what's up bot lol helped helpful lot great awesome good "
+    "morning night ok okay cool nice gracias muchas hola buenas buenos dias tardes genial perfecto util "
+    "谢谢 多谢 感谢 你好 您好 好的 早上好 晚安 你 是 谁 你是谁 在吗 哈哈".split()
+)
 # "Zalando's talk", "the talk by Zalando", "did Zalando present", "la charla de Zalando", "上美团的演讲": a
 # name in a talk's slot.
 _NAME_SLOT = [
@@ -100,6 +140,12 @@ _NAME_SLOT = [
     re.compile(r"\b(?:did|has|have|from)\s+(?P<name>[A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+){0,2})\s+"
                r"(?:present|presented|speak|spoke|talk|give|gave)\b"),
     re.compile(r"(?:上|在|于)(?P<name>[\u4e00-\u9fff]{2,6}?)(?:公司)?的(?:演讲|分享|议题|讲座|报告|主题演讲)"),
+    # Slack writes names in lower case: "did netflix present …", "netflix dio alguna charla …" (a word no
+    # document uses, as for every slot)
+    re.compile(r"\b(?:did|has|have)\s+(?P<name>[a-z][\w&.-]{3,})\s+(?:present|presented|speak|spoke|talk|give|gave)\b"),
+    re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,6}?)(?:公司)?在"),  # "字节跳动在 istiocon 2022 上有分享吗"
+    re.compile(r"(?:^|[¿,]\s*)(?P<name>[a-z][\w&.-]{3,})\s+(?:dio|present[oó]|hizo|tuvo)\s+(?:alguna\s+|una\s+)?"
+               r"(?:charla|ponencia|presentaci[oó]n|sesi[oó]n|keynote)"),
 ]
 # The topic a question gives a talk: "the talk on running Istio on Windows laptops at …", "la charla sobre …",
 # or a quoted title.
@@ -109,8 +155,20 @@ _TOPIC_SPANS = [
     re.compile(r"\b(?:charlas?|ponencias?|sesi[oó]n|sesiones|presentaci[oó]n|keynote|taller)\s+"
                r"(?:sobre|acerca de)\s+(?P<topic>.+?)(?=\s+(?:en|de|durante)\s|[?.!]|$)", re.IGNORECASE),
     re.compile(r"[\"“«「『](?P<topic>[^\"”»」』]{8,}?)[\"”»」』]"),
+    # "was there a cilium talk at …", "any linkerd migration session"
+    re.compile(r"\b(?:a|an|any|the)\s+(?P<topic>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:talks?|sessions?|keynotes?|panels?|"
+               r"presentations?|workshops?)\b", re.IGNORECASE),
 ]
+# "the first IstioCon", "la primera edición de IstioCon", "第二届 Istio Meetup": an edition by its place in its
+# series, written just before the name.
+_ORDINAL = re.compile(
+    r"(?:\b(?:(?P<first>first|1st|primer|primera|primero)|(?P<second>second|2nd|segunda|segundo))"
+    r"(?:\s+(?:edition|edici[oó]n)\s+(?:of|de)(?:\s+la)?)?\s*"
+    r"|(?:(?P<first_zh>首届|首次|第一届|第一次|第1届)|(?P<second_zh>第二届|第二次|第2届))\s*)$",
+    re.IGNORECASE,
+)
 _CJK_LEAD = re.compile(r"^[上在于和与跟及]+")
+_CLAUSE_BREAK = re.compile(r"[,;:?!.，；：？！—–]")
 MIN_CJK_ALIAS = 2
 RARE_PASSAGES = 5
 """A topic word in at most this many passages (and none of the edition's) is a talk no one gave there."""
@@ -124,7 +182,8 @@ class NotFound:
     ``name_without_talk_at_edition`` (a name no document uses, in a talk's slot), ``topic_without_talk_at_edition``
     (a rare word none of the edition's talks or posts use), ``edition_without_program`` (talks of an
     edition known only by its date), ``figure_not_stated`` (how many people came, which no post of the
-    edition says)."""
+    edition says), ``price_not_stated`` (what it cost, where no text of the edition says it was free: no post
+    states an amount)."""
 
     kind: str
     subject: str
@@ -148,7 +207,8 @@ class Grounding:
     places: tuple[str, ...] = ()
     asks_talk: bool = False
     off_topic: str = ""
-    """A topic outside Istio events ("weather", "salary", "hotel", "airport", "age"), or ""."""
+    """A topic outside Istio events ("weather", "salary", "hotel", "airport", "age", "food", "visa", "finance",
+    "jobs", "private", "password", "writing"), a question on using Istio ("how_to"), small talk ("chat"), or ""."""
     not_found: NotFound | None = None
 
     @property
@@ -261,7 +321,7 @@ class Knowledge:
                         self._talks_told.add((m.series, m.region, m.year))
         self._mentioned_editions = mentioned
         self._known_word: Callable[[str], bool] = known_word or self._df.__contains__
-        self._all_text = " ".join(fold(p.text) for p in passages)
+        self._all_text = " ".join(fold(f"{p.title} {p.text}") for p in passages)  # a session's title names too
         self._speakers = self._speaker_forms()
         self._companies = self._company_table(index, lowercase_seen)
         self._places = self._place_forms()
@@ -392,11 +452,20 @@ class Knowledge:
             return folded in self._all_text
         return re.search(rf"(?<![a-z0-9]){re.escape(folded)}", self._all_text) is not None
 
+    def name_words(self) -> dict[str, int]:
+        """Each folded Latin word of a name the knowledge holds (events, places, companies) → how many passages
+        use it: what a misspelt question word may be corrected to (:mod:`bot.core.spelling`)."""
+        names = [e.name for e in self.events] + list(self._places.values())
+        names += [c.name for c in self._companies.values()]
+        return {word: self._df.get(word, 0) for name in names for word in re.findall(r"[a-z]+", fold(name))
+                if len(word) >= 4}
+
     def editions_of(self, series: str) -> tuple[Event, ...]:
         return tuple(sorted((e for e in self.events if e.series == series), key=lambda e: e.sort_date))
 
     def ground(self, question: str) -> Grounding:
-        named = named_events(question, self.events, self._known_word)
+        named = self._with_loose_year(question, [(m, self._by_ordinal(question, m, known))
+                                                 for m, known in named_events(question, self.events, self._known_word)])
         places = tuple(self.places_in(question))
         editions = tuple({e.key: e for known in (self._held_at(_exact(m, k), places) for m, k in named)
                           for e in known if len(known) == 1}.values())
@@ -407,10 +476,53 @@ class Knowledge:
         asks_talk = bool(_TALK.search(question))
         off_topic = next((topic for topic, rx in _OFF_TOPIC.items()
                           if (m := rx.search(question)) and not self._used(m.group(0))), "")
+        if not off_topic and not named:
+            if _HOW_TO.search(question):
+                off_topic = "how_to"
+            elif all(word in _CHAT_WORDS for word in tokenize(question)):
+                off_topic = "chat"
         grounding = Grounding(question, editions, unknown, sessions, speakers, companies, places, asks_talk, off_topic)
         not_found = self._not_found(grounding, named)
         return Grounding(question, editions, unknown, sessions, speakers, companies, places, asks_talk, off_topic,
                          not_found)
+
+    @staticmethod
+    def _with_loose_year(question: str, named: list[tuple[Mention, list[Event]]]) -> list[tuple[Mention, list[Event]]]:
+        """A name written apart from its year ("el istio meetup de shanghai en 2022", "2022 年深圳有没有办 Istio
+        meetup") is the edition of that year, when the question names one year outside every name: narrowed to
+        it, or, when the series had no edition that year, an edition the knowledge does not hold."""
+        spans = [(m.start, m.end) for m, _ in named]
+        loose = [y for y in YEAR.finditer(question) if not any(start <= y.start() < end for start, end in spans)]
+        if len({y.group(0) for y in loose}) != 1:
+            return named
+        year = loose[0].group(0)
+        result = []
+        for mention, known in named:
+            between = question[min(loose[0].end(), mention.end):max(loose[0].start(), mention.start)]
+            if not mention.year and known and not _CLAUSE_BREAK.search(between):
+                in_year = [e for e in known if e.year == year]
+                mention, known = (mention, in_year) if in_year else (replace(mention, year=year), [])
+            result.append((mention, known))
+        return result
+
+    @staticmethod
+    def _ordinal(question: str, mention: Mention) -> tuple[int, int]:
+        """(1 or 2, where the ordinal starts) when one stands just before the mention ("the first IstioCon"),
+        else (0, the mention's start)."""
+        before = max(0, mention.start - 40)
+        match = None if mention.year else _ORDINAL.search(question[before:mention.start])
+        if match is None:
+            return 0, mention.start
+        return (1 if match.group("first") or match.group("first_zh") else 2), before + match.start()
+
+    def _by_ordinal(self, question: str, mention: Mention, known: list[Event]) -> list[Event]:
+        """The edition an ordinal names, in date order among those the mention fits (none when the series has
+        fewer); else ``known`` as it was."""
+        n, _ = self._ordinal(question, mention)
+        if not n:
+            return known
+        ordered = sorted(_exact(mention, known), key=lambda e: e.sort_date)
+        return [ordered[n - 1]] if len(ordered) >= n else []
 
     def _held_at(self, editions: list[Event], places: tuple[str, ...]) -> list[Event]:
         """The editions held at a place the question names ("el Istio Day de Londres", "KubeCon Salt Lake City"),
@@ -425,7 +537,10 @@ class Knowledge:
         return {part for lang in CARD_LANGUAGES for part in re.split(r"[,，、]\s*", event.place_in(lang)) if part}
 
     def _used(self, words: str) -> bool:
-        """Do the documents use these words (any of them, by a five-letter stem)?"""
+        """Do the documents use these words: a phrase ("qué tiempo hace") or Chinese ("喜欢吃") as written, a word by a
+        five-letter stem?"""
+        if " " in words.strip() or not words.isascii():
+            return fold(words.strip()) in self._all_text
         terms = tokenize(words)
         return bool(terms) and any(t in self._df or any(k.startswith(t[:5]) for k in self._df) if len(t) > 5
                                    else t in self._df for t in terms)
@@ -438,8 +553,11 @@ class Knowledge:
             unknown_year = (mention.year and not mention.where
                             and (mention.series, mention.year) not in self._mentioned_editions)
             unknown_place = bool(mention.where) and not self._known_word(fold(mention.where))
-            if editions and (unknown_year or unknown_place):
-                subject = g.question[mention.start:mention.end].strip()
+            ordinal, start = self._ordinal(g.question, mention)
+            if editions and (unknown_year or unknown_place or ordinal):
+                subject = g.question[start:mention.end].strip()
+                if mention.year and mention.year not in subject:  # named apart from its year
+                    subject = f"{subject} {mention.year}"
                 return NotFound("unknown_edition", subject, None, editions)
         if len(g.editions) != 1 or g.unknown_editions:
             return None
@@ -452,6 +570,9 @@ class Knowledge:
             if not any(_COUNTED.search(text) for text in self._edition_text.get(edition.key, [])):
                 return NotFound("figure_not_stated", edition.name, edition, (edition,))
             return None
+        if _COST.search(g.question) and not any(_MONEY_OR_FREE.search(text)
+                                                for text in self._edition_text.get(edition.key, [])):
+            return NotFound("price_not_stated", edition.name, edition, (edition,))
         if not g.asks_talk or not sessions or g.sessions:
             return None
         if g.companies and not g.speakers:
@@ -470,7 +591,8 @@ class Knowledge:
                         continue
                     if name.isascii() and any(self._known_word(t) for t in tokenize(name)):
                         continue
-                    return NotFound("name_without_talk_at_edition", name, edition, (edition,))
+                    subject = name.capitalize() if name.islower() else name  # "netflix" as a name: Netflix
+                    return NotFound("name_without_talk_at_edition", subject, edition, (edition,))
             topic = self._missing_topic(g.question, edition)
             if topic:
                 return NotFound("topic_without_talk_at_edition", topic, edition, (edition,))

@@ -149,6 +149,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         ),
         "nf_no_program": "I know {edition} only by its date and place: I have no program, talks or recordings of it.",
         "nf_figure": "No post I have says how many people attended {edition}. What I know of it:",
+        "nf_price": "No post I have says what {edition} cost. What I know of it:",
     },
     "es": {
         "lead": "Esto es lo que dice istio.io al respecto:",
@@ -290,6 +291,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
             "De {edition} solo conozco la fecha y el lugar: no tengo su programa, sus charlas ni sus grabaciones."
         ),
         "nf_figure": "Ningún artículo que tengo dice cuántas personas asistieron a {edition}. Lo que sé de ella:",
+        "nf_price": "Ningún artículo que tengo dice cuánto costaba {edition}. Lo que sé de ella:",
     },
     "zh": {
         "lead": "以下是 istio.io 上的相关内容：",
@@ -412,6 +414,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         ),
         "nf_no_program": "关于 {edition}，我只知道日期和地点：没有它的议程、演讲或录像。",
         "nf_figure": "我掌握的文章都没有说 {edition} 有多少人参加。我了解的情况：",
+        "nf_price": "我掌握的文章都没有说 {edition} 的费用。我了解的情况：",
     },
 }
 
