@@ -58,6 +58,8 @@ _REGIONS = {
     "america": "north-america", "北美": "north-america", "北美站": "north-america",
     "china": "china", "中国": "china",
 }
+REGION_WORDS = tuple(_REGIONS)
+"""How questions and documents name regions ("europa", "北美"): also what a misspelt word may be corrected to."""
 _REGION = r"(?:North America|Norteamérica|Europe|Europa|America|China|EU|NA|欧洲站|北美站|欧洲|北美|中国)"
 _SERIES = {
     "istiocon": r"IstioCon",

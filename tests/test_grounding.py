@@ -214,3 +214,10 @@ def test_answerer_declines_precisely(answerer: Answerer) -> None:
     assert not answerer.ask("Who from Jetstack spoke at IstioCon 2022?").not_found
     huawei = answerer.ground("华为的工程师").companies  # the mined lexicon gives Huawei its Chinese name
     assert huawei == ("Huawei",)
+
+
+def test_a_price_no_quoted_passage_states_is_declined(answerer: Answerer) -> None:
+    # no post states an amount of money: the bot cannot quote what Tetrate charges, only that an event was free
+    assert answerer.ask("How much does Tetrate charge for Tetrate Service Express per cluster?").abstained
+    reply = answerer.ask("Is IstioCon 2022 free, or what does registration cost?")
+    assert not reply.abstained and any("free" in quote.text.lower() for quote in reply.quotes)

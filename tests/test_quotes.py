@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.answerer import Wanted, _best_sentences
-from bot.core.intents import answer_kinds, asks_price, asks_quantity, asks_recording, holds_kind
+from bot.core.intents import answer_kinds, asks_cost, asks_price, asks_quantity, asks_recording, holds_kind
 from embeddings.bilingual_lexicon import Lexicon
 from embeddings.markdown import Link
 from embeddings.passages import Passage, session_passage
@@ -45,8 +45,11 @@ def test_what_a_text_holds() -> None:
     assert holds_kind("the first 400 people to register", "number")
     assert not holds_kind("IstioCon 2022 was virtual", "number")  # a year is not a count
     assert holds_kind("An All-Access ticket costs $1,299", "price") and holds_kind("票价 100 美元", "price")
-    assert not holds_kind("Registration is free of charge", "price")
+    assert holds_kind("Registration is free of charge", "price")  # what it cost: nothing
+    assert not holds_kind("Registration opens in March", "price")
     assert asks_price("how much was the ticket") and asks_quantity("how long is a lightning talk")
+    assert asks_cost("how much was the ticket") and asks_cost("IstioCon China 2023 的门票多少钱？")
+    assert not asks_cost("who paid for the new t-shirts?") and not asks_cost("how much traffic did they serve?")
     assert asks_recording("where are the slides?") and not asks_recording("who gave the keynote?")
 
 

@@ -17,7 +17,7 @@ from bot.core import compose
 from bot.core.abstention import TOP, Abstention, Evidence
 from bot.core.citations import split_events
 from bot.core.grounding import Grounding, Knowledge
-from bot.core.intents import answer_kinds, asks_next_month, asks_upcoming, asks_when_or_where, holds_kind
+from bot.core.intents import answer_kinds, asks_cost, asks_next_month, asks_upcoming, asks_when_or_where, holds_kind
 from bot.core.language import corpus_language, detect_language
 from bot.core.markup import unmark
 from bot.core.ranking import CANDIDATES, Corpus, Ranker
@@ -275,6 +275,12 @@ class Answerer:
         return Evidence.of(question, hits, named_events(question, self.index.events, self._known_word),
                            grounding or self.ground(question))
 
+    @staticmethod
+    def cannot_quote(question: str, hits: list[Hit]) -> bool:
+        """Does the question ask what something cost while no passage the reply would quote states a price (or that
+        it was free)? An extractive answer cannot quote a price no passage states."""
+        return asks_cost(question) and not any(holds_kind(hit.passage.text, "price") for hit in hits[:MAX_SNIPPETS])
+
     def ground(self, question: str) -> Grounding:
         """What the question names, resolved against the knowledge, and what it names that is not known."""
         return self.knowledge.ground(question)
@@ -294,6 +300,8 @@ class Answerer:
             shown = [ln for hit in hits[:compose.MAX_LISTED_SHOWN] for ln in hit.passage.links if ln.kind != "session"]
             return compose.sessions_reply(question, lang, sessions, shown)
         if not hits or self.abstention.abstain(self.evidence(question, hits, grounding), grounding):
+            return compose.dont_know(question, lang)
+        if self.cannot_quote(question, hits):
             return compose.dont_know(question, lang)
         wanted = Wanted.of(question, lang, self.index.lexicon)
         quotes: list[Quote] = []

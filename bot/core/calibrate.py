@@ -53,7 +53,7 @@ class AbstentionCalibrator:
     evidence: list[Evidence] = field(default_factory=list)
     answerable: list[bool] = field(default_factory=list)
     declined: list[bool] = field(default_factory=list)
-    """Whether the grounding declines the question whatever the model says."""
+    """Whether the question is declined whatever the model says (grounding, or a price no passage states)."""
     counts: dict[str, int] = field(default_factory=dict)
 
     def collect(self, answerer: Answerer) -> None:
@@ -68,7 +68,7 @@ class AbstentionCalibrator:
                 grounding = answerer.ground(answer.question)
                 self.evidence.append(answerer.evidence(answer.question, hits, grounding))
                 self.answerable.append(not question.abstain)
-                self.declined.append(grounding.declines)
+                self.declined.append(grounding.declines or answerer.cannot_quote(answer.question, hits))
                 used += 1
             self.counts[path.name] = used
 

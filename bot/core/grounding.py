@@ -32,9 +32,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
+from bot.core.intents import asks_cost, holds_kind
 from embeddings.bm25 import STOPWORDS, fold, tokenize
 from embeddings.event_words import CARD_LANGUAGES
-from embeddings.events import Event, Mention, mentions, named_events
+from embeddings.events import REGION_WORDS, Event, Mention, mentions, named_events
 from embeddings.index import Index
 from embeddings.markdown import CJK_CHAR
 from embeddings.passages import Passage
@@ -79,17 +80,6 @@ _COUNTED = re.compile(
     r"|\d[\d,.]*\s*(?:多)?(?:名|位)?\s*(?:人|参会者|观众)",  # "292 人报名", not "20 名贡献者" or "2 位演讲者"
     re.IGNORECASE,
 )
-# A question asking what something cost, and a text saying it was free. No post states an amount of money,
-# so an edition whose texts never say it was free cannot answer what it cost.
-_COST = re.compile(
-    r"\b(?:cost|costs|costed|price|priced|fee|fees|tickets? prices?)\b"
-    r"|\bcu[aá]nto (?:cuesta|costaba|cost[oó]|vale|val[ií]a)\b|\bprecios?\b|多少钱|价格|票价|费用|收费|门票"
-    r"|\bhow much\b[^?]*\b(?:tickets?|pass(?:es)?|registration)\b"
-    r"|\bcu[aá]nto\b[^?]*\b(?:entradas?|boletos?|tickets?)\b",
-    re.IGNORECASE,
-)
-_MONEY_OR_FREE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:usd|eur|dollars?|d[oó]lares|euros?|美元|欧元|元)\b|\bfree\b|gratis|"
-                            r"gratuit|免费", re.IGNORECASE)
 # Topics no Istio event post speaks of, asked about a known person, company or city.
 _OFF_TOPIC = {
     "salary": re.compile(r"\b(?:salar(?:y|ies)|earns?|wages?|income|salarios?|sueldos?|cobra|gana)\b"
@@ -455,7 +445,7 @@ class Knowledge:
     def name_words(self) -> dict[str, int]:
         """Each folded Latin word of a name the knowledge holds (events, places, companies) → how many passages
         use it: what a misspelt question word may be corrected to (:mod:`bot.core.spelling`)."""
-        names = [e.name for e in self.events] + list(self._places.values())
+        names = [e.name for e in self.events] + list(self._places.values()) + list(REGION_WORDS)
         names += [c.name for c in self._companies.values()]
         return {word: self._df.get(word, 0) for name in names for word in re.findall(r"[a-z]+", fold(name))
                 if len(word) >= 4}
@@ -570,13 +560,13 @@ class Knowledge:
             if not any(_COUNTED.search(text) for text in self._edition_text.get(edition.key, [])):
                 return NotFound("figure_not_stated", edition.name, edition, (edition,))
             return None
-        if _COST.search(g.question) and not any(_MONEY_OR_FREE.search(text)
-                                                for text in self._edition_text.get(edition.key, [])):
+        # No post states an amount of money: an edition none of whose texts says it was free cannot say what it cost.
+        texts = self._edition_text.get(edition.key, [])
+        if asks_cost(g.question) and not any(holds_kind(text, "price") for text in texts):
             return NotFound("price_not_stated", edition.name, edition, (edition,))
         if not g.asks_talk or not sessions or g.sessions:
             return None
         if g.companies and not g.speakers:
-            texts = self._edition_text.get(edition.key, [])
             missing = [name for name in g.companies
                        if not self._company(name).sessions & {s.id for s in sessions}
                        and not any(alias in text for alias in self._company(name).aliases for text in texts

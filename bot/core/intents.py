@@ -110,6 +110,22 @@ def asks_price(question: str) -> bool:
     return bool(_PRICE.search(question))
 
 
+# What something cost, strictly: "how much" alone asks for a quantity as often ("how much traffic").
+_COST = re.compile(
+    r"\b(?:cost|costs|costed|price|priced|fee|fees)\b"
+    r"|\bcu[aá]nto (?:cuesta|costaba|cost[oó]|vale|val[ií]a)\b|\bprecios?\b|多少钱|价格|票价|费用|收费|门票"
+    r"|\bhow much\b[^?]*\b(?:tickets?|pass(?:es)?|registration|charges?|pay)\b"
+    r"|\bcu[aá]nto\b[^?]*\b(?:entradas?|boletos?|tickets?)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_cost(question: str) -> bool:
+    """"What did a ticket cost", "¿cuánto costaba la entrada?", "门票多少钱": :func:`asks_price` without its looser
+    words ("pay", "how much"), for the decisions that decline."""
+    return bool(_COST.search(question))
+
+
 _QUANTITY = re.compile(r"\bhow (?:many|much|long)\b|\bcu[aá]nt[oa]s?\b|多少|几个|几位|几名|几人|几天|多久|多长",
                        re.IGNORECASE)
 
@@ -148,7 +164,9 @@ def answer_kinds(question: str) -> frozenset[str]:
 
 _NUMBER = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d\b)\d+")
 """A number that is not a year: "the first 400 people", "25 minutes"."""
-_MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|US\$|dollars?|d[oó]lares|euros?|美元|欧元|元)", re.IGNORECASE)
+_MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|US\$|dollars?|d[oó]lares|euros?|美元|欧元|元)"
+                    r"|\bfree\b|\bgratis\b|\bgratuit[ao]s?\b|免费", re.IGNORECASE)
+"""An amount of money, or "free": both say what something cost."""
 _ANY_YEAR = "2000"
 
 
