@@ -19,7 +19,7 @@ import functools
 import itertools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 if TYPE_CHECKING:  # the parser is imported when first used: a serving process reads built indexes only
@@ -115,13 +115,21 @@ def youtube_id(url: str) -> str | None:
     return None
 
 
-def make_link(url: str, text: str, base_url: str) -> Link:
-    """Classify a link and resolve it against the site (``/blog/...`` becomes ``base_url/blog/...``)."""
+class _Base(NamedTuple):
+    """What a post's links resolve against: the site, and the page itself for relative links."""
+
+    site: str
+    page: str = ""
+
+
+def make_link(url: str, text: str, base_url: str, page_url: str = "") -> Link:
+    """Classify a link and resolve it against the site (``/blog/...`` becomes ``base_url/blog/...``) or, when
+    relative (``./slides.pdf``), against the page that links it, as a browser does."""
     if url.startswith("/"):
         url = base_url.rstrip("/") + url
     elif not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE):
         with contextlib.suppress(ValueError):
-            url = urljoin(base_url.rstrip("/") + "/", url)
+            url = urljoin(page_url.rstrip("/") + "/" if page_url else base_url.rstrip("/") + "/", url)
     video = youtube_id(url)
     if video:
         return Link(url=display_url(url), text=text, kind="video", video_id=video)
@@ -257,13 +265,13 @@ class _Text:
         self.length += len(run)
         return run
 
-    def link(self, url: str, label_start: int, base_url: str) -> None:
+    def link(self, url: str, label_start: int, base_url: _Base) -> None:
         label = self.flush()
         if not label:
             self.parts.append(url)
             self.length += len(url)
             label = url
-        self.links.append(make_link(url, label, base_url))
+        self.links.append(make_link(url, label, base_url.site, base_url.page))
         self.spans.append((label_start, label_start + len(label)))
 
     @property
@@ -276,7 +284,7 @@ class _Text:
         return pending[-1:] or ("".join(self.parts)[-1:])
 
 
-def _render(children: list[Token], raw: str, out: _Text, base_url: str) -> None:
+def _render(children: list[Token], raw: str, out: _Text, base_url: _Base) -> None:
     """Append an inline token's children as plain text: tags dropped, links recorded, wrapped lines joined.
 
     ``raw`` is the inline source: line breaks join as its source lines do (the CJK rule reads the characters
@@ -307,7 +315,7 @@ def _render(children: list[Token], raw: str, out: _Text, base_url: str) -> None:
         # html_inline (tags, comments): no text of its own
 
 
-def _inline_text(children: list[Token], raw: str, base_url: str) -> tuple[str, list[Link], list[tuple[int, int]]]:
+def _inline_text(children: list[Token], raw: str, base_url: _Base) -> tuple[str, list[Link], list[tuple[int, int]]]:
     out = _Text()
     _render(children, raw, out, base_url)
     return out.text, out.links, out.spans
@@ -373,7 +381,7 @@ def _chunks(leaves: list[_Leaf], lines: list[str]) -> list[list[_Leaf]]:
     return [chunk for chunk in chunks if chunk]
 
 
-def _html(leaf: _Leaf, env: dict[str, Any], out: _Text, base_url: str) -> None:
+def _html(leaf: _Leaf, env: dict[str, Any], out: _Text, base_url: _Base) -> None:
     """Raw HTML as the text it shows (tags and comments dropped), markdown links inside it still read."""
     plain = _HTML_TAG.sub("", _leaf_raw(leaf))
     if plain.strip():
@@ -390,7 +398,7 @@ def _leaf_raw(leaf: _Leaf) -> str:
     return leaf.html
 
 
-def _table(leaf: _Leaf, out: _Text, base_url: str) -> None:
+def _table(leaf: _Leaf, out: _Text, base_url: _Base) -> None:
     """A table (often a schedule): one line per row, non-empty cells joined with a dash."""
     for r, row in enumerate(leaf.rows or []):
         if r:
@@ -402,15 +410,17 @@ def _table(leaf: _Leaf, out: _Text, base_url: str) -> None:
             _render(cell.children or [], cell.content, out, base_url)
 
 
-def to_blocks(body: str, base_url: str) -> list[Block]:
-    """Split a post body into headings and paragraphs of plain text; code and link definitions vanish."""
+def to_blocks(body: str, base_url: str, page_url: str = "") -> list[Block]:
+    """Split a post body into headings and paragraphs of plain text; code and link definitions vanish. Links are
+    resolved against the site (``base_url``) and, when relative, against the page (``page_url``, if known)."""
+    base = _Base(base_url, page_url)
     text = _replace_shortcodes(body.replace("\r\n", "\n"))
     tokens, env = _parse(text)
     blocks: list[Block] = []
     lines = text.split("\n")
     for chunk in _chunks(_leaves(tokens, lines), lines):
         if chunk[0].kind == "heading" and chunk[0].inline is not None:
-            heading, _, _ = _inline_text(chunk[0].inline.children or [], chunk[0].inline.content, base_url)
+            heading, _, _ = _inline_text(chunk[0].inline.children or [], chunk[0].inline.content, base)
             blocks.append(Block("heading", _ANCHOR.sub("", heading).strip(), level=chunk[0].level))
             chunk = chunk[1:]
             if not chunk:
@@ -420,16 +430,16 @@ def to_blocks(body: str, base_url: str) -> list[Block]:
             # Only the caption's own line: the shortcode pass put it alone between blank lines.
             raw = first.inline.content.split("\n")[0].removeprefix(_CAPTION)
             (token,) = _parser().parseInline(raw, env)
-            caption, links, spans = _inline_text(token.children or [], raw, base_url)
+            caption, links, spans = _inline_text(token.children or [], raw, base)
             blocks.append(Block("caption", caption, tuple(links), tuple(spans)))
             continue
-        block = _text_block(chunk, env, base_url)
+        block = _text_block(chunk, env, base)
         if block is not None:
             blocks.append(block)
     return blocks
 
 
-def _text_block(chunk: list[_Leaf], env: dict[str, Any], base_url: str) -> Block | None:
+def _text_block(chunk: list[_Leaf], env: dict[str, Any], base_url: _Base) -> Block | None:
     """A table, a paragraph, or a list (possibly after a lead-in line) with one item per line."""
     out = _Text()
     previous: _Leaf | None = None

@@ -130,7 +130,8 @@ def read_post(path: Path, docs_dir: Path, base_url: str, max_bytes: int | None =
     title = str(meta.get("title") or "").strip()
     if not title:
         raise PostError("front matter has no title")
-    blocks = tuple(to_blocks(body, base_url))
+    url = canonical_url(base_url, lang, year, slug)
+    blocks = tuple(to_blocks(body, base_url, url))  # "./slides.pdf" is beside the post
     if not any(block.kind != "heading" for block in blocks):
         raise PostError("no body text")
     return Post(
@@ -141,7 +142,7 @@ def read_post(path: Path, docs_dir: Path, base_url: str, max_bytes: int | None =
         title=title,
         date=_date(meta.get("publishdate") or meta.get("date")) or year,
         description=str(meta.get("description") or "").strip(),
-        url=canonical_url(base_url, lang, year, slug),
+        url=url,
         path=path,
         blocks=blocks,
     )

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.core import compose
-from bot.core.evaluate import holds, is_relevant, shown_text
+from bot.core.evaluate import holds, is_relevant, links_hit, shown_text
 from bot.core.reply import Quote
 from embeddings.markdown import Link
 from embeddings.passages import Passage
@@ -50,3 +50,13 @@ def test_answer_shown_reads_the_quoted_snippet_not_the_whole_passage() -> None:
     assert holds(text, "Bloomberg") and "Recap" in text
     assert not holds(text, "financial data")  # in the passage the snippet comes from, but not quoted
     assert shown_text(compose.dont_know("q", "en")).strip() != ""  # only the bot's words: no answer string
+
+
+def test_a_link_written_as_a_file_name_is_the_shown_url_ending_with_it() -> None:
+    shown = {"istio.io/latest/blog/2021/istiomeetups-china-report/istiomeetupchina-envoy.pdf",
+             "events.istio.io/istiocon-2021/slides/f2s-salesforceservicemesh.pdf", "youtube:abc123"}
+    assert links_hit(shown, ("./IstioMeetupChina-Envoy.pdf",))
+    assert links_hit(shown, ("f2s-SalesforceServiceMesh.pdf",))
+    assert links_hit(shown, ("https://www.youtube.com/watch?v=abc123",))
+    assert not links_hit(shown, ("servicemesh.pdf",))  # a whole file name, not the end of one
+    assert not links_hit(shown, ("https://example.com/f2s-SalesforceServiceMesh.pdf",))  # a full URL is itself

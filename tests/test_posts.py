@@ -134,6 +134,16 @@ def test_relative_links_resolve_against_base_url(passages: dict[str, list[Passag
     assert all(not link.url.startswith("/") for p in passages.values() for q in p for link in q.links)
 
 
+def test_a_link_relative_to_the_post_resolves_beside_it(passages: dict[str, list[Passage]]) -> None:
+    """The Beijing meetup report links its slides as ``./IstioMeetupChina-….pdf``: files of the post's own folder,
+    as a browser resolves them, not of the site's root."""
+    post = "zh/2021/istiomeetups-china-report"
+    slides = [link for p in passages[post] for link in p.links if link.url.endswith(".pdf")]
+    assert slides and all(
+        link.url.startswith("https://istio.io/latest/zh/blog/2021/istiomeetups-china-report/IstioMeetupChina-")
+        for link in slides)
+
+
 def test_base_url_is_configurable(tmp_path: Path) -> None:
     docs = make_docs(tmp_path / "docs", {"es/2023/istiocon-china.md": DOCS / "es/2023/istiocon-china.md"})
     post = read_post(docs / "es/2023/istiocon-china.md", docs, "https://mirror.example.org/istio/")

@@ -165,6 +165,21 @@ def _normal(url: str) -> str:
     return f"youtube:{video}" if video else display_url(url).rstrip("/").lower()
 
 
+def links_hit(shown: set[str], expected: tuple[str, ...]) -> bool:
+    """Is one of the expected links among those shown? A link written as a file name or a relative path (a program
+    gives slides as "f2s-SalesforceServiceMesh.pdf", a post links "./IstioMeetupChina-….pdf") is the shown URL that
+    ends with it."""
+    for link in expected:
+        normal = _normal(link)
+        if normal in shown:
+            return True
+        if "://" not in link and not link.startswith(("www.", "/")):
+            tail = "/" + unquote(link).removeprefix("./").lower()
+            if any(url.endswith(tail) for url in shown):
+                return True
+    return False
+
+
 @dataclass
 class QuestionSetEvaluator:
     """Runs every question through the answerer as the bot would and scores the outcome."""
@@ -181,7 +196,7 @@ class QuestionSetEvaluator:
                 rank = next((i + 1 for i, h in enumerate(hits) if is_relevant(h.passage, q.relevant)), None)
                 text = shown_text(answer)
                 shown = any(holds(text, needle) for needle in q.relevant)
-            link_hit = bool(shown_links(answer) & {_normal(url) for url in q.links}) if q.links else None
+            link_hit = links_hit(shown_links(answer), q.links) if q.links else None
             self.outcomes.append(Outcome(q, answer, hits, rank, link_hit, shown))
         report = self.metrics(self.outcomes)
         by_lang: dict[str, list[Outcome]] = defaultdict(list)
