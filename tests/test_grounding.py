@@ -118,6 +118,8 @@ def test_a_series_named_alone_is_no_one_edition(knowledge: Knowledge) -> None:
     ("did netflix present anything at istiocon 2022?", "name_without_talk_at_edition", "Netflix"),
     ("字节跳动在 istiocon 2022 上有分享吗", "name_without_talk_at_edition", "字节跳动"),
     ("was there a cilium talk at istiocon 2021", "topic_without_talk_at_edition", "cilium"),
+    # a program's speaker, asked of an edition whose program and posts never name them
+    ("craig box talk at istiocon 2022 recording?", "speaker_without_talk_at_edition", "Craig Box"),
 ])
 def test_not_found(knowledge: Knowledge, question: str, kind: str, subject: str) -> None:
     not_found = knowledge.ground(question).not_found
@@ -221,3 +223,16 @@ def test_a_price_no_quoted_passage_states_is_declined(answerer: Answerer) -> Non
     assert answerer.ask("How much does Tetrate charge for Tetrate Service Express per cluster?").abstained
     reply = answerer.ask("Is IstioCon 2022 free, or what does registration cost?")
     assert not reply.abstained and any("free" in quote.text.lower() for quote in reply.quotes)
+
+
+def test_a_named_session_without_the_recording_asked_for_is_quoted_with_the_gap(answerer: Answerer) -> None:
+    """Not a decline: the session exists, and the reply quotes it under a note that the program lists no recording."""
+    reply = answerer.ask("Is there a recording of the Istio and Supply Chain Security talk at IstioCon 2022?")
+    assert not reply.abstained and reply.quotes[0].title == "Istio and Supply Chain Security"
+    assert "no recording" in reply.note and "Istio and Supply Chain Security" in reply.note
+    assert "no recording" in render_text(reply)
+    es = answerer.ask("¿hay grabación de la charla Istio and Supply Chain Security de IstioCon 2022?")
+    assert "ninguna grabación" in es.note
+    # one with a recording, named by its speaker at the edition: no note
+    reply = answerer.ask("¿hay video de la charla de Lin Sun en IstioCon 2021?")
+    assert not reply.note and any("youtu" in url for url in reply.shown_links())

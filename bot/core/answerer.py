@@ -299,7 +299,8 @@ class Answerer:
             # The reply shows the first sessions with their recording and slides links.
             shown = [ln for hit in hits[:compose.MAX_LISTED_SHOWN] for ln in hit.passage.links if ln.kind != "session"]
             return compose.sessions_reply(question, lang, sessions, shown)
-        if not hits or self.abstention.abstain(self.evidence(question, hits, grounding), grounding):
+        if not hits or (grounding.missing_media is None  # a named session the bot knows: answered, with the gap
+                        and self.abstention.abstain(self.evidence(question, hits, grounding), grounding)):
             return compose.dont_know(question, lang)
         if self.cannot_quote(question, hits):
             return compose.dont_know(question, lang)
@@ -319,7 +320,10 @@ class Answerer:
         media = [ln for quote in quotes for ln in quote.links]
         media += [ln for hit in hits[:MAX_SNIPPETS] for ln in hit.passage.links]
         videos = list({link.url: link for link in media if link.kind == "video"}.values())
-        return compose.quotes_reply(question, lang, quotes, videos[:MAX_LINKS])
+        reply = compose.quotes_reply(question, lang, quotes, videos[:MAX_LINKS])
+        if grounding.missing_media is not None:
+            reply = compose.with_note(reply, compose.missing_media_note(lang, grounding.missing_media))
+        return reply
 
     def upcoming(self, question: str, lang: str) -> Reply:
         """The events still to come, soonest first, from the catalogue; for "next month", those that take

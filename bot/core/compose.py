@@ -35,6 +35,7 @@ _NOT_FOUND_KEYS = {
     "edition_without_program": "nf_no_program",
     "figure_not_stated": "nf_figure",
     "price_not_stated": "nf_price",
+    "speaker_without_talk_at_edition": "nf_company_talk",
     "unknown_edition": "nf_unknown_edition",
 }
 
@@ -51,6 +52,12 @@ def not_found_reply(question: str, lang: str, not_found: NotFound) -> Reply:
     groups = [Group(None, [event_parts(e, ui_lang) for e in not_found.known])] if listed and not_found.known else []
     return Reply(question, lang, ReplyKind.DONT_KNOW, title=title, groups=groups, not_found=[not_found.subject],
                  past_events=list(not_found.known) if listed else [])
+
+
+def missing_media_note(lang: str, missing: NotFound) -> str:
+    """"The program of IstioCon 2022 lists no recording of …": said above the quotes of the session itself."""
+    key = "nf_recording" if missing.kind == "recording_not_listed" else "nf_slides"
+    return t(ui_language(lang), key, subject=missing.subject, edition=missing.edition.name if missing.edition else "")
 
 
 def error(question: str, lang: str) -> Reply:

@@ -149,6 +149,10 @@ _TOPIC_SPANS = [
     re.compile(r"\b(?:a|an|any|the)\s+(?P<topic>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:talks?|sessions?|keynotes?|panels?|"
                r"presentations?|workshops?)\b", re.IGNORECASE),
 ]
+# A question asking for a talk's recording, or for its slides.
+_VIDEO = re.compile(r"\b(?:videos?|recordings?|recorded|youtube|replay|v[ií]deos?|grabad[oa]s?|grabaci[oó]n(?:es)?)\b"
+                    r"|录像|视频|回放|录播", re.IGNORECASE)
+_SLIDES = re.compile(r"\b(?:slides?|deck|diapositivas?|diapos|pdf|ppt)\b|幻灯片|讲义|课件", re.IGNORECASE)
 # "the first IstioCon", "la primera edición de IstioCon", "第二届 Istio Meetup": an edition by its place in its
 # series, written just before the name.
 _ORDINAL = re.compile(
@@ -173,7 +177,9 @@ class NotFound:
     (a rare word none of the edition's talks or posts use), ``edition_without_program`` (talks of an
     edition known only by its date), ``figure_not_stated`` (how many people came, which no post of the
     edition says), ``price_not_stated`` (what it cost, where no text of the edition says it was free: no post
-    states an amount)."""
+    states an amount), ``speaker_without_talk_at_edition`` (a program's speaker with no talk at another edition
+    whose program is known). ``recording_not_listed`` and ``slides_not_listed`` (asked of a session whose program
+    entry has none) are :attr:`Grounding.missing_media`, not a reason to decline."""
 
     kind: str
     subject: str
@@ -200,6 +206,9 @@ class Grounding:
     """A topic outside Istio events ("weather", "salary", "hotel", "airport", "age", "food", "visa", "finance",
     "jobs", "private", "password", "writing"), a question on using Istio ("how_to"), small talk ("chat"), or ""."""
     not_found: NotFound | None = None
+    missing_media: NotFound | None = None
+    """The one session the question names has no recording (or slides) listed, and it asks for one: the reply
+    quotes the session and says so (``recording_not_listed``, ``slides_not_listed``)."""
 
     @property
     def unknown_edition(self) -> Mention | None:
@@ -473,8 +482,10 @@ class Knowledge:
                 off_topic = "chat"
         grounding = Grounding(question, editions, unknown, sessions, speakers, companies, places, asks_talk, off_topic)
         not_found = self._not_found(grounding, named)
+        session = self._the_session(grounding) if not_found is None else None
+        missing_media = self._missing_media(question, session) if session is not None else None
         return Grounding(question, editions, unknown, sessions, speakers, companies, places, asks_talk, off_topic,
-                         not_found)
+                         not_found, missing_media)
 
     @staticmethod
     def _with_loose_year(question: str, named: list[tuple[Mention, list[Event]]]) -> list[tuple[Mention, list[Event]]]:
@@ -566,6 +577,13 @@ class Knowledge:
             return NotFound("price_not_stated", edition.name, edition, (edition,))
         if not g.asks_talk or not sessions or g.sessions:
             return None
+        if g.speakers and not g.sessions:
+            texts_folded = " ".join(texts)
+            absent = [name for name in g.speakers
+                      if not any(s.name == name for session in sessions for s in session.speakers)
+                      and fold(name) not in texts_folded]
+            if absent and len(absent) == len(g.speakers):
+                return NotFound("speaker_without_talk_at_edition", absent[0], edition, (edition,))
         if g.companies and not g.speakers:
             missing = [name for name in g.companies
                        if not self._company(name).sessions & {s.id for s in sessions}
@@ -586,6 +604,27 @@ class Knowledge:
             topic = self._missing_topic(g.question, edition)
             if topic:
                 return NotFound("topic_without_talk_at_edition", topic, edition, (edition,))
+        return None
+
+    def _the_session(self, g: Grounding) -> Session | None:
+        """The one session the question names: by its title, or as the one talk of a named speaker at the named
+        edition ("Lin Sun's talk at IstioCon 2021")."""
+        if len(g.sessions) == 1:
+            return g.sessions[0]
+        if g.sessions or len(g.editions) != 1 or len(g.speakers) != 1:
+            return None
+        theirs = [s for s in self._sessions_of.get(g.editions[0].key, [])
+                  if any(speaker.name == g.speakers[0] for speaker in s.speakers)]
+        return theirs[0] if len(theirs) == 1 else None
+
+    def _missing_media(self, question: str, session: Session) -> NotFound | None:
+        """A recording or slides asked of a session whose program entry has none."""
+        wants_video, wants_slides = bool(_VIDEO.search(question)), bool(_SLIDES.search(question))
+        edition = self._event_of_session(session)
+        if wants_video and not session.recording and not (wants_slides and session.slides):
+            return NotFound("recording_not_listed", session.title, edition, ())
+        if wants_slides and not wants_video and not session.slides:
+            return NotFound("slides_not_listed", session.title, edition, ())
         return None
 
     def _missing_topic(self, question: str, edition: Event) -> str:
