@@ -1,4 +1,4 @@
-"""The held-out set: frozen, kept apart from every tuning question, and of the make-up issue 18 asks for.
+"""The held-out sets: frozen, kept apart from every tuning question, and of the make-up issue 18 asks for.
 
 tests/data/questions_heldout_2026_12d.jsonl was written from docs/ alone by six helpers, 150 candidates each
 (tests/data/candidates/heldout_2026_12d_writer_*.jsonl; writers j, k and l were asked, with no question
@@ -6,11 +6,14 @@ shown, to go past the obvious questions, since the first three's were mostly rep
 tuning question or a figure. It was filtered mechanically (scripts/filter_heldout.py): every candidate
 sharing 60 % or more of its words with a tuning question was dropped (516 of 900 kept), without running the
 bot.
-It is run only to report (``make eval``, README "Quality"); no test scores it and nothing is chosen by its
-results. The three sets held out before it (2026_12, 2026_12b, 2026_12c) were run often enough to be
+tests/data/questions_heldout_2026_12e.jsonl was written the same way, later, by three more helpers (286 of 450
+kept; candidates in tests/data/candidates/heldout_2026_12e_writer_*.jsonl), after the writers of 2026_12d had
+said in their reports what kinds of question they wrote: a set written after that was read.
+Both are run only to report (``make eval``, README "Quality"); no test scores them and nothing is chosen by
+their results. The three sets held out before them (2026_12, 2026_12b, 2026_12c) were run often enough to be
 in-sample, so they retired to tuning (``questions_tuning_retired_2026_12*.jsonl``).
 
-Frozen: edit = new set. Its sha256 is below, so any change fails here; a changed or extended held-out
+Frozen: edit = new set. Their sha256 are below, so any change fails here; a changed or extended held-out
 set is a new file with a new name, filtered the same way, and the old one retires to tuning.
 """
 
@@ -27,6 +30,7 @@ from bot.core.question_sets import MAX_OVERLAP, make_sets, nearest, questions_of
 DATA = Path(__file__).parent / "data"
 FROZEN = {
     "questions_heldout_2026_12d.jsonl": "7879101135287710a07067a4aee8fc3eeb2103cd5b566634a985c1cbe5fa8f14",
+    "questions_heldout_2026_12e.jsonl": "3537cb09343b220b86933d71a9ba6914ede110d114d025e43e5833853a1db2fd",
 }
 TUNING = make_sets("TUNING")
 
