@@ -13,7 +13,7 @@ import pytest
 from bot.core import abstention
 from bot.core.abstention import Abstention, Calibration, Evidence, calibration_path
 from bot.core.answerer import Answerer
-from bot.core.calibrate import AbstentionCalibrator
+from bot.core.calibrate import AbstentionCalibrator, abstention_model
 
 
 def _evidence(**values: float) -> Evidence:
@@ -119,3 +119,14 @@ def test_the_threshold_keeps_false_abstentions_within_the_limit() -> None:
 )
 def test_chit_chat_and_off_topic_questions_naming_known_places_are_declined(answerer: Answerer, message: str) -> None:
     assert answerer.ask(message).abstained
+
+
+def test_with_enough_sets_each_set_is_predicted_by_a_model_of_the_others() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 3))
+    y = (x[:, 0] + rng.normal(scale=0.5, size=200) > 0).astype(int)
+    calibrator = AbstentionCalibrator([], sets=[f"set{i % 4}" for i in range(200)])
+    out_of_fold = calibrator.out_of_fold(x, y)
+    first = np.arange(200) % 4 == 0
+    others = abstention_model().fit(x[~first], y[~first])
+    assert np.allclose(out_of_fold[first], others.predict_proba(x[first])[:, 1])
