@@ -114,6 +114,8 @@ def test_a_series_named_alone_is_no_one_edition(knowledge: Knowledge) -> None:
     ("第二届 Istio Meetup China 在哪个城市办的？", "unknown_edition", "第二届 Istio Meetup China"),
     ("quien organizo el istio meetup de shanghai en 2022?", "unknown_edition", "istio meetup 2022"),
     ("Istio Day 东京站是什么时候举办的？", "unknown_edition", "Istio Day 东京站"),
+    # a year the series had, in a region it did not have that year
+    ("When is Istio Day North America 2026?", "unknown_edition", "Istio Day North America 2026"),
     # names and topics as Slack writes them: lower case, a bare noun before "talk", Chinese "X 在 …"
     ("did netflix present anything at istiocon 2022?", "name_without_talk_at_edition", "Netflix"),
     ("字节跳动在 istiocon 2022 上有分享吗", "name_without_talk_at_edition", "字节跳动"),

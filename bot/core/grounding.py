@@ -299,6 +299,7 @@ class Knowledge:
         lowercase_seen: set[str] = set()
         self._talks_told: set[tuple[str, str, str]] = set()
         mentioned: set[tuple[str, str]] = set()
+        mentioned_in: set[tuple[str, str, str]] = set()
         for p in passages:
             words = set(tokenize(f"{p.title} {p.text}"))
             self._df.update(words)
@@ -316,9 +317,11 @@ class Knowledge:
             for m in mentions(f"{p.title}. {p.text}"):
                 if m.year:
                     mentioned.add((m.series, m.year))
+                    mentioned_in.add((m.series, m.region, m.year))
                     if talk:  # a passage that speaks of this edition's talks (or its call for them)
                         self._talks_told.add((m.series, m.region, m.year))
         self._mentioned_editions = mentioned
+        self._mentioned_regional = mentioned_in
         self._known_word: Callable[[str], bool] = known_word or self._df.__contains__
         self._all_text = " ".join(fold(f"{p.title} {p.text}") for p in passages)  # a session's title names too
         self._speakers = self._speaker_forms()
@@ -547,12 +550,14 @@ class Knowledge:
                                    else t in self._df for t in terms)
 
     def _not_found(self, g: Grounding, named: list[tuple[Mention, list[Event]]]) -> NotFound | None:
-        # An edition that never happened: its series has editions, and either the year is named and no document
-        # names it, or it is named by a place no document uses ("Istio Day Tokio", "KubeCon India 2024").
+        # An edition that never happened: its series has editions, and either the year (with the region, if named)
+        # is named and no document names it ("IstioCon 2020", "Istio Day North America 2026"), or it is named by a
+        # place no document uses ("Istio Day Tokio", "KubeCon India 2024").
         for mention in g.unknown_editions:
             editions = self.editions_of(mention.series)
-            unknown_year = (mention.year and not mention.where
-                            and (mention.series, mention.year) not in self._mentioned_editions)
+            unknown_year = (mention.year and not mention.where and (
+                (mention.series, mention.year) not in self._mentioned_editions
+                or (mention.region and (mention.series, mention.region, mention.year) not in self._mentioned_regional)))
             unknown_place = bool(mention.where) and not self._known_word(fold(mention.where))
             ordinal, start = self._ordinal(g.question, mention)
             if editions and (unknown_year or unknown_place or ordinal):
