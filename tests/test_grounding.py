@@ -114,6 +114,8 @@ def test_a_series_named_alone_is_no_one_edition(knowledge: Knowledge) -> None:
     ("第二届 Istio Meetup China 在哪个城市办的？", "unknown_edition", "第二届 Istio Meetup China"),
     ("quien organizo el istio meetup de shanghai en 2022?", "unknown_edition", "istio meetup 2022"),
     ("Istio Day 东京站是什么时候举办的？", "unknown_edition", "Istio Day 东京站"),
+    # recordings of an edition nothing about links one (a preview post, a date card)
+    ("¿Dónde están las grabaciones de Istio Day Europa 2024 en París?", "no_recordings", "Istio Day Europe 2024"),
     # a year the series had, in a region it did not have that year
     ("When is Istio Day North America 2026?", "unknown_edition", "Istio Day North America 2026"),
     # names and topics as Slack writes them: lower case, a bare noun before "talk", Chinese "X 在 …"
@@ -143,6 +145,7 @@ def test_not_found(knowledge: Knowledge, question: str, kind: str, subject: str)
     # a year in another clause is no edition's year
     "Tras entrar en la CNCF en 2022, ¿cómo iba a estar presente Istio en KubeCon NA de octubre?",
     "la primera istiocon fue virtual?",
+    "is there a recording of that all-day Istio Twitch stream from 2018?",  # its Twitch channel is linked
     "Lin Sun", "2022", "sales force", "IstioCon", "",
 ])
 def test_answerable_or_bare_questions_are_not_not_found(knowledge: Knowledge, question: str) -> None:

@@ -35,6 +35,7 @@ _NOT_FOUND_KEYS = {
     "edition_without_program": "nf_no_program",
     "figure_not_stated": "nf_figure",
     "price_not_stated": "nf_price",
+    "no_recordings": "nf_no_recordings",
     "speaker_without_talk_at_edition": "nf_company_talk",
     "unknown_edition": "nf_unknown_edition",
 }
@@ -48,7 +49,8 @@ def not_found_reply(question: str, lang: str, not_found: NotFound) -> Reply:
     title = t(ui_lang, _NOT_FOUND_KEYS[not_found.kind], subject=not_found.subject,
               edition=edition.name if edition else "", count=edition.sessions if edition else 0,
               query=edition.name.lower() if edition else "")
-    listed = not_found.kind in ("unknown_edition", "edition_without_program", "figure_not_stated", "price_not_stated")
+    listed = not_found.kind in ("unknown_edition", "edition_without_program", "figure_not_stated", "price_not_stated",
+                                "no_recordings")
     groups = [Group(None, [event_parts(e, ui_lang) for e in not_found.known])] if listed and not_found.known else []
     return Reply(question, lang, ReplyKind.DONT_KNOW, title=title, groups=groups, not_found=[not_found.subject],
                  past_events=list(not_found.known) if listed else [])

@@ -149,6 +149,8 @@ _TOPIC_SPANS = [
     re.compile(r"\b(?:a|an|any|the)\s+(?P<topic>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:talks?|sessions?|keynotes?|panels?|"
                r"presentations?|workshops?)\b", re.IGNORECASE),
 ]
+# Where a stream or a channel of recordings is watched (a link there answers "where can I watch it").
+_WATCH_SITE = re.compile(r"//(?:www\.|space\.)?(?:twitch\.tv|youtube\.com|youtu\.be|bilibili\.com|vimeo\.com)/")
 # A question asking for a talk's recording, or for its slides.
 _VIDEO = re.compile(r"\b(?:videos?|recordings?|recorded|youtube|replay|v[ií]deos?|grabad[oa]s?|grabaci[oó]n(?:es)?)\b"
                     r"|录像|视频|回放|录播", re.IGNORECASE)
@@ -295,6 +297,8 @@ class Knowledge:
                 post_event[post.url].append(event.key)
         self._edition_text: dict[str, list[str]] = defaultdict(list)
         self._edition_words: dict[str, set[str]] = defaultdict(set)
+        self._edition_videos: set[str] = set()
+        """Editions some passage about links a recording of (a session, a recap's video) or where to watch it."""
         self._df: Counter[str] = Counter()
         lowercase_seen: set[str] = set()
         self._talks_told: set[tuple[str, str, str]] = set()
@@ -312,6 +316,8 @@ class Knowledge:
             for key in keys:
                 self._edition_text[key].append(fold(p.text))
                 self._edition_words[key] |= words
+                if any(link.kind == "video" or _WATCH_SITE.search(link.url) for link in p.links):
+                    self._edition_videos.add(key)
             lowercase_seen.update(w for w in re.findall(r"\b[a-z][a-z]+\b", p.text))
             talk = p.kind != "event" and bool(_TALK.search(p.text))
             for m in mentions(f"{p.title}. {p.text}"):
@@ -572,6 +578,8 @@ class Knowledge:
         if (g.asks_talk and not sessions and not edition.posts and not g.sessions
                 and (edition.series, edition.region, edition.year) not in self._talks_told):
             return NotFound("edition_without_program", edition.name, edition, (edition,))
+        if _VIDEO.search(g.question) and not sessions and not g.sessions and edition.key not in self._edition_videos:
+            return NotFound("no_recordings", edition.name, edition, (edition,))
         if _HOW_MANY.search(g.question) and _ATTENDANCE.search(g.question) and not g.asks_talk:
             if not any(_COUNTED.search(text) for text in self._edition_text.get(edition.key, [])):
                 return NotFound("figure_not_stated", edition.name, edition, (edition,))

@@ -150,6 +150,9 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "nf_no_program": "I know {edition} only by its date and place: I have no program, talks or recordings of it.",
         "nf_figure": "No post I have says how many people attended {edition}. What I know of it:",
         "nf_price": "No post I have says what {edition} cost. What I know of it:",
+        "nf_no_recordings": (
+            "I know of no recordings of {edition}: nothing I have about it links one. What I know of it:"
+        ),
         "nf_recording": "The program of {edition} lists no recording of “{subject}”.",
         "nf_slides": "The program of {edition} lists no slides for “{subject}”.",
     },
@@ -294,6 +297,9 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         ),
         "nf_figure": "Ningún artículo que tengo dice cuántas personas asistieron a {edition}. Lo que sé de ella:",
         "nf_price": "Ningún artículo que tengo dice cuánto costaba {edition}. Lo que sé de ella:",
+        "nf_no_recordings": (
+            "No conozco grabaciones de {edition}: nada de lo que tengo sobre ella enlaza una. Lo que sé de ella:"
+        ),
         "nf_recording": "El programa de {edition} no incluye ninguna grabación de «{subject}».",
         "nf_slides": "El programa de {edition} no incluye diapositivas de «{subject}».",
     },
@@ -419,6 +425,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "nf_no_program": "关于 {edition}，我只知道日期和地点：没有它的议程、演讲或录像。",
         "nf_figure": "我掌握的文章都没有说 {edition} 有多少人参加。我了解的情况：",
         "nf_price": "我掌握的文章都没有说 {edition} 的费用。我了解的情况：",
+        "nf_no_recordings": "我不知道 {edition} 有任何录像：我掌握的相关内容都没有链接录像。我了解的情况：",
         "nf_recording": "{edition} 的日程中没有“{subject}”的录像。",
         "nf_slides": "{edition} 的日程中没有“{subject}”的幻灯片。",
     },
