@@ -130,3 +130,16 @@ def test_with_enough_sets_each_set_is_predicted_by_a_model_of_the_others() -> No
     first = np.arange(200) % 4 == 0
     others = abstention_model().fit(x[~first], y[~first])
     assert np.allclose(out_of_fold[first], others.predict_proba(x[first])[:, 1])
+
+
+def test_no_large_set_sees_more_false_abstentions_than_the_per_set_limit() -> None:
+    # set "b" holds every low-scoring answerable question: all together they stay under the overall budget of 5 %,
+    # but "b" alone would see 8 %
+    answerable = np.array([1] * 200 + [1] * 100 + [0] * 40)
+    probability = np.concatenate([np.linspace(0.6, 1, 200), np.linspace(0.1, 1, 100), np.linspace(0, 0.5, 40)])
+    sets = ["a"] * 200 + ["b"] * 100 + ["a"] * 40
+    calibrator = AbstentionCalibrator([], max_false_abstain=0.05, sets=sets)
+    threshold, _, false_abstain = calibrator.choose_threshold(probability, answerable)
+    in_b = np.array(sets) == "b"
+    assert np.mean(probability[in_b & (answerable == 1)] < threshold) <= 0.03 and false_abstain <= 0.05
+    assert np.mean(probability[in_b & (answerable == 1)] < threshold) > 0  # the limit is reached, not avoided
