@@ -76,8 +76,10 @@ _MENTION_PATTERN = (
     rf"(?:\s*(?:in\s+|en\s+|of\s+|de\s+)?(?P<year1>{YEAR_DIGITS})\b)?(?:\s*(?P<region2>{_REGION}))?"
 )
 _MENTION = re.compile(_MENTION_PATTERN)
-_STOP_ZH = re.compile(r"\s*(?P<where>[\u4e00-\u9fff]{2,4}?)站")
+_STOP_ZH = re.compile(r"\s*(?P<where>[\u4e00-\u9fff]{2,4}?)站(?!点)")
 """A question's "Istio Day 东京站", "KubeCon 日本站": the edition held there (a region's stop, 欧洲站, is a region)."""
+_NOT_A_PLACE = re.compile(r"[的网官上在了和有]")
+"""Characters no place name before 站 has: "官方网站" and "的网站" are a website."""
 _MENTION_ANY_CASE = re.compile(_MENTION_PATTERN, re.IGNORECASE)
 """Questions are typed as people type in Slack ("istiocon 2022", "kubecon eu"); documents spell names properly,
 and reading them case-sensitively keeps a URL's "kubecon-cloudnativecon-europe" out of the catalogue. A place
@@ -112,7 +114,8 @@ _DEADLINE = re.compile(
 """Words that make a date a deadline (a CFP closing, a portal open until), never the event's own date."""
 _CFP = re.compile(r"\bCFPs?\b|call for (?:session )?(?:proposals|papers)|\bproposals?\b|propuestas?|征集|提案", re.I)
 """Words that say a sentence is about a call for proposals: its deadline is when the CFP closes."""
-_ISTIO_SERIES = ("istiocon", "istio-day", "meetup")
+ISTIO_SERIES = ("istiocon", "istio-day", "meetup")
+"""The series Istio runs: every edition of them is in the posts (a KubeCon is only where Istio was)."""
 """Series istio.io calls for proposals for itself (a post about an Istio Day and its KubeCon asks for Istio Day
 talks)."""
 _BOUNDARY = re.compile(r"[,，、;；:：()（）|]|\s(?:and|or|y|o|while|alongside|but)\s|以及|并且|还有")
@@ -266,7 +269,9 @@ class Mention:
 
 _SHORT_YEAR = re.compile(
     rf"(?P<name>(?:{'|'.join(_SERIES.values())})(?:\s*(?:{_REGION}))?)\s*['’]?(?P<yy>1[7-9]|2\d)"
-    r"(?![\d:%-]|\s*(?:min|hour|hora|seg|sec|people|personas|分|小时|个|场|人))", re.IGNORECASE)
+    r"(?![\d:%-]|\s*(?:min|hour|hora|seg|sec|people|personas|分|小时|个|场|人|st\b|nd\b|rd\b|th\b|[月日号]))"
+    r"(?!\s*(?:de\s+|of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic)[a-z]*\b)",
+    re.IGNORECASE)
 
 
 def expand_short_years(question: str) -> str:
@@ -288,7 +293,8 @@ def mentions(text: str, any_case: bool = False) -> list[Mention]:
             region = "china" if re.search(r"China|中国|Beijing|北京", near) else ""
         year = match.group("year1") or match.group("year0") or ""
         where, end = match.group("where") or "", match.end()
-        if any_case and not where and not region and (stop := _STOP_ZH.match(text, end)):  # "Istio Day 东京站"
+        stop = _STOP_ZH.match(text, end) if any_case and not where and not region else None
+        if stop and not _NOT_A_PLACE.search(stop.group("where")):  # "Istio Day 东京站", not "官方网站" (website)
             where, end = stop.group("where"), stop.end()
         found.append(Mention(series, region, year, match.start(), end, where))
     return found
@@ -628,7 +634,7 @@ def derive_events(posts: list[Post], sessions: list[Session], banners: list[Bann
         # When a call for proposals closes: a deadline in a sentence about proposals, said of the event the
         # sentence names, else of the one Istio event (else the one event) the post is about.
         about_post = list(about[post.group].values())
-        istio = [e for e in about_post if e.series in _ISTIO_SERIES]
+        istio = [e for e in about_post if e.series in ISTIO_SERIES]
         default = istio[0] if len(istio) == 1 else about_post[0] if len(about_post) == 1 else None
         for block in body:
             for sentence in _sentences(block.text):

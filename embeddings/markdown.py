@@ -265,13 +265,13 @@ class _Text:
         self.length += len(run)
         return run
 
-    def link(self, url: str, label_start: int, base_url: _Base) -> None:
+    def link(self, url: str, label_start: int, base: _Base) -> None:
         label = self.flush()
         if not label:
             self.parts.append(url)
             self.length += len(url)
             label = url
-        self.links.append(make_link(url, label, base_url.site, base_url.page))
+        self.links.append(make_link(url, label, base.site, base.page))
         self.spans.append((label_start, label_start + len(label)))
 
     @property
@@ -284,7 +284,7 @@ class _Text:
         return pending[-1:] or ("".join(self.parts)[-1:])
 
 
-def _render(children: list[Token], raw: str, out: _Text, base_url: _Base) -> None:
+def _render(children: list[Token], raw: str, out: _Text, base: _Base) -> None:
     """Append an inline token's children as plain text: tags dropped, links recorded, wrapped lines joined.
 
     ``raw`` is the inline source: line breaks join as its source lines do (the CJK rule reads the characters
@@ -310,14 +310,14 @@ def _render(children: list[Token], raw: str, out: _Text, base_url: _Base) -> Non
             link = str(child.attrs.get("href") or "")
             label_start = out.length
         elif kind == "link_close" and link is not None:
-            out.link(link, label_start, base_url)
+            out.link(link, label_start, base)
             link = None
         # html_inline (tags, comments): no text of its own
 
 
-def _inline_text(children: list[Token], raw: str, base_url: _Base) -> tuple[str, list[Link], list[tuple[int, int]]]:
+def _inline_text(children: list[Token], raw: str, base: _Base) -> tuple[str, list[Link], list[tuple[int, int]]]:
     out = _Text()
-    _render(children, raw, out, base_url)
+    _render(children, raw, out, base)
     return out.text, out.links, out.spans
 
 
@@ -381,12 +381,12 @@ def _chunks(leaves: list[_Leaf], lines: list[str]) -> list[list[_Leaf]]:
     return [chunk for chunk in chunks if chunk]
 
 
-def _html(leaf: _Leaf, env: dict[str, Any], out: _Text, base_url: _Base) -> None:
+def _html(leaf: _Leaf, env: dict[str, Any], out: _Text, base: _Base) -> None:
     """Raw HTML as the text it shows (tags and comments dropped), markdown links inside it still read."""
     plain = _HTML_TAG.sub("", _leaf_raw(leaf))
     if plain.strip():
         (token,) = _parser().parseInline(plain, env)
-        _render(token.children or [], plain, out, base_url)
+        _render(token.children or [], plain, out, base)
 
 
 def _leaf_raw(leaf: _Leaf) -> str:
@@ -398,7 +398,7 @@ def _leaf_raw(leaf: _Leaf) -> str:
     return leaf.html
 
 
-def _table(leaf: _Leaf, out: _Text, base_url: _Base) -> None:
+def _table(leaf: _Leaf, out: _Text, base: _Base) -> None:
     """A table (often a schedule): one line per row, non-empty cells joined with a dash."""
     for r, row in enumerate(leaf.rows or []):
         if r:
@@ -407,7 +407,7 @@ def _table(leaf: _Leaf, out: _Text, base_url: _Base) -> None:
         for c, cell in enumerate(cells):
             if c:
                 out.add(" — ")
-            _render(cell.children or [], cell.content, out, base_url)
+            _render(cell.children or [], cell.content, out, base)
 
 
 def to_blocks(body: str, base_url: str, page_url: str = "") -> list[Block]:
@@ -439,7 +439,7 @@ def to_blocks(body: str, base_url: str, page_url: str = "") -> list[Block]:
     return blocks
 
 
-def _text_block(chunk: list[_Leaf], env: dict[str, Any], base_url: _Base) -> Block | None:
+def _text_block(chunk: list[_Leaf], env: dict[str, Any], base: _Base) -> Block | None:
     """A table, a paragraph, or a list (possibly after a lead-in line) with one item per line."""
     out = _Text()
     previous: _Leaf | None = None
@@ -447,11 +447,11 @@ def _text_block(chunk: list[_Leaf], env: dict[str, Any], base_url: _Base) -> Blo
         if previous is not None:
             out.add("\n" if leaf.item else _separator(_leaf_raw(previous).split("\n")[-1], _leaf_raw(leaf)))
         if leaf.kind == "html":
-            _html(leaf, env, out, base_url)
+            _html(leaf, env, out, base)
         elif leaf.kind == "table":
-            _table(leaf, out, base_url)
+            _table(leaf, out, base)
         elif leaf.inline is not None:
-            _render(leaf.inline.children or [], leaf.inline.content, out, base_url)
+            _render(leaf.inline.children or [], leaf.inline.content, out, base)
         else:  # a thematic break: the regex parser kept its dashes as a paragraph
             out.add(leaf.html)
         previous = leaf

@@ -155,6 +155,9 @@ def test_unknown_events_are_recognised(events: dict[str, Event]) -> None:
     ("IstioCon 2022", "IstioCon 2022"),  # already a year
     ("istio day 25-minute talks", "istio day 25-minute talks"),  # a length, not a year
     ("kubecon 24 hours", "kubecon 24 hours"),
+    ("Was Istio Day 18 April 2023?", "Was Istio Day 18 April 2023?"),  # a day of the month
+    ("Istio Day 18th April", "Istio Day 18th April"),
+    ("kubecon eu 19 de marzo", "kubecon eu 19 de marzo"),
 ])
 def test_short_years_after_an_event_name_are_written_out(question: str, expanded: str) -> None:
     assert expand_short_years(question) == expanded

@@ -63,7 +63,7 @@ def test_each_held_out_set_has_the_make_up_issue_18_asks_for(name: str) -> None:
 
 @pytest.mark.parametrize("tuning", TUNING, ids=lambda path: path.name)
 def test_no_held_out_question_repeats_a_tuning_question(tuning: Path) -> None:
-    """Below 60 % of the shorter question's words shared (question_sets.word_overlap) with every tuning question."""
+    """Below 60 % of the held-out question's words shared (question_sets.word_overlap) with every tuning question."""
     if not tuning.is_file():
         pytest.skip(f"tuning set {tuning} is not available")
     others = questions_of(tuning)
@@ -76,12 +76,12 @@ def test_no_held_out_question_repeats_a_tuning_question(tuning: Path) -> None:
     assert not repeats, "\n".join(repeats)
 
 
-def test_word_overlap_is_shared_words_over_the_shorter_question() -> None:
+def test_word_overlap_is_the_share_of_the_held_out_questions_words() -> None:
     assert word_overlap("Who spoke about Bloomberg at IstioCon 2021?", "who SPOKE about bloomberg, istiocon 2021") == 1
-    # {spoke, bloomberg, istiocon, 2021} vs {bloomberg, talk, istiocon, 2021, slides}: 3 of the shorter's 4
+    # {spoke, bloomberg, istiocon, 2021} vs {bloomberg, talk, istiocon, 2021, slides}: 3 of the held-out one's 4
     assert word_overlap("Who spoke about Bloomberg at IstioCon 2021?",
                         "Bloomberg talk at IstioCon 2021: slides?") == pytest.approx(0.75)
-    # a question that only adds words to a short one repeats it
-    assert word_overlap("你是谁", "你好 你是谁") == 1
+    # asymmetric: a short held-out question whose words a longer tuning question all has repeats it
+    assert word_overlap("你是谁", "你好 你是谁") == 1 and word_overlap("你好 你是谁", "你是谁") == 0.5
     assert word_overlap("¿Quién habló en la sesión?", "quien hablo en la sesion") == 1  # accents folded
     assert word_overlap("hi", "") == 0

@@ -39,6 +39,12 @@ def test_words_that_are_not_misspelt_names_stay(speller: Speller, question: str)
     assert speller.correct(question) == question
 
 
+def test_words_the_documents_write_in_lower_case_are_no_targets(answerer: Answerer) -> None:
+    # "layer" is in a company's name but also an ordinary word of the posts: "lawyer" is not its misspelling
+    assert "layer" not in answerer.knowledge.name_words()
+    assert answerer.read("any lawyer talks at IstioCon 2022?")[0] == "any lawyer talks at IstioCon 2022?"
+
+
 def test_the_answerer_reads_the_corrected_question(answerer: Answerer) -> None:
     question, _ = answerer.read("who gave the salesfroce talk at istocon 2022")
     grounding = answerer.ground(question)

@@ -299,8 +299,9 @@ class Answerer:
             # The reply shows the first sessions with their recording and slides links.
             shown = [ln for hit in hits[:compose.MAX_LISTED_SHOWN] for ln in hit.passage.links if ln.kind != "session"]
             return compose.sessions_reply(question, lang, sessions, shown)
-        if not hits or (grounding.missing_media is None  # a named session the bot knows: answered, with the gap
-                        and self.abstention.abstain(self.evidence(question, hits, grounding), grounding)):
+        if not hits or grounding.declines or (
+                grounding.missing_media is None  # a named session the bot knows: answered, with the gap
+                and self.abstention.abstain(self.evidence(question, hits, grounding), grounding)):
             return compose.dont_know(question, lang)
         if self.cannot_quote(question, hits):
             return compose.dont_know(question, lang)
@@ -358,11 +359,14 @@ class Answerer:
 
     def respond(self, message: str, lang: str | None = None) -> tuple[Reply, list[Hit]]:
         """What a user gets for a message as Slack delivers it: markup read as words, the language
-        detected as the bot does (unless given). ``eval`` scores exactly this."""
+        detected as the bot does (unless given). ``eval`` scores exactly this. The reply repeats the question as
+        the user wrote it, not as the bot read it (misspelt names corrected, short years written out)."""
         question, language = self.read(message, lang)
         if not question:  # nothing but mentions: nothing to search for
             return compose.dont_know(question, language), []
-        return self.reply(question, language)
+        reply, hits = self.reply(question, language)
+        reply.question = unmark(message)
+        return reply, hits
 
     def read(self, message: str, lang: str | None = None) -> tuple[str, str]:
         """A message as the bot reads it: markup as words, and the corpus language it is answered in."""

@@ -43,6 +43,7 @@ MAX_FALSE_ABSTAIN = 0.025
 """Out-of-fold share of answerable tuning questions the bot may decline, the grounding's declines included
 (issue 18 allows 0.03: the margin is for questions unlike the tuning sets)."""
 MAX_FALSE_ABSTAIN_PER_SET = 0.03
+"""The most false abstentions any large set may see out of fold (issue 18's limit; see LARGE_SET)."""
 LARGE_SET = 100
 """No set with this many answerable questions or more may see over MAX_FALSE_ABSTAIN_PER_SET false abstentions out
 of fold (issue 18's limit): the blind sets written last, predicted by a model of the others, saw 3.9 % to 5.3 %
@@ -70,19 +71,23 @@ class AbstentionCalibrator:
     counts: dict[str, int] = field(default_factory=dict)
 
     def collect(self, answerer: Answerer) -> None:
-        """Answer every question as the bot would; list and "what's next" answers never abstain, so they
-        are left out."""
+        """Answer every question as the bot would; list and "what's next" answers never abstain, nor does a named
+        session whose missing recording is said (:attr:`~bot.core.grounding.Grounding.missing_media`), so they are
+        left out."""
         for path in self.question_sets:
             used = 0
             for question in load_questions(path):
                 answer, hits = answerer.respond(question.question)
                 if answer.kind in ("sessions", "upcoming"):
                     continue
-                grounding = answerer.ground(answer.question)
-                self.evidence.append(answerer.evidence(answer.question, hits, grounding))
+                read, _ = answerer.read(question.question)  # as the bot read it, misspelt names corrected
+                grounding = answerer.ground(read)
+                if grounding.missing_media is not None:
+                    continue
+                self.evidence.append(answerer.evidence(read, hits, grounding))
                 self.answerable.append(not question.abstain)
                 self.sets.append(path.name)
-                self.declined.append(grounding.declines or answerer.cannot_quote(answer.question, hits))
+                self.declined.append(grounding.declines or answerer.cannot_quote(read, hits))
                 used += 1
             self.counts[path.name] = used
 

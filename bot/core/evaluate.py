@@ -174,7 +174,7 @@ def links_hit(shown: set[str], expected: tuple[str, ...]) -> bool:
         if normal in shown:
             return True
         if "://" not in link and not link.startswith(("www.", "/")):
-            tail = "/" + unquote(link).removeprefix("./").lower()
+            tail = "/" + unquote(link).removeprefix("./").rstrip("/").lower()
             if any(url.endswith(tail) for url in shown):
                 return True
     return False

@@ -20,8 +20,9 @@ not have, a :class:`NotFound` saying what (an edition that never happened, a com
 at an edition whose program is known, a topic no talk or post of that edition mentions, talks of an
 edition known only by its date, a figure no post of that edition states). Only a clear combination is
 asserted: a wrong "not found" on an answerable question is as bad as a wrong answer. ``off_topic`` is
-set for questions about salaries, the weather, hotels, flights or ages, words no document uses: naming a
-known person or city does not make them answerable.
+set for questions about salaries, the weather, hotels, flights, ages, food, visas, stock prices, hiring,
+private details or passwords (words and phrases no document uses: naming a known person or city does not
+make them answerable), requests for poems or jokes, how-to questions on using Istio, and small talk.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from bot.core.intents import asks_cost, holds_kind
 from embeddings.bm25 import STOPWORDS, fold, tokenize
 from embeddings.event_words import CARD_LANGUAGES
-from embeddings.events import REGION_WORDS, Event, Mention, mentions, named_events
+from embeddings.events import ISTIO_SERIES, REGION_WORDS, Event, Mention, mentions, named_events
 from embeddings.index import Index
 from embeddings.markdown import CJK_CHAR
 from embeddings.passages import Passage
@@ -75,7 +76,7 @@ _ATTENDANCE = re.compile(
     re.IGNORECASE,
 )
 _COUNTED = re.compile(
-    r"(?<![\d.])(?!(?:19|20)\d\d\b)\d[\d,.]*\s*\+?\s*(?:[a-z]+\s+){0,3}?(?:attend\w*|participants?|registrants?|people|"
+    r"(?<![\d.])(?!(?:19|20)\d\d\s*[.,;:])\d[\d,.]*\s*\+?\s*(?:[a-z]+\s+){0,3}?(?:attend\w*|participants?|registrants?|people|"
     r"visitors?|asistentes|participantes|personas|inscritos|registrados|countries|países)"
     r"|\d[\d,.]*\s*(?:多)?(?:名|位)?\s*(?:人|参会者|观众)",  # "292 人报名", not "20 名贡献者" or "2 位演讲者"
     re.IGNORECASE,
@@ -96,10 +97,10 @@ _OFF_TOPIC = {
     "finance": re.compile(r"\b(?:stock price|share price|valuation|market cap|revenue|acciones|cotizan?|valoraci[oó]n|"
                           r"ingresos|facturaci[oó]n)\b|股价|营收|市值|估值", re.I),
     "jobs": re.compile(r"\b(?:hiring|job openings?|vacanc(?:y|ies)|contratando|vacantes?)\b|招聘|招人", re.I),
-    "private": re.compile(r"\b(?:personal email|phone number|home address|where does \w+(?: \w+)? live|favou?rite|"
-                          r"hobb(?:y|ies)|married|correo personal|email personal|tel[eé]fono|d[oó]nde vive|"
-                          r"favorit[ao]s?|pasatiempos?)\b|住哪|住在哪|爱好|最喜欢", re.I),
-    "password": re.compile(r"\b(?:passwords?|contraseñas?|wi-?fi)\b|密码", re.I),
+    "private": re.compile(r"\b(?:personal email|phone number|home address|favou?rite|hobb(?:y|ies)|married|"
+                          r"where does (?-i:he|she|[A-Z]\w+(?: [A-Z]\w+)?) live|correo personal|email personal|"
+                          r"tel[eé]fono|d[oó]nde vive|favorit[ao]s?|pasatiempos?)\b|住哪|住在哪|爱好|最喜欢", re.I),
+    "password": re.compile(r"\b(?:passwords?|contraseñas?)\b|密码", re.I),
     "writing": re.compile(r"\b(?:poems?|poemas?|jokes?|chistes?|songs?|canci[oó]n|essay|ensayo)\b|写首诗|笑话|写一首",
                           re.I),
 }
@@ -114,6 +115,9 @@ _HOW_TO = re.compile(
     r"|怎么(?:写|配置|装|安装|部署|升级|开启|启用|设置)|如何(?:配置|安装|部署|升级|设置)",
     re.IGNORECASE,
 )
+# What one does for an event, not with Istio: "how should I write my CFP proposal?".
+_EVENT_TASK = re.compile(
+    r"\b(?:cfp|proposals?|propuestas?|submit|register|registration|sponsor\w*)\b|议题|报名|注册|赞助", re.IGNORECASE)
 # A message that is only a greeting, thanks or small talk: nothing to look up.
 _CHAT_WORDS = frozenset(
     "thanks thank thx ty cheers hi hello hey yo sup whats what's up bot lol helped helpful lot great awesome good "
@@ -145,10 +149,18 @@ _TOPIC_SPANS = [
     re.compile(r"\b(?:charlas?|ponencias?|sesi[oó]n|sesiones|presentaci[oó]n|keynote|taller)\s+"
                r"(?:sobre|acerca de)\s+(?P<topic>.+?)(?=\s+(?:en|de|durante)\s|[?.!]|$)", re.IGNORECASE),
     re.compile(r"[\"“«「『](?P<topic>[^\"”»」』]{8,}?)[\"”»」』]"),
-    # "was there a cilium talk at …", "any linkerd migration session"
-    re.compile(r"\b(?:a|an|any|the)\s+(?P<topic>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:talks?|sessions?|keynotes?|panels?|"
-               r"presentations?|workshops?)\b", re.IGNORECASE),
 ]
+# "was there a cilium talk at …", "any linkerd migration session": a bare noun before "talk". Only a word some
+# document uses counts here ("cilium"): words none uses are as often a time, a format or a language
+# ("the afternoon sessions", "any spanish talks").
+_QUALIFIERS = frozenset(
+    "morning afternoon evening night opening closing breakout lightning final first last main virtual live recorded "
+    "english spanish chinese mandarin japanese french german technical beginner advanced short long other same next "
+    "previous popular best recent new old big small whole entire".split()
+)
+"""Words before "talk" that say when, how or in which language, not about what."""
+_BARE_TOPIC = re.compile(r"\b(?:a|an|any|the)\s+(?P<topic>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:talks?|sessions?|keynotes?|"
+                         r"panels?|presentations?|workshops?)\b", re.IGNORECASE)
 # Where a stream or a channel of recordings is watched (a link there answers "where can I watch it").
 _WATCH_SITE = re.compile(r"//(?:www\.|space\.)?(?:twitch\.tv|youtube\.com|youtu\.be|bilibili\.com|vimeo\.com)/")
 # A question asking for a talk's recording, or for its slides.
@@ -164,7 +176,17 @@ _ORDINAL = re.compile(
     re.IGNORECASE,
 )
 _CJK_LEAD = re.compile(r"^[上在于和与跟及]+")
+# Words that stand in a talk's slot without naming anyone: "did anybody talk about …", "¿nadie dio una charla?",
+# "请问在 IstioCon 2022 上…".
+_NO_NAME = frozenset(
+    "anybody somebody anyone someone everyone everybody nobody folks yall y'all people they we you guys team teams "
+    "nadie alguien alguno alguna todos ustedes "
+    "请问 你好 您好 想问 大家 有人 谁 我们 你们 他们 哪家 哪个".split()
+)
 _CLAUSE_BREAK = re.compile(r"[,;:?!.，；：？！—–]")
+# "after 2019", "desde 2021", "2021 年以来": a year that bounds a span of time, not an edition's.
+_SPAN_WORD = re.compile(r"(?:\b(?:since|after|before|until|till|from|between|desde|antes de|despu[eé]s de|hasta|entre)"
+                        r"|从|自|截至)\s*$", re.IGNORECASE)
 MIN_CJK_ALIAS = 2
 RARE_PASSAGES = 5
 """A topic word in at most this many passages (and none of the edition's) is a talk no one gave there."""
@@ -180,7 +202,8 @@ class NotFound:
     edition known only by its date), ``figure_not_stated`` (how many people came, which no post of the
     edition says), ``price_not_stated`` (what it cost, where no text of the edition says it was free: no post
     states an amount), ``speaker_without_talk_at_edition`` (a program's speaker with no talk at another edition
-    whose program is known). ``recording_not_listed`` and ``slides_not_listed`` (asked of a session whose program
+    whose program is known), ``no_recordings`` (recordings of an edition nothing about links one).
+    ``recording_not_listed`` and ``slides_not_listed`` (asked of a session whose program
     entry has none) are :attr:`Grounding.missing_media`, not a reason to decline."""
 
     kind: str
@@ -332,6 +355,7 @@ class Knowledge:
         self._all_text = " ".join(fold(f"{p.title} {p.text}") for p in passages)  # a session's title names too
         self._speakers = self._speaker_forms()
         self._companies = self._company_table(index, lowercase_seen)
+        self._lowercase_seen = lowercase_seen
         self._places = self._place_forms()
 
     # --- building -------------------------------------------------------------------------------------
@@ -461,12 +485,14 @@ class Knowledge:
         return re.search(rf"(?<![a-z0-9]){re.escape(folded)}", self._all_text) is not None
 
     def name_words(self) -> dict[str, int]:
-        """Each folded Latin word of a name the knowledge holds (events, places, companies) → how many passages
-        use it: what a misspelt question word may be corrected to (:mod:`bot.core.spelling`)."""
+        """Each folded Latin word of a name the knowledge holds (events, places, companies, regions) → how many
+        passages use it: what a misspelt question word may be corrected to (:mod:`bot.core.spelling`). Words the
+        documents also write in lower case are words, not names ("cloud", "layer", "stream"), and are left out."""
         names = [e.name for e in self.events] + list(self._places.values()) + list(REGION_WORDS)
         names += [c.name for c in self._companies.values()]
+        regions = {fold(word) for word in REGION_WORDS}
         return {word: self._df.get(word, 0) for name in names for word in re.findall(r"[a-z]+", fold(name))
-                if len(word) >= 4}
+                if len(word) >= 4 and (word in regions or word not in self._lowercase_seen)}
 
     def editions_of(self, series: str) -> tuple[Event, ...]:
         return tuple(sorted((e for e in self.events if e.series == series), key=lambda e: e.sort_date))
@@ -485,7 +511,7 @@ class Knowledge:
         off_topic = next((topic for topic, rx in _OFF_TOPIC.items()
                           if (m := rx.search(question)) and not self._used(m.group(0))), "")
         if not off_topic and not named:
-            if _HOW_TO.search(question):
+            if _HOW_TO.search(question) and not asks_talk and not _EVENT_TASK.search(question):
                 off_topic = "how_to"
             elif all(word in _CHAT_WORDS for word in tokenize(question)):
                 off_topic = "chat"
@@ -502,7 +528,8 @@ class Knowledge:
         meetup") is the edition of that year, when the question names one year outside every name: narrowed to
         it, or, when the series had no edition that year, an edition the knowledge does not hold."""
         spans = [(m.start, m.end) for m, _ in named]
-        loose = [y for y in YEAR.finditer(question) if not any(start <= y.start() < end for start, end in spans)]
+        loose = [y for y in YEAR.finditer(question) if not any(start <= y.start() < end for start, end in spans)
+                 and not _SPAN_WORD.search(question[:y.start()])]
         if len({y.group(0) for y in loose}) != 1:
             return named
         year = loose[0].group(0)
@@ -529,7 +556,7 @@ class Knowledge:
         """The edition an ordinal names, in date order among those the mention fits (none when the series has
         fewer); else ``known`` as it was."""
         n, _ = self._ordinal(question, mention)
-        if not n:
+        if not n or mention.series not in ISTIO_SERIES:  # the catalogue holds only the KubeCons Istio posts name
             return known
         ordered = sorted(_exact(mention, known), key=lambda e: e.sort_date)
         return [ordered[n - 1]] if len(ordered) >= n else []
@@ -566,7 +593,7 @@ class Knowledge:
                 or (mention.region and (mention.series, mention.region, mention.year) not in self._mentioned_regional)))
             unknown_place = bool(mention.where) and not self._known_word(fold(mention.where))
             ordinal, start = self._ordinal(g.question, mention)
-            if editions and (unknown_year or unknown_place or ordinal):
+            if editions and (unknown_year or unknown_place or (ordinal and mention.series in ISTIO_SERIES)):
                 subject = g.question[start:mention.end].strip()
                 if mention.year and mention.year not in subject:  # named apart from its year
                     subject = f"{subject} {mention.year}"
@@ -610,6 +637,8 @@ class Knowledge:
                     name = _CJK_LEAD.sub("", match.group("name")).strip()
                     if len(name) < 2 or mentions(name) or YEAR.search(name) or self.known(name):
                         continue
+                    if name.lower() in _NO_NAME or (name.islower() and name.endswith("s")):  # "googlers"
+                        continue
                     if name.isascii() and any(self._known_word(t) for t in tokenize(name)):
                         continue
                     subject = name.capitalize() if name.islower() else name  # "netflix" as a name: Netflix
@@ -644,13 +673,15 @@ class Knowledge:
         """A rare word ("quantum", "interplanetary") of the topic the question gives a talk ("the talk on …",
         "la charla sobre …", a quoted title) that none of the edition's talks or posts use."""
         edition_words = self._edition_words.get(edition.key, set())
-        spans = [m.group("topic") for rx in _TOPIC_SPANS for m in rx.finditer(question)]
-        for span in spans:
+        spans = [(m.group("topic"), 0) for rx in _TOPIC_SPANS for m in rx.finditer(question)]
+        spans += [(" ".join(w for w in m.group("topic").split() if fold(w) not in _QUALIFIERS), 1)
+                  for m in _BARE_TOPIC.finditer(question)]
+        for span, least in spans:
             for term in tokenize(span):
                 if len(term) < 4 or term.isdigit() or not term.isascii() or term in STOPWORDS:
                     continue
                 if term in edition_words or any(w.startswith(term[:6]) for w in edition_words):
                     continue
-                if self._df.get(term, 0) <= RARE_PASSAGES:
+                if least <= self._df.get(term, 0) <= RARE_PASSAGES:
                     return next((w for w in _LATIN_WORD.findall(span) if fold(w) == term), term)
         return ""

@@ -110,19 +110,20 @@ def asks_price(question: str) -> bool:
     return bool(_PRICE.search(question))
 
 
-# What something cost, strictly: "how much" alone asks for a quantity as often ("how much traffic").
+# What something cost, strictly: "how much" alone asks for a quantity as often ("how much traffic"), and "cost"
+# alone is often a topic ("the cost of sidecars", "reduce costs").
+_PAID_FOR = r"(?:tickets?|registration|pass(?:es)?|entry|admission|exam|certification|book|sponsorship|attend\w*)"
 _COST = re.compile(
-    r"\b(?:cost|costs|costed|price|priced|fee|fees)\b"
-    r"|\bcu[aá]nto (?:cuesta|costaba|cost[oó]|vale|val[ií]a)\b|\bprecios?\b|多少钱|价格|票价|费用|收费|门票"
-    r"|\bhow much\b[^?]*\b(?:tickets?|pass(?:es)?|registration|charges?|pay)\b"
-    r"|\bcu[aá]nto\b[^?]*\b(?:entradas?|boletos?|tickets?)\b",
+    rf"\bhow much (?:does|did|do|is|was|were|are|will|would)\b[^?]*\b(?:cost|charge|pay|{_PAID_FOR})\b"
+    rf"|\b{_PAID_FOR}\b[^?.]{{0,30}}\b(?:costs?|price[sd]?|fees?)\b|\b(?:costs?|price[sd]?|fees?)\b[^?.]{{0,30}}\b{_PAID_FOR}\b"
+    r"|\bcu[aá]nto (?:cuesta|costaba|cost[oó]|vale|val[ií]a|cobra)\b|\bprecios?\b|多少钱|价格|票价|费用|收费",
     re.IGNORECASE,
 )
 
 
 def asks_cost(question: str) -> bool:
-    """"What did a ticket cost", "¿cuánto costaba la entrada?", "门票多少钱": :func:`asks_price` without its looser
-    words ("pay", "how much"), for the decisions that decline."""
+    """"What did a ticket cost", "¿cuánto costaba la entrada?", "门票多少钱": money asked for, strictly (not "the
+    cost of sidecars", "who paid for the t-shirts", "how much traffic"), for the decisions that decline."""
     return bool(_COST.search(question))
 
 
@@ -165,8 +166,11 @@ def answer_kinds(question: str) -> frozenset[str]:
 _NUMBER = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d\b)\d+")
 """A number that is not a year: "the first 400 people", "25 minutes"."""
 _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|US\$|dollars?|d[oó]lares|euros?|美元|欧元|元)"
-                    r"|\bfree\b|\bgratis\b|\bgratuit[ao]s?\b|免费", re.IGNORECASE)
-"""An amount of money, or "free": both say what something cost."""
+                    r"|\bfree (?:of charge|to (?:attend|join|register)|registration|admission|entry|event)\b"
+                    r"|\b(?:is|are|was|were|be|it's)\s+(?:completely\s+|totally\s+)?free\b|\bgratis\b|\bgratuit[ao]s?\b|免费",
+                    re.IGNORECASE)
+"""An amount of money, or that attending was free ("free of charge", "is free"; not "a free, signed copy"): both
+say what something cost."""
 _ANY_YEAR = "2000"
 
 

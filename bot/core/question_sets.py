@@ -60,7 +60,8 @@ def word_overlap(held_out: str, tuning: str) -> float:
 
 
 def nearest(question: str, others: list[tuple[str, str]]) -> tuple[float, str, str]:
-    """The highest overlap of ``question`` with any of ``others``, and that other's id and text."""
+    """The highest overlap of ``question`` (held out) with any of ``others`` (tuning), and that other's id and text:
+    the measure is asymmetric, so the order matters."""
     best = (0.0, "", "")
     for other_id, other in others:
         share = word_overlap(question, other)
