@@ -251,9 +251,12 @@ class Abstention:
 
     def abstain(self, evidence: Evidence, grounding: Grounding | None = None) -> bool:
         """Decline? Always when the question is grounded in something known not to exist, or is about a topic
-        outside Istio events (a known person's salary, a known city's weather); else as calibrated."""
+        outside Istio events (a known person's salary, a known city's weather); never when it names one session
+        whose missing recording the reply states (:attr:`Grounding.missing_media`); else as calibrated."""
         if grounding is not None and grounding.declines:
             return True
+        if grounding is not None and grounding.missing_media is not None:
+            return False
         if self.calibration is not None:
             return self.calibration.probability(evidence) < self.calibration.threshold
         if evidence.unknown_names or evidence.unknown_event:

@@ -17,7 +17,7 @@ from bot.core import compose
 from bot.core.abstention import TOP, Abstention, Evidence
 from bot.core.citations import split_events
 from bot.core.grounding import Grounding, Knowledge
-from bot.core.intents import answer_kinds, asks_cost, asks_next_month, asks_upcoming, asks_when_or_where, holds_kind
+from bot.core.intents import answer_kinds, asks_next_month, asks_upcoming, asks_when_or_where, cost_unstated, holds_kind
 from bot.core.language import corpus_language, detect_language
 from bot.core.markup import unmark
 from bot.core.ranking import CANDIDATES, Corpus, Ranker
@@ -279,7 +279,7 @@ class Answerer:
     def cannot_quote(question: str, hits: list[Hit]) -> bool:
         """Does the question ask what something cost while no passage the reply would quote states a price (or that
         it was free)? An extractive answer cannot quote a price no passage states."""
-        return asks_cost(question) and not any(holds_kind(hit.passage.text, "price") for hit in hits[:MAX_SNIPPETS])
+        return cost_unstated(question, (hit.passage.text for hit in hits[:MAX_SNIPPETS]))
 
     def ground(self, question: str) -> Grounding:
         """What the question names, resolved against the knowledge, and what it names that is not known."""
@@ -299,9 +299,7 @@ class Answerer:
             # The reply shows the first sessions with their recording and slides links.
             shown = [ln for hit in hits[:compose.MAX_LISTED_SHOWN] for ln in hit.passage.links if ln.kind != "session"]
             return compose.sessions_reply(question, lang, sessions, shown)
-        if not hits or grounding.declines or (
-                grounding.missing_media is None  # a named session the bot knows: answered, with the gap
-                and self.abstention.abstain(self.evidence(question, hits, grounding), grounding)):
+        if not hits or self.abstention.abstain(self.evidence(question, hits, grounding), grounding):
             return compose.dont_know(question, lang)
         if self.cannot_quote(question, hits):
             return compose.dont_know(question, lang)

@@ -33,7 +33,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from bot.core.intents import asks_cost, holds_kind
+from bot.core.intents import asks_slides, asks_video, cost_unstated
 from embeddings.bm25 import STOPWORDS, fold, tokenize
 from embeddings.event_words import CARD_LANGUAGES
 from embeddings.events import ISTIO_SERIES, REGION_WORDS, Event, Mention, mentions, named_events
@@ -163,10 +163,6 @@ _BARE_TOPIC = re.compile(r"\b(?:a|an|any|the)\s+(?P<topic>[\w-]+(?:\s+[\w-]+){0,
                          r"panels?|presentations?|workshops?)\b", re.IGNORECASE)
 # Where a stream or a channel of recordings is watched (a link there answers "where can I watch it").
 _WATCH_SITE = re.compile(r"//(?:www\.|space\.)?(?:twitch\.tv|youtube\.com|youtu\.be|bilibili\.com|vimeo\.com)/")
-# A question asking for a talk's recording, or for its slides.
-_VIDEO = re.compile(r"\b(?:videos?|recordings?|recorded|youtube|replay|v[ií]deos?|grabad[oa]s?|grabaci[oó]n(?:es)?)\b"
-                    r"|录像|视频|回放|录播", re.IGNORECASE)
-_SLIDES = re.compile(r"\b(?:slides?|deck|diapositivas?|diapos|pdf|ppt)\b|幻灯片|讲义|课件", re.IGNORECASE)
 # "the first IstioCon", "la primera edición de IstioCon", "第二届 Istio Meetup": an edition by its place in its
 # series, written just before the name.
 _ORDINAL = re.compile(
@@ -325,8 +321,7 @@ class Knowledge:
         self._df: Counter[str] = Counter()
         lowercase_seen: set[str] = set()
         self._talks_told: set[tuple[str, str, str]] = set()
-        mentioned: set[tuple[str, str]] = set()
-        mentioned_in: set[tuple[str, str, str]] = set()
+        mentioned: set[tuple[str, str, str]] = set()
         for p in passages:
             words = set(tokenize(f"{p.title} {p.text}"))
             self._df.update(words)
@@ -345,12 +340,11 @@ class Knowledge:
             talk = p.kind != "event" and bool(_TALK.search(p.text))
             for m in mentions(f"{p.title}. {p.text}"):
                 if m.year:
-                    mentioned.add((m.series, m.year))
-                    mentioned_in.add((m.series, m.region, m.year))
+                    mentioned.add((m.series, m.region, m.year))
                     if talk:  # a passage that speaks of this edition's talks (or its call for them)
                         self._talks_told.add((m.series, m.region, m.year))
-        self._mentioned_editions = mentioned
-        self._mentioned_regional = mentioned_in
+        self._mentioned_regional = mentioned
+        self._mentioned_editions = {(series, year) for series, _, year in mentioned}
         self._known_word: Callable[[str], bool] = known_word or self._df.__contains__
         self._all_text = " ".join(fold(f"{p.title} {p.text}") for p in passages)  # a session's title names too
         self._speakers = self._speaker_forms()
@@ -605,15 +599,15 @@ class Knowledge:
         if (g.asks_talk and not sessions and not edition.posts and not g.sessions
                 and (edition.series, edition.region, edition.year) not in self._talks_told):
             return NotFound("edition_without_program", edition.name, edition, (edition,))
-        if _VIDEO.search(g.question) and not sessions and not g.sessions and edition.key not in self._edition_videos:
+        if asks_video(g.question) and not sessions and not g.sessions and edition.key not in self._edition_videos:
             return NotFound("no_recordings", edition.name, edition, (edition,))
         if _HOW_MANY.search(g.question) and _ATTENDANCE.search(g.question) and not g.asks_talk:
             if not any(_COUNTED.search(text) for text in self._edition_text.get(edition.key, [])):
                 return NotFound("figure_not_stated", edition.name, edition, (edition,))
             return None
-        # No post states an amount of money: an edition none of whose texts says it was free cannot say what it cost.
+        # An edition none of whose texts says it was free cannot say what it cost (no post states an amount).
         texts = self._edition_text.get(edition.key, [])
-        if asks_cost(g.question) and not any(holds_kind(text, "price") for text in texts):
+        if cost_unstated(g.question, texts):
             return NotFound("price_not_stated", edition.name, edition, (edition,))
         if not g.asks_talk or not sessions or g.sessions:
             return None
@@ -661,7 +655,7 @@ class Knowledge:
 
     def _missing_media(self, question: str, session: Session) -> NotFound | None:
         """A recording or slides asked of a session whose program entry has none."""
-        wants_video, wants_slides = bool(_VIDEO.search(question)), bool(_SLIDES.search(question))
+        wants_video, wants_slides = asks_video(question), asks_slides(question)
         edition = self._event_of_session(session)
         if wants_video and not session.recording and not (wants_slides and session.slides):
             return NotFound("recording_not_listed", session.title, edition, ())

@@ -11,7 +11,7 @@ KubeCon after London 2025"), so it stays an ordinary question.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from embeddings.events import find_dates
 from embeddings.text_patterns import YEAR
@@ -125,6 +125,26 @@ def asks_cost(question: str) -> bool:
     """"What did a ticket cost", "¿cuánto costaba la entrada?", "门票多少钱": money asked for, strictly (not "the
     cost of sidecars", "who paid for the t-shirts", "how much traffic"), for the decisions that decline."""
     return bool(_COST.search(question))
+
+
+def cost_unstated(question: str, texts: Iterable[str]) -> bool:
+    """Does the question ask what something cost while none of ``texts`` states a price (or that it was free)? No
+    post states an amount of money, so an extractive answer can only quote that something was free."""
+    return asks_cost(question) and not any(holds_kind(text, "price") for text in texts)
+
+
+# A talk's recording, or its slides, asked for separately (:data:`_RECORDING` asks for either).
+_VIDEO = re.compile(r"\b(?:videos?|recordings?|recorded|youtube|replay|v[ií]deos?|grabad[oa]s?|grabaci[oó]n(?:es)?)\b"
+                    r"|录像|视频|回放|录播", re.IGNORECASE)
+_SLIDES = re.compile(r"\b(?:slides?|deck|diapositivas?|diapos|pdf|ppt)\b|幻灯片|讲义|课件", re.IGNORECASE)
+
+
+def asks_video(question: str) -> bool:
+    return bool(_VIDEO.search(question))
+
+
+def asks_slides(question: str) -> bool:
+    return bool(_SLIDES.search(question))
 
 
 _QUANTITY = re.compile(r"\bhow (?:many|much|long)\b|\bcu[aá]nt[oa]s?\b|多少|几个|几位|几名|几人|几天|多久|多长",
