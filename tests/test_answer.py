@@ -139,6 +139,20 @@ def test_translations_prefer_the_askers_language(answerer: Answerer, lang: str, 
     assert "https://youtu.be/f6jMix46ZD8" in {link.url for link in answer.links}
 
 
+def test_a_translation_that_leaves_out_what_the_question_names_is_not_swapped_in(answerer: Answerer) -> None:
+    """The Chinese graduation post lists the companies' blog posts one short: VMware's is left out. Asked in
+    Chinese about VMware's post, the reply quotes the paragraph that names VMware and links its post, even
+    though that paragraph is not in Chinese."""
+    answer = answerer.ask("istio 毕业的时候 vmware 发祝贺博客了吗 链接给一下")
+    assert not answer.abstained
+    assert "VMware" in answer.quotes[0].text
+    assert any("vmware-celebrates-istio" in link.url for link in answer.quotes[0].links)
+    # The Chinese version of that paragraph exists, and it is the one that says nothing of VMware.
+    chinese = [p for hit in answerer.rank("istio 毕业的时候 vmware 发祝贺博客了吗", "zh")
+               for p in answerer.translations(hit.passage) if p.lang == "zh" and "DaoCloud" in p.text]
+    assert chinese and all("VMware" not in p.text for p in chinese)
+
+
 SHOWN_ONCE = [*QUESTIONS, ("en", "Which end user talks were given at Istio Day Europe 2023?")]
 
 

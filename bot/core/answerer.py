@@ -41,6 +41,9 @@ MAX_LINKS = 6
 _SENTENCE_END = (".", "!", "?", "。", "！", "？")
 RANKED = 10
 """Length of the de-duplicated ranked list (what ``eval`` scores)."""
+RARE_IDF = 3.0
+"""A word with at least this BM25 idf (in about one passage in 20 or fewer: "Bloomberg", "posture", not "day") is
+one a translation must keep: the common words a question shares with a paragraph say which event, not which part."""
 
 
 @lru_cache(maxsize=4096)
@@ -174,6 +177,7 @@ class Answerer:
         self._twins = self.index.twins
         self._row = {passage.id: row for row, passage in enumerate(self.index.passages)}
         self._languages = frozenset(passage.lang for passage in self.index.passages)
+        self._passage_words: dict[int, frozenset[str]] = {}
         vocabulary = getattr(retriever, "vocabulary", None)  # the words the documents use, when known
         self._known_word: Callable[[str], bool] = (
             vocabulary.__contains__ if vocabulary is not None else (lambda word: True)
@@ -234,18 +238,19 @@ class Answerer:
         if not asks_when_or_where(question):
             # A card says only an event's dates and place: for any other question, every passage goes first.
             hits = sorted(hits, key=lambda hit: hit.passage.kind == "event")
-        return self._dedupe(hits, lang)
+        return self._dedupe(hits, lang, question)
 
-    def _dedupe(self, hits: list[Hit], lang: str) -> list[Hit]:
+    def _dedupe(self, hits: list[Hit], lang: str, question: str = "") -> list[Hit]:
         ranked: list[Hit] = []
         shown: set[int] = set()
         retrieved = {self._row[hit.passage.id] for hit in hits}
+        asked = frozenset(tokenize(question))
         for hit in hits:
             row = self._row[hit.passage.id]
             if row in shown or self._twins[row] & shown:
                 continue  # this paragraph, or a translation of it, is already in the list
             if hit.passage.lang != lang:
-                hit, row = self._in_language(hit, row, lang, retrieved)
+                hit, row = self._in_language(hit, row, lang, retrieved, asked)
                 if row in shown:
                     continue
             shown.add(row)
@@ -254,20 +259,36 @@ class Answerer:
                 break
         return ranked
 
-    def _in_language(self, hit: Hit, row: int, lang: str, retrieved: set[int]) -> tuple[Hit, int]:
-        """The hit's translation in ``lang`` (and its row), if one carries every recording the hit cites
-        or was itself retrieved for the question.
+    def _in_language(
+        self, hit: Hit, row: int, lang: str, retrieved: set[int], asked: frozenset[str] = frozenset(),
+    ) -> tuple[Hit, int]:
+        """The hit's translation in ``lang`` (and its row), if one writes every word of the question the hit
+        writes (``asked``: the question's words) and carries every recording the hit cites or was itself
+        retrieved for the question.
 
-        Translations are cut into passages differently, so a counterpart may hold only part of the
-        paragraph; swapping to it must not lose the talk the question was about, unless the retriever
-        found that counterpart relevant on its own.
+        Translations are cut into passages differently, and some leave things out (a list of companies one
+        short), so a counterpart may hold only part of the paragraph. The words a question shares with a
+        paragraph in another language are names, numbers and product words, which a faithful translation
+        keeps: a counterpart without them is not the part the question matched. Nor may swapping lose the
+        talk the question was about, unless the retriever found that counterpart relevant on its own.
         """
+        matched = {word for word in asked & self._words(row) if self._idf(word) >= RARE_IDF}
         media = {link.url for link in hit.passage.links if link.kind != "link"}
         for twin in sorted(self._twins[row], key=lambda twin: twin not in retrieved):
             passage = self.index.passages[twin]
-            if passage.lang == lang and (twin in retrieved or media <= {link.url for link in passage.links}):
+            if passage.lang != lang or not matched <= self._words(twin):
+                continue
+            if twin in retrieved or media <= {link.url for link in passage.links}:
                 return Hit(passage, hit.score, replace(hit.channels, translated_from=True)), twin
         return hit, row
+
+    def _words(self, row: int) -> frozenset[str]:
+        """A passage's words (its title's and text's, as BM25 reads them), computed once per passage."""
+        words = self._passage_words.get(row)
+        if words is None:
+            passage = self.index.passages[row]
+            words = self._passage_words[row] = frozenset(tokenize(f"{passage.title} {passage.text}"))
+        return words
 
     def evidence(self, question: str, hits: list[Hit], grounding: Grounding | None = None) -> Evidence:
         """What the abstention decision reads: the hits' channels, whether an unknown event is named, and what
@@ -350,7 +371,7 @@ class Answerer:
             cards = sorted((p for p in self.index.passages if p.event is not None and p.event.key in order),
                            key=lambda p: order.index(p.event.key))  # type: ignore[union-attr]
             hits = [Hit(p, 1.0, ChannelScores(upcoming=True)) for p in cards]
-            return answer, self._dedupe(hits, lang)
+            return answer, self._dedupe(hits, lang, question)
         grounding = self.ground(question)
         hits = self.rank(question, lang, grounding)
         return self.answer(question, hits, lang, grounding), hits
