@@ -93,3 +93,17 @@ def test_evidence_says_whether_the_quoted_passages_hold_the_kind_of_answer_asked
     assert Evidence.of(grounding.question, [no_price, price], [], grounding).kind_found == 1.0
     plain = Grounding("Who spoke about Envoy?")
     assert Evidence.of(plain.question, [no_price], [], plain).kind_found == 1.0  # it asks for no date, number or price
+
+
+def test_evidence_says_whether_a_quoted_passage_counts_what_a_how_many_question_counts() -> None:
+    people = _post_hit("In 2021, more than 4,000 people from across 84 countries joined the event online.",
+                       "https://istio.io/a/")
+    grounding = Grounding("How many sponsors did IstioCon 2021 have?")
+    assert Evidence.of(grounding.question, [people], [], grounding, lang="en").count_stated == 0.0
+    attendance = Grounding("How many people joined IstioCon 2021?")
+    assert Evidence.of(attendance.question, [people], [], attendance, lang="en").count_stated == 1.0
+    # A passage in another language only has to count something: its words cannot be compared with the question's.
+    sponsors_es = Grounding("¿Cuántos patrocinadores tuvo IstioCon 2021?")
+    assert Evidence.of(sponsors_es.question, [people], [], sponsors_es, lang="es").count_stated == 1.0
+    plain = Grounding("Who spoke about Envoy?")
+    assert Evidence.of(plain.question, [people], [], plain, lang="en").count_stated == 1.0

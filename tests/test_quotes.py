@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 from bot.core.answerer import Wanted, _best_sentences
-from bot.core.intents import answer_kinds, asks_cost, asks_price, asks_quantity, asks_recording, holds_kind
+from bot.core.intents import (
+    answer_kinds,
+    asks_cost,
+    asks_count,
+    asks_price,
+    asks_quantity,
+    asks_recording,
+    counts_something,
+    holds_kind,
+)
 from embeddings.bilingual_lexicon import Lexicon
 from embeddings.markdown import Link
 from embeddings.passages import Passage, session_passage
@@ -51,6 +60,35 @@ def test_what_a_text_holds() -> None:
     assert asks_cost("how much was the ticket") and asks_cost("IstioCon China 2023 的门票多少钱？")
     assert not asks_cost("who paid for the new t-shirts?") and not asks_cost("how much traffic did they serve?")
     assert asks_recording("where are the slides?") and not asks_recording("who gave the keynote?")
+
+
+@pytest.mark.parametrize("text", [
+    "In 2021, more than 4,000 people from across 84 countries joined", "Credit Karma's Istio Migration: 50k+ Pods",
+    "Two Istio maintainers received awards", "un panel de tres proyectos de service mesh", "有 292 人报名了本次活动",
+    "两位 Istio 维护者获奖", "更有 1000 多名开发者在线观看", "90% of the traffic",
+])
+def test_a_count_is_a_number_before_what_it_counts(text: str) -> None:
+    assert holds_kind(text, "number") and counts_something(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Time and day: 13:30-17:30 (CST), July 10, 2021", "IstioCon China 2023 se celebró el 26 de septiembre en Shanghái",
+    "Venue: Industrial Internet Exhibition Hall, 2nd Floor", "What's new in Istio 1.18 and 1.19", "IstioCon 2022",
+    "2025 年 4 月 1 日，伦敦",
+])
+def test_dates_times_versions_and_ordinals_count_nothing(text: str) -> None:
+    assert not holds_kind(text, "number") and not counts_something(text)
+
+
+def test_a_count_of_what_the_question_counts() -> None:
+    text = "In 2021, more than 4,000 people from across 84 countries joined the event online"
+    assert counts_something(text, {"how", "many", "countries"}) and counts_something(text, {"people"})
+    assert not counts_something(text, {"how", "many", "sponsors"})
+    assert counts_something("una keynote de tres ponentes", {"cuantos", "ponentes"})  # stems: "ponente(s)"
+    assert asks_count("how many sponsors did it have?") and asks_count("¿Cuántas personas fueron?")
+    assert asks_count("有多少人参加？") and asks_count("有几位讲者？")
+    assert not asks_count("how much was a ticket?") and not asks_count("门票多少钱？")
+    assert not asks_count("Istio Day 是哪几天？") and not asks_quantity("有哪几位讲者？")  # which ones, not how many
 
 
 def test_a_when_question_quotes_the_dated_sentence_among_those_sharing_its_words() -> None:

@@ -19,14 +19,14 @@ import json
 import logging
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
 
 from bot.core.grounding import Grounding
-from bot.core.intents import answer_kinds, holds_kind
+from bot.core.intents import answer_kinds, asks_count, counts_something, holds_kind
 from embeddings.bm25 import tokenize
 from embeddings.events import Event, Mention
 from embeddings.search import ChannelScores, Hit
@@ -34,9 +34,10 @@ from embeddings.text_patterns import YEAR
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4
 """The calibration file format: 2 added the grounding features, 3 whether the quoted passages hold the kind of
-answer asked for (an older file is refused: its weights are for other features)."""
+answer asked for, 4 whether they count what a "how many" question counts (an older file is refused: its weights
+are for other features)."""
 CALIBRATION_DIR = Path(__file__).parent / "calibration"
 TOP = 3
 """Evidence is read from the first TOP hits: the passages an answer quotes (``answer.MAX_SNIPPETS``)."""
@@ -107,6 +108,11 @@ class Evidence:
     kind_found: float = 1.0
     """1 unless the question asks for a date, a number or a price and no quoted passage holds it: extractive
     answers can only quote what is written ("how much was a ticket" where no post gives a price)."""
+    count_stated: float = 1.0
+    """1 unless the question asks how many of something and no quoted passage writes a number of it ("4,000
+    people" answers "how many people came", not "how many sponsors"): the question's words and their
+    translations (``asked``) name what is counted. A passage in another language than the question's (``lang``)
+    needs only to count something: the mined translations miss too many words ("gente" for 人) to judge it."""
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -114,9 +120,10 @@ class Evidence:
 
     @classmethod
     def of(cls, question: str, hits: list[Hit], named: list[tuple[Mention, list[Event]]],
-           grounding: Grounding | None = None) -> Evidence:
+           grounding: Grounding | None = None, asked: Collection[str] = (), lang: str | None = None) -> Evidence:
         """``named``: the events the question names, each with the catalogue events that fit it;
-        ``grounding``: what it names, resolved against the knowledge (the grounding features are 0 without)."""
+        ``grounding``: what it names, resolved against the knowledge (the grounding features are 0 without);
+        ``asked``: its words' translations, beside its own words; ``lang``: its language."""
         top = hits[:TOP]
 
         def best(score: Callable[[ChannelScores], float | None]) -> float:
@@ -143,18 +150,20 @@ class Evidence:
             unknown_words=float(_or_zero(first.unknown_words)),
             year_named=float(bool(years)),
             year_agrees=float(not years or any(_of_year(hit, years) for hit in top if hit.passage.kind != "event")),
-            **(_grounded(question, grounding, top) if grounding is not None else {}),
+            **(_grounded(question, grounding, top, asked, lang) if grounding is not None else {}),
         )
 
     def vector(self) -> np.ndarray:
         return np.array([getattr(self, name) for name in self.names()], dtype=np.float64)
 
 
-def _grounded(question: str, g: Grounding, top: list[Hit]) -> dict[str, float]:
+def _grounded(question: str, g: Grounding, top: list[Hit], asked: Collection[str], lang: str | None,
+              ) -> dict[str, float]:
     """The grounding features: what the question names that the knowledge holds, what it says is not, and
     whether the quoted passages hold the kind of answer it asks for."""
     kinds = answer_kinds(question) & {"date", "number", "price"}
     words = set(tokenize(question))
+    counted = words | set(asked)
     names = [e.name for e in g.editions] + [s.title for s in g.sessions] + list(g.speakers) + list(g.companies)
     named_words = {w for name in names + list(g.places) for w in tokenize(name)}
     return {
@@ -167,6 +176,9 @@ def _grounded(question: str, g: Grounding, top: list[Hit]) -> dict[str, float]:
         "off_topic": float(bool(g.off_topic)),
         "not_found": float(g.not_found is not None),
         "kind_found": float(all(any(holds_kind(hit.passage.text, kind) for hit in top) for kind in kinds)),
+        "count_stated": float(
+            not asks_count(question)
+            or any(counts_something(hit.passage.text, counted if hit.passage.lang == lang else None) for hit in top)),
     }
 
 

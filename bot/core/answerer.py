@@ -294,7 +294,8 @@ class Answerer:
         """What the abstention decision reads: the hits' channels, whether an unknown event is named, and what
         the question is grounded in (grounded here unless given)."""
         return Evidence.of(question, hits, named_events(question, self.index.events, self._known_word),
-                           grounding or self.ground(question))
+                           grounding or self.ground(question), self.index.lexicon.expand(tokenize(question)),
+                           detect_language(question))
 
     @staticmethod
     def cannot_quote(question: str, hits: list[Hit]) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 
+from embeddings.bm25 import STEM, tokenize
 from embeddings.events import find_dates
 from embeddings.text_patterns import YEAR
 
@@ -147,8 +148,18 @@ def asks_slides(question: str) -> bool:
     return bool(_SLIDES.search(question))
 
 
-_QUANTITY = re.compile(r"\bhow (?:many|much|long)\b|\bcu[aá]nt[oa]s?\b|多少|几个|几位|几名|几人|几天|多久|多长",
+_QUANTITY = re.compile(r"\bhow (?:many|much|long)\b|\bcu[aá]nt[oa]s?\b|多少|(?<!哪)几(?:个|位|名|人|天)|多久|多长",
                        re.IGNORECASE)
+
+
+_HOW_MANY = re.compile(
+    r"\bhow many\b|\bcu[aá]nt(?:os|as)\b|\bcu[aá]nta gente\b|多少(?!钱)|(?<!哪)几(?:个|位|名|人|场|家)", re.IGNORECASE)
+
+
+def asks_count(question: str) -> bool:
+    """"How many people came", "¿cuántos ponentes…?", "多少人": a count of something the question names (not "how much
+    did it cost", not "how long"), which a passage answers by a number written before that thing."""
+    return bool(_HOW_MANY.search(question))
 
 
 def asks_quantity(question: str) -> bool:
@@ -183,8 +194,17 @@ def answer_kinds(question: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
-_NUMBER = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d\b)\d+")
-"""A number that is not a year: "the first 400 people", "25 minutes"."""
+_COUNT = re.compile(
+    r"(?<![\w.:/,-])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:[,.]\d{3})+|\d+)(?:[kKM]|万|千)?\+?(?![.:/]\d|[^\W\d_])"
+    r"(?=\s?多?\s?(?:[^\W\d_]{3,}|[人名位个场家款件国]|%))"
+    r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozens?|hundreds?|thousands?)\s+(?:of\s+)?[a-z]{3,}"
+    r"|\b(?:dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|veinte|decenas|cientos|miles)\s+(?:de\s+)?[a-záéíóúñ]{3,}"
+    r"|[两二三四五六七八九十百千万]+多?(?:个|位|名|场|家|款|件|人|国)",
+    re.IGNORECASE,
+)
+"""A number that counts something: digits or a number word before what they count ("4,000 people", "84 countries",
+"50k+ pods", "two maintainers", "dos ponentes", "292 人", "两位", "90%"). Not a year, a time (14:30), a version
+(1.18), an ordinal (2nd) or the day of a date (dates are found and left out by :func:`counts_something`)."""
 _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|US\$|dollars?|d[oó]lares|euros?|美元|欧元|元)"
                     r"|\bfree (?:of charge|to (?:attend|join|register)|registration|admission|entry|event)\b"
                     r"|\b(?:is|are|was|were|be|it's)\s+(?:completely\s+|totally\s+)?free\b|\bgratis\b|\bgratuit[ao]s?\b|免费",
@@ -192,6 +212,28 @@ _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|US\$|dollars?|d[oó]lares|
 """An amount of money, or that attending was free ("free of charge", "is free"; not "a free, signed copy"): both
 say what something cost."""
 _ANY_YEAR = "2000"
+
+
+def counts_something(text: str, of: Collection[str] | None = None) -> bool:
+    """Does ``text`` write a count (:data:`_COUNT`) outside its dates ("26 de septiembre" counts nothing)? With
+    ``of`` (words, e.g. a question's and their translations): a count of one of them, written in the few words
+    after the number ("4,000 people" for "how many people", not for "how many sponsors"), compared by
+    :data:`~embeddings.bm25.STEM`-letter stems, so "ponente" finds "ponentes"."""
+    matches = list(_COUNT.finditer(text))
+    if not matches:
+        return False
+    dates = find_dates(text, _ANY_YEAR)
+    wanted = {word[:STEM] for word in of} if of is not None else None
+    for match in matches:
+        if any(d.at <= match.start() < d.stop for d in dates):
+            continue
+        if wanted is None or {w[:STEM] for w in tokenize(text[match.start() : match.end() + _COUNTED_SPAN])} & wanted:
+            return True
+    return False
+
+
+_COUNTED_SPAN = 30
+"""Characters after a number that may name what it counts ("50k+ Pods", "more than 4,000 people from 84 countries")."""
 
 
 def holds_kind(text: str, kind: str, link_kinds: Collection[str] = ()) -> bool:
@@ -203,8 +245,8 @@ def holds_kind(text: str, kind: str, link_kinds: Collection[str] = ()) -> bool:
         return "video" in link_kinds or "slides" in link_kinds
     if kind == "date":
         return bool(find_dates(text, _ANY_YEAR))
-    if kind == "number":
-        return bool(_NUMBER.search(text))
+    if kind == "number":  # "how much" is a count, or an amount of money
+        return counts_something(text) or bool(_MONEY.search(text))
     if kind == "price":
         return bool(_MONEY.search(text))
     return False
