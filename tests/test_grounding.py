@@ -124,6 +124,10 @@ def test_a_series_named_alone_is_no_one_edition(knowledge: Knowledge) -> None:
     ("was there a cilium talk at istiocon 2021", "topic_without_talk_at_edition", "cilium"),
     # a program's speaker, asked of an edition whose program and posts never name them
     ("craig box talk at istiocon 2022 recording?", "speaker_without_talk_at_edition", "Craig Box"),
+    # an edition with no program but a recap, which tells the talks given
+    ("Was there a Monzo talk at Istio Day Europe 2025?", "name_without_talk_at_edition", "Monzo"),
+    ("¿Hubo alguna charla de Monzo en el Istio Day Europe 2025?", "name_without_talk_at_edition", "Monzo"),
+    ("was there a talk about quantum computing at istio day europe 2025?", "topic_without_talk_at_edition", "quantum"),
 ])
 def test_not_found(knowledge: Knowledge, question: str, kind: str, subject: str) -> None:
     not_found = knowledge.ground(question).not_found
@@ -155,6 +159,8 @@ def test_not_found(knowledge: Knowledge, question: str, kind: str, subject: str)
     "how should I write my CFP proposal for IstioCon 2022?",
     "where does the recording live for IstioCon 2021?",
     "is there a recording of that all-day Istio Twitch stream from 2018?",  # its Twitch channel is linked
+    "Was there a Bloomberg talk at Istio Day Europe 2023?",  # its recap names Bloomberg's
+    "Was there a Monzo talk at Istio Day Europe 2024?",  # only previews: what they do not name may still have been
     "Lin Sun", "2022", "sales force", "IstioCon", "",
 ])
 def test_answerable_or_bare_questions_are_not_not_found(knowledge: Knowledge, question: str) -> None:
@@ -228,6 +234,17 @@ def test_not_found_reply_in_every_view(knowledge: Knowledge, lang: str) -> None:
             assert "IstioCon 2021" in text and "IstioCon 2022" in text
         else:
             assert "/istio-events videos istiocon 2022" in text and "71" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "zh"])
+def test_a_talk_not_found_at_an_edition_with_no_program_offers_its_card(knowledge: Knowledge, lang: str) -> None:
+    """No talk list to point at: the reply says the posts mention none and shows the edition's card."""
+    not_found = knowledge.ground("Was there a Monzo talk at Istio Day Europe 2025?").not_found
+    assert not_found is not None and not_found.edition is not None and not not_found.edition.sessions
+    reply = not_found_reply("Was there a Monzo talk at Istio Day Europe 2025?", lang, not_found)
+    text = render_text(reply)
+    assert "Monzo" in reply.title and "videos" not in text and " 0 " not in text
+    assert [e.name for e in reply.past_events] == ["Istio Day Europe 2025"] and "2025" in text
 
 
 def test_answerer_declines_precisely(answerer: Answerer) -> None:

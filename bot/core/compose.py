@@ -39,6 +39,8 @@ _NOT_FOUND_KEYS = {
     "speaker_without_talk_at_edition": "nf_company_talk",
     "unknown_edition": "nf_unknown_edition",
 }
+_TALK_KEYS = ("nf_company_talk", "nf_topic_talk")
+"""Replies that point at the edition's talk list; each has a ``_posts`` form for an edition with no program."""
 
 
 def not_found_reply(question: str, lang: str, not_found: NotFound) -> Reply:
@@ -46,11 +48,14 @@ def not_found_reply(question: str, lang: str, not_found: NotFound) -> Reply:
     (the edition's talk list command, or the known editions, each as its catalogue line)."""
     ui_lang = ui_language(lang)
     edition = not_found.edition
-    title = t(ui_lang, _NOT_FOUND_KEYS[not_found.kind], subject=not_found.subject,
+    key = _NOT_FOUND_KEYS[not_found.kind]
+    # An edition known by its posts alone (no program to list): what they do not mention, and its card.
+    from_posts = key in _TALK_KEYS and edition is not None and not edition.sessions
+    title = t(ui_lang, f"{key}_posts" if from_posts else key, subject=not_found.subject,
               edition=edition.name if edition else "", count=edition.sessions if edition else 0,
               query=edition.name.lower() if edition else "")
-    listed = not_found.kind in ("unknown_edition", "edition_without_program", "figure_not_stated", "price_not_stated",
-                                "no_recordings")
+    listed = from_posts or not_found.kind in (
+        "unknown_edition", "edition_without_program", "figure_not_stated", "price_not_stated", "no_recordings")
     groups = [Group(None, [event_parts(e, ui_lang) for e in not_found.known])] if listed and not_found.known else []
     return Reply(question, lang, ReplyKind.DONT_KNOW, title=title, groups=groups, not_found=[not_found.subject],
                  past_events=list(not_found.known) if listed else [])

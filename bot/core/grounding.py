@@ -609,7 +609,7 @@ class Knowledge:
         texts = self._edition_text.get(edition.key, [])
         if cost_unstated(g.question, texts):
             return NotFound("price_not_stated", edition.name, edition, (edition,))
-        if not g.asks_talk or not sessions or g.sessions:
+        if not g.asks_talk or g.sessions or not (sessions or self._recapped(edition)):
             return None
         if g.speakers and not g.sessions:
             texts_folded = " ".join(texts)
@@ -641,6 +641,12 @@ class Knowledge:
             if topic:
                 return NotFound("topic_without_talk_at_edition", topic, edition, (edition,))
         return None
+
+    @staticmethod
+    def _recapped(edition: Event) -> bool:
+        """Does a post about the edition date from its first day or later: a recap, which tells the talks given (a
+        preview tells those planned)?"""
+        return bool(edition.start) and any(post.date >= edition.start for post in edition.posts)
 
     def _the_session(self, g: Grounding) -> Session | None:
         """The one session the question names: by its title, or as the one talk of a named speaker at the named

@@ -147,6 +147,13 @@ BOT_WORDS: dict[str, dict[str, str]] = {
             "I know of no talk about “{subject}” at {edition}; its {count} talks are listed by "
             "`{command} videos {query}`."
         ),
+        "nf_company_talk_posts": (
+            "I know of no {subject} talk at {edition}: the posts about it do not mention one. What I know of it:"
+        ),
+        "nf_topic_talk_posts": (
+            "I know of no talk about “{subject}” at {edition}: the posts about it do not mention one. "
+            "What I know of it:"
+        ),
         "nf_no_program": "I know {edition} only by its date and place: I have no program, talks or recordings of it.",
         "nf_figure": "No post I have says how many people attended {edition}. What I know of it:",
         "nf_price": "No post I have says what {edition} cost. What I know of it:",
@@ -292,6 +299,14 @@ BOT_WORDS: dict[str, dict[str, str]] = {
             "No conozco ninguna charla sobre «{subject}» en {edition}; sus {count} charlas se listan con "
             "`{command} videos {query}`."
         ),
+        "nf_company_talk_posts": (
+            "No conozco ninguna charla de {subject} en {edition}: los artículos sobre ella no mencionan ninguna. "
+            "Lo que sé de ella:"
+        ),
+        "nf_topic_talk_posts": (
+            "No conozco ninguna charla sobre «{subject}» en {edition}: los artículos sobre ella no mencionan ninguna. "
+            "Lo que sé de ella:"
+        ),
         "nf_no_program": (
             "De {edition} solo conozco la fecha y el lugar: no tengo su programa, sus charlas ni sus grabaciones."
         ),
@@ -422,6 +437,8 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "nf_topic_talk": (
             "我不知道 {edition} 有关于“{subject}”的演讲；它的 {count} 场演讲可用 `{command} videos {query}` 查看。"
         ),
+        "nf_company_talk_posts": "我不知道 {edition} 上有 {subject} 的演讲：相关文章都没有提到。我了解的情况：",
+        "nf_topic_talk_posts": "我不知道 {edition} 有关于“{subject}”的演讲：相关文章都没有提到。我了解的情况：",
         "nf_no_program": "关于 {edition}，我只知道日期和地点：没有它的议程、演讲或录像。",
         "nf_figure": "我掌握的文章都没有说 {edition} 有多少人参加。我了解的情况：",
         "nf_price": "我掌握的文章都没有说 {edition} 的费用。我了解的情况：",
