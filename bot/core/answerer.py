@@ -290,12 +290,13 @@ class Answerer:
             words = self._passage_words[row] = frozenset(tokenize(f"{passage.title} {passage.text}"))
         return words
 
-    def evidence(self, question: str, hits: list[Hit], grounding: Grounding | None = None) -> Evidence:
+    def evidence(self, question: str, hits: list[Hit], grounding: Grounding | None = None,
+                 lang: str | None = None) -> Evidence:
         """What the abstention decision reads: the hits' channels, whether an unknown event is named, and what
-        the question is grounded in (grounded here unless given)."""
+        the question is grounded in (grounded here unless given) and its language (detected unless given)."""
         return Evidence.of(question, hits, named_events(question, self.index.events, self._known_word),
                            grounding or self.ground(question), self.index.lexicon.expand(tokenize(question)),
-                           detect_language(question))
+                           lang or detect_language(question))
 
     @staticmethod
     def cannot_quote(question: str, hits: list[Hit]) -> bool:
@@ -321,7 +322,7 @@ class Answerer:
             # The reply shows the first sessions with their recording and slides links.
             shown = [ln for hit in hits[:compose.MAX_LISTED_SHOWN] for ln in hit.passage.links if ln.kind != "session"]
             return compose.sessions_reply(question, lang, sessions, shown)
-        if not hits or self.abstention.abstain(self.evidence(question, hits, grounding), grounding):
+        if not hits or self.abstention.abstain(self.evidence(question, hits, grounding, lang), grounding):
             return compose.dont_know(question, lang)
         if self.cannot_quote(question, hits):
             return compose.dont_know(question, lang)

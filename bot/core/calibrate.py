@@ -80,11 +80,11 @@ class AbstentionCalibrator:
                 answer, hits = answerer.respond(question.question)
                 if answer.kind in ("sessions", "upcoming"):
                     continue
-                read, _ = answerer.read(question.question)  # as the bot read it, misspelt names corrected
+                read, lang = answerer.read(question.question)  # as the bot read it, misspelt names corrected
                 grounding = answerer.ground(read)
                 if grounding.missing_media is not None:
                     continue
-                self.evidence.append(answerer.evidence(read, hits, grounding))
+                self.evidence.append(answerer.evidence(read, hits, grounding, lang))
                 self.answerable.append(not question.abstain)
                 self.sets.append(path.name)
                 self.declined.append(grounding.declines or answerer.cannot_quote(read, hits))
