@@ -107,15 +107,3 @@ def test_evidence_says_whether_a_quoted_passage_counts_what_a_how_many_question_
     assert Evidence.of(sponsors_es.question, [people], [], sponsors_es, lang="es").count_stated == 1.0
     plain = Grounding("Who spoke about Envoy?")
     assert Evidence.of(plain.question, [people], [], plain, lang="en").count_stated == 1.0
-
-
-def test_evidence_says_whether_a_quoted_passage_is_about_the_edition_named(answerer: Answerer) -> None:
-    grounding = answerer.ground("Who gave the opening keynote at Istio Day Europe 2025?")
-    assert [e.name for e in grounding.editions] == ["Istio Day Europe 2025"]
-    [edition] = grounding.editions
-    about = _post_hit("Istio Day kicked off with an opening keynote.", edition.posts[0].url)
-    other = _post_hit("IstioCon 2021 opened with a keynote.", "https://istio.io/latest/blog/2021/elsewhere/")
-    assert Evidence.of(grounding.question, [other], [], grounding).about_edition == 0.0
-    assert Evidence.of(grounding.question, [other, about], [], grounding).about_edition == 1.0
-    plain = Grounding("Who spoke about Envoy?")  # names no edition
-    assert Evidence.of(plain.question, [other], [], plain).about_edition == 1.0

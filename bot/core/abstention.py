@@ -34,10 +34,10 @@ from embeddings.text_patterns import YEAR
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 5
+FORMAT = 4
 """The calibration file format: 2 added the grounding features, 3 whether the quoted passages hold the kind of
-answer asked for, 4 whether they count what a "how many" question counts, 5 whether one is about the edition named
-(an older file is refused: its weights are for other features)."""
+answer asked for, 4 whether they count what a "how many" question counts (an older file is refused: its weights
+are for other features)."""
 CALIBRATION_DIR = Path(__file__).parent / "calibration"
 TOP = 3
 """Evidence is read from the first TOP hits: the passages an answer quotes (``answer.MAX_SNIPPETS``)."""
@@ -108,9 +108,6 @@ class Evidence:
     kind_found: float = 1.0
     """1 unless the question asks for a date, a number or a price and no quoted passage holds it: extractive
     answers can only quote what is written ("how much was a ticket" where no post gives a price)."""
-    about_edition: float = 1.0
-    """1 unless the question names an edition and no quoted passage is about it (a post about it, one of its
-    sessions, its card): quotes about other editions rarely answer it."""
     count_stated: float = 1.0
     """1 unless the question asks how many of something and no quoted passage writes a number of it ("4,000
     people" answers "how many people came", not "how many sponsors"): the question's words and their
@@ -179,7 +176,6 @@ def _grounded(question: str, g: Grounding, top: list[Hit], asked: Collection[str
         "off_topic": float(bool(g.off_topic)),
         "not_found": float(g.not_found is not None),
         "kind_found": float(all(any(holds_kind(hit.passage.text, kind) for hit in top) for kind in kinds)),
-        "about_edition": float(not g.editions or any(g.about(hit.passage) for hit in top)),
         "count_stated": float(
             not asks_count(question)
             or any(counts_something(hit.passage.text, counted if hit.passage.lang == lang else None) for hit in top)),
