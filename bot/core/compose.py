@@ -11,7 +11,7 @@ import datetime as dt
 
 from bot.core.catalogue import Video
 from bot.core.citations import Part, event_parts, session_parts
-from bot.core.grounding import NotFound
+from bot.core.grounding import NotFound, NotFoundKind
 from bot.core.language import ui_language
 from bot.core.reply import Group, Quote, Reply, ReplyKind
 from bot.core.strings import language_name, t
@@ -28,7 +28,7 @@ def dont_know(question: str, lang: str) -> Reply:
     return Reply(question, lang, ReplyKind.DONT_KNOW, title=t(ui_language(lang), "dont_know"))
 
 
-_NOT_FOUND_KEYS = {
+_NOT_FOUND_KEYS: dict[NotFoundKind, str] = {
     "company_without_talk_at_edition": "nf_company_talk",
     "name_without_talk_at_edition": "nf_company_talk",
     "topic_without_talk_at_edition": "nf_topic_talk",

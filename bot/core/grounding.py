@@ -32,6 +32,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from bot.core.intents import asks_slides, asks_video, cost_unstated
 from embeddings.bm25 import STOPWORDS, fold, tokenize
@@ -188,6 +189,14 @@ RARE_PASSAGES = 5
 """A topic word in at most this many passages (and none of the edition's) is a talk no one gave there."""
 
 
+NotFoundKind = Literal[
+    "unknown_edition", "company_without_talk_at_edition", "name_without_talk_at_edition",
+    "topic_without_talk_at_edition", "edition_without_program", "figure_not_stated", "price_not_stated",
+    "speaker_without_talk_at_edition", "no_recordings", "recording_not_listed", "slides_not_listed",
+]
+"""What a :class:`NotFound` says is not known (each is described there)."""
+
+
 @dataclass(frozen=True)
 class NotFound:
     """What the question names that the knowledge says does not exist, and what is known next to it.
@@ -202,7 +211,7 @@ class NotFound:
     ``recording_not_listed`` and ``slides_not_listed`` (asked of a session whose program
     entry has none) are :attr:`Grounding.missing_media`, not a reason to decline."""
 
-    kind: str
+    kind: NotFoundKind
     subject: str
     """The thing not known, as the question names it ("Zalando", "quantum", "IstioCon 2020")."""
     edition: Event | None = None
