@@ -107,3 +107,12 @@ def test_evidence_says_whether_a_quoted_passage_counts_what_a_how_many_question_
     assert Evidence.of(sponsors_es.question, [people], [], sponsors_es, lang="es").count_stated == 1.0
     plain = Grounding("Who spoke about Envoy?")
     assert Evidence.of(plain.question, [people], [], plain, lang="en").count_stated == 1.0
+
+
+def test_the_event_a_how_many_question_names_is_not_what_it_counts(answerer: Answerer) -> None:
+    """"4,000 people attended IstioCon" does not answer "how many sponsors did IstioCon 2021 have", though "IstioCon"
+    stands right after the number."""
+    people = _post_hit("In 2021, 4,000 people attended IstioCon from 84 countries.", "https://istio.io/a/")
+    grounding = answerer.ground("how many sponsors did IstioCon 2021 have?")
+    assert grounding.editions
+    assert Evidence.of(grounding.question, [people], [], grounding, lang="en").count_stated == 0.0

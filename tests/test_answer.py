@@ -153,6 +153,13 @@ def test_a_translation_that_leaves_out_what_the_question_names_is_not_swapped_in
     assert chinese and all("VMware" not in p.text for p in chinese)
 
 
+def test_a_number_written_another_way_does_not_keep_the_askers_translation_away(answerer: Answerer) -> None:
+    """Spanish writes "4.000" where English writes "4,000": the English version is still the one an English asker
+    gets."""
+    answer = answerer.ask("Is it true that 4.000 people joined IstioCon 2021?")
+    assert answer.quotes and answer.quotes[0].lang == "en" and "4,000" in answer.quotes[0].text
+
+
 SHOWN_ONCE = [*QUESTIONS, ("en", "Which end user talks were given at Istio Day Europe 2023?")]
 
 

@@ -65,7 +65,8 @@ def test_what_a_text_holds() -> None:
 @pytest.mark.parametrize("text", [
     "In 2021, more than 4,000 people from across 84 countries joined", "Credit Karma's Istio Migration: 50k+ Pods",
     "Two Istio maintainers received awards", "un panel de tres proyectos de service mesh", "有 292 人报名了本次活动",
-    "两位 Istio 维护者获奖", "更有 1000 多名开发者在线观看", "90% of the traffic",
+    "两位 Istio 维护者获奖", "更有 1000 多名开发者在线观看", "90% of the traffic", "超过4000名开发者", "292人报名",
+    "miles de personas",
 ])
 def test_a_count_is_a_number_before_what_it_counts(text: str) -> None:
     assert holds_kind(text, "number") and counts_something(text)
@@ -74,7 +75,7 @@ def test_a_count_is_a_number_before_what_it_counts(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "Time and day: 13:30-17:30 (CST), July 10, 2021", "IstioCon China 2023 se celebró el 26 de septiembre en Shanghái",
     "Venue: Industrial Internet Exhibition Hall, 2nd Floor", "What's new in Istio 1.18 and 1.19", "IstioCon 2022",
-    "2025 年 4 月 1 日，伦敦",
+    "2025 年 4 月 1 日，伦敦", "第二场演讲", "once again, the keynote", "a few miles from the venue",
 ])
 def test_dates_times_versions_and_ordinals_count_nothing(text: str) -> None:
     assert not holds_kind(text, "number") and not counts_something(text)
@@ -88,6 +89,8 @@ def test_a_count_of_what_the_question_counts() -> None:
     assert asks_count("how many sponsors did it have?") and asks_count("¿Cuántas personas fueron?")
     assert asks_count("有多少人参加？") and asks_count("有几位讲者？")
     assert not asks_count("how much was a ticket?") and not asks_count("门票多少钱？")
+    assert not asks_count("IstioCon 2022 的门票价格是多少？") and not asks_count("注册费是多少")  # a price
+    assert not asks_count("需要多少时间？")  # how long
     assert not asks_count("Istio Day 是哪几天？") and not asks_quantity("有哪几位讲者？")  # which ones, not how many
 
 

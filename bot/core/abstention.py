@@ -111,8 +111,9 @@ class Evidence:
     count_stated: float = 1.0
     """1 unless the question asks how many of something and no quoted passage writes a number of it ("4,000
     people" answers "how many people came", not "how many sponsors"): the question's words and their
-    translations (``asked``) name what is counted. A passage in another language than the question's (``lang``)
-    needs only to count something: the mined translations miss too many words ("gente" for 人) to judge it."""
+    translations name what is counted, less the names it is grounded in ("IstioCon" counts nothing). A passage in
+    another language than the question's (``lang``) needs only to count something: the mined translations miss
+    too many words ("gente" for 人) to judge it."""
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -120,10 +121,11 @@ class Evidence:
 
     @classmethod
     def of(cls, question: str, hits: list[Hit], named: list[tuple[Mention, list[Event]]],
-           grounding: Grounding | None = None, asked: Collection[str] = (), lang: str | None = None) -> Evidence:
+           grounding: Grounding | None = None, translations: Collection[str] = (), lang: str | None = None,
+           ) -> Evidence:
         """``named``: the events the question names, each with the catalogue events that fit it;
         ``grounding``: what it names, resolved against the knowledge (the grounding features are 0 without);
-        ``asked``: its words' translations, beside its own words; ``lang``: its language."""
+        ``translations``: its words' mined translations; ``lang``: its language."""
         top = hits[:TOP]
 
         def best(score: Callable[[ChannelScores], float | None]) -> float:
@@ -150,22 +152,22 @@ class Evidence:
             unknown_words=float(_or_zero(first.unknown_words)),
             year_named=float(bool(years)),
             year_agrees=float(not years or any(_of_year(hit, years) for hit in top if hit.passage.kind != "event")),
-            **(_grounded(question, grounding, top, asked, lang) if grounding is not None else {}),
+            **(_grounded(question, grounding, top, translations, lang) if grounding is not None else {}),
         )
 
     def vector(self) -> np.ndarray:
         return np.array([getattr(self, name) for name in self.names()], dtype=np.float64)
 
 
-def _grounded(question: str, g: Grounding, top: list[Hit], asked: Collection[str], lang: str | None,
+def _grounded(question: str, g: Grounding, top: list[Hit], translations: Collection[str], lang: str | None,
               ) -> dict[str, float]:
     """The grounding features: what the question names that the knowledge holds, what it says is not, and
     whether the quoted passages hold the kind of answer it asks for."""
     kinds = answer_kinds(question) & {"date", "number", "price"}
     words = set(tokenize(question))
-    counted = words | set(asked)
     names = [e.name for e in g.editions] + [s.title for s in g.sessions] + list(g.speakers) + list(g.companies)
     named_words = {w for name in names + list(g.places) for w in tokenize(name)}
+    counted = (words | set(translations)) - named_words  # what is counted, not the event's or a talk's name
     return {
         "names_edition": float(bool(g.editions)),
         "names_session": float(bool(g.sessions)),

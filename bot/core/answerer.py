@@ -240,7 +240,7 @@ class Answerer:
             hits = sorted(hits, key=lambda hit: hit.passage.kind == "event")
         return self._dedupe(hits, lang, question)
 
-    def _dedupe(self, hits: list[Hit], lang: str, question: str = "") -> list[Hit]:
+    def _dedupe(self, hits: list[Hit], lang: str, question: str) -> list[Hit]:
         ranked: list[Hit] = []
         shown: set[int] = set()
         retrieved = {self._row[hit.passage.id] for hit in hits}
@@ -272,7 +272,9 @@ class Answerer:
         keeps: a counterpart without them is not the part the question matched. Nor may swapping lose the
         talk the question was about, unless the retriever found that counterpart relevant on its own.
         """
-        matched = {word for word in asked & self._words(row) if self._idf(word) >= RARE_IDF}
+        # (Numbers are left out: a translation writes them its own way, "4,000" / "4.000".)
+        matched = {word for word in asked & self._words(row)
+                   if self._idf(word) >= RARE_IDF and not any(ch.isdigit() for ch in word)}
         media = {link.url for link in hit.passage.links if link.kind != "link"}
         for twin in sorted(self._twins[row], key=lambda twin: twin not in retrieved):
             passage = self.index.passages[twin]

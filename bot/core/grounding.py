@@ -653,9 +653,11 @@ class Knowledge:
 
     @staticmethod
     def _recapped(edition: Event) -> bool:
-        """Does a post about the edition date from its first day or later: a recap, which tells the talks given (a
-        preview tells those planned)?"""
-        return bool(edition.start) and any(post.date >= edition.start for post in edition.posts)
+        """Is the edition one of Istio's own (not a KubeCon, whose hundreds of talks istio.io never covers) with a
+        post dated from its first day or later: a recap, which tells the talks given (a preview tells those
+        planned)?"""
+        return (edition.series in ISTIO_SERIES and bool(edition.start)
+                and any(post.date >= edition.start for post in edition.posts))
 
     def _the_session(self, g: Grounding) -> Session | None:
         """The one session the question names: by its title, or as the one talk of a named speaker at the named

@@ -153,13 +153,15 @@ _QUANTITY = re.compile(r"\bhow (?:many|much|long)\b|\bcu[aá]nt[oa]s?\b|多少|(
 
 
 _HOW_MANY = re.compile(
-    r"\bhow many\b|\bcu[aá]nt(?:os|as)\b|\bcu[aá]nta gente\b|多少(?!钱)|(?<!哪)几(?:个|位|名|人|场|家)", re.IGNORECASE)
+    r"\bhow many\b|\bcu[aá]nt(?:os|as)\b|\bcu[aá]nta gente\b"
+    r"|(?<![费价钱]是)(?<![费价钱])多少(?!钱|时间|天)|(?<!哪)几(?:个|位|名|人|场|家)", re.IGNORECASE)
 
 
 def asks_count(question: str) -> bool:
-    """"How many people came", "¿cuántos ponentes…?", "多少人": a count of something the question names (not "how much
-    did it cost", not "how long"), which a passage answers by a number written before that thing."""
-    return bool(_HOW_MANY.search(question))
+    """"How many people came", "¿cuántos ponentes…?", "多少人": a count of something the question names (not what
+    it cost, "门票价格是多少", nor "how long", "需要多少时间"), which a passage answers by a number written before that
+    thing."""
+    return bool(_HOW_MANY.search(question)) and not asks_price(question)
 
 
 def asks_quantity(question: str) -> bool:
@@ -195,11 +197,12 @@ def answer_kinds(question: str) -> frozenset[str]:
 
 
 _COUNT = re.compile(
-    r"(?<![\w.:/,-])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:[,.]\d{3})+|\d+)(?:[kKM]|万|千)?\+?(?![.:/]\d|[^\W\d_])"
-    r"(?=\s?多?\s?(?:[^\W\d_]{3,}|[人名位个场家款件国]|%))"
+    r"(?<![A-Za-zÀ-ÿ\d.:/,第-])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:[,.]\d{3})+|\d+)(?:[kKM]|万|千)?\+?"
+    r"(?![.:/]\d|[A-Za-zÀ-ÿ])(?=\s?多?\s?(?:[^\W\d_]{3,}|[人名位个场家款件国]|%))"
     r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozens?|hundreds?|thousands?)\s+(?:of\s+)?[a-z]{3,}"
-    r"|\b(?:dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|veinte|decenas|cientos|miles)\s+(?:de\s+)?[a-záéíóúñ]{3,}"
-    r"|[两二三四五六七八九十百千万]+多?(?:个|位|名|场|家|款|件|人|国)",
+    r"|\b(?:dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|doce|veinte)\s+[a-záéíóúñ]{3,}"
+    r"|\b(?:decenas|cientos|miles)\s+de\s+[a-záéíóúñ]{3,}"
+    r"|(?<!第)[两二三四五六七八九十百千万]+多?(?:个|位|名|场|家|款|件|人|国)",
     re.IGNORECASE,
 )
 """A number that counts something: digits or a number word before what they count ("4,000 people", "84 countries",
@@ -212,6 +215,10 @@ _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|US\$|dollars?|d[oó]lares|
 """An amount of money, or that attending was free ("free of charge", "is free"; not "a free, signed copy"): both
 say what something cost."""
 _ANY_YEAR = "2000"
+
+
+_COUNTED_SPAN = 30
+"""Characters after a number that may name what it counts ("50k+ Pods", "more than 4,000 people from 84 countries")."""
 
 
 def counts_something(text: str, of: Collection[str] | None = None) -> bool:
@@ -231,9 +238,6 @@ def counts_something(text: str, of: Collection[str] | None = None) -> bool:
             return True
     return False
 
-
-_COUNTED_SPAN = 30
-"""Characters after a number that may name what it counts ("50k+ Pods", "more than 4,000 people from 84 countries")."""
 
 
 def holds_kind(text: str, kind: str, link_kinds: Collection[str] = ()) -> bool:

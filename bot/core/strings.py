@@ -300,12 +300,12 @@ BOT_WORDS: dict[str, dict[str, str]] = {
             "`{command} videos {query}`."
         ),
         "nf_company_talk_posts": (
-            "No conozco ninguna charla de {subject} en {edition}: los artículos sobre ella no mencionan ninguna. "
-            "Lo que sé de ella:"
+            "No conozco ninguna charla de {subject} en {edition}: los artículos sobre el evento no mencionan "
+            "ninguna. Lo que sé del evento:"
         ),
         "nf_topic_talk_posts": (
-            "No conozco ninguna charla sobre «{subject}» en {edition}: los artículos sobre ella no mencionan ninguna. "
-            "Lo que sé de ella:"
+            "No conozco ninguna charla sobre «{subject}» en {edition}: los artículos sobre el evento no mencionan "
+            "ninguna. Lo que sé del evento:"
         ),
         "nf_no_program": (
             "De {edition} solo conozco la fecha y el lugar: no tengo su programa, sus charlas ni sus grabaciones."
