@@ -177,7 +177,6 @@ class Answerer:
         self._twins = self.index.twins
         self._row = {passage.id: row for row, passage in enumerate(self.index.passages)}
         self._languages = frozenset(passage.lang for passage in self.index.passages)
-        self._passage_words: dict[int, frozenset[str]] = {}
         vocabulary = getattr(retriever, "vocabulary", None)  # the words the documents use, when known
         self._known_word: Callable[[str], bool] = (
             vocabulary.__contains__ if vocabulary is not None else (lambda word: True)
@@ -260,7 +259,7 @@ class Answerer:
         return ranked
 
     def _in_language(
-        self, hit: Hit, row: int, lang: str, retrieved: set[int], asked: frozenset[str] = frozenset(),
+        self, hit: Hit, row: int, lang: str, retrieved: set[int], asked: frozenset[str],
     ) -> tuple[Hit, int]:
         """The hit's translation in ``lang`` (and its row), if one writes every word of the question the hit
         writes (``asked``: the question's words) and carries every recording the hit cites or was itself
@@ -272,25 +271,18 @@ class Answerer:
         keeps: a counterpart without them is not the part the question matched. Nor may swapping lose the
         talk the question was about, unless the retriever found that counterpart relevant on its own.
         """
+        words = self.knowledge.passage_words
         # (Numbers are left out: a translation writes them its own way, "4,000" / "4.000".)
-        matched = {word for word in asked & self._words(row)
+        matched = {word for word in asked & words[row]
                    if self._idf(word) >= RARE_IDF and not any(ch.isdigit() for ch in word)}
         media = {link.url for link in hit.passage.links if link.kind != "link"}
         for twin in sorted(self._twins[row], key=lambda twin: twin not in retrieved):
             passage = self.index.passages[twin]
-            if passage.lang != lang or not matched <= self._words(twin):
+            if passage.lang != lang or not matched <= words[twin]:
                 continue
             if twin in retrieved or media <= {link.url for link in passage.links}:
                 return Hit(passage, hit.score, replace(hit.channels, translated_from=True)), twin
         return hit, row
-
-    def _words(self, row: int) -> frozenset[str]:
-        """A passage's words (its title's and text's, as BM25 reads them), computed once per passage."""
-        words = self._passage_words.get(row)
-        if words is None:
-            passage = self.index.passages[row]
-            words = self._passage_words[row] = frozenset(tokenize(f"{passage.title} {passage.text}"))
-        return words
 
     def evidence(self, question: str, hits: list[Hit], grounding: Grounding | None = None,
                  lang: str | None = None) -> Evidence:

@@ -331,8 +331,11 @@ class Knowledge:
         lowercase_seen: set[str] = set()
         self._talks_told: set[tuple[str, str, str]] = set()
         mentioned: set[tuple[str, str, str]] = set()
+        self.passage_words: list[frozenset[str]] = []
+        """Each passage's words (its title's and text's, as BM25 reads them), in the index's order."""
         for p in passages:
-            words = set(tokenize(f"{p.title} {p.text}"))
+            words = frozenset(tokenize(f"{p.title} {p.text}"))
+            self.passage_words.append(words)
             self._df.update(words)
             keys = list(post_event.get(p.url, []))
             if p.session is not None:

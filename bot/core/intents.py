@@ -239,7 +239,6 @@ def counts_something(text: str, of: Collection[str] | None = None) -> bool:
     return False
 
 
-
 def holds_kind(text: str, kind: str, link_kinds: Collection[str] = ()) -> bool:
     """Does ``text``, with links of ``link_kinds`` (``video``, ``slides``, ``link``…), hold an answer of ``kind``
     (:func:`answer_kinds`)? A link or a recording is in the links, not in the words."""
