@@ -1,20 +1,18 @@
-"""The held-out sets: frozen, kept apart from every tuning question, and of the make-up issue 18 asks for.
+"""The held-out set: frozen, kept apart from every tuning question, and of the make-up issue 18 asks for.
 
-tests/data/questions_heldout_2026_12d.jsonl was written from docs/ alone by six helpers, 150 candidates each
-(tests/data/candidates/heldout_2026_12d_writer_*.jsonl; writers j, k and l were asked, with no question
-shown, to go past the obvious questions, since the first three's were mostly repeats); none saw the code, a
-tuning question or a figure. It was filtered mechanically (scripts/filter_heldout.py): every candidate
-sharing 60 % or more of its words with a tuning question was dropped (516 of 900 kept), without running the
-bot.
-tests/data/questions_heldout_2026_12e.jsonl was written the same way, later, by three more helpers (286 of 450
-kept; candidates in tests/data/candidates/heldout_2026_12e_writer_*.jsonl), after the writers of 2026_12d had
-said in their reports what kinds of question they wrote: a set written after that was read.
-Both are run only to report (``make eval``, README "Quality"); no test scores them and nothing is chosen by
-their results. The three sets held out before them (2026_12, 2026_12b, 2026_12c) were run often enough to be
-in-sample, so they retired to tuning (``questions_tuning_retired_2026_12*.jsonl``).
+tests/data/questions_heldout_2026_12f.jsonl was written from docs/ alone by four helpers, 150 candidates each
+(tests/data/candidates/heldout_2026_12f_writer_*.jsonl), each asked to draw two thirds of their questions from
+one part of the documents (posts of 2018-2022 and the banners; posts of 2023-2026; the IstioCon 2021 program;
+the IstioCon 2022 program and the co-located events) so as to go past the questions earlier sets asked. None
+saw the code, a tuning question or a figure. It was filtered mechanically (scripts/filter_heldout.py): every
+candidate sharing 60 % or more of its words with a tuning question was dropped (300 of 600 kept), without
+running the bot. It is run only to report (``make eval``, README "Quality"); no test scores it and nothing is
+chosen by its results.
+The sets held out before it (2026_12d and 2026_12e, and before them 2026_12, 12b and 12c) were run often
+enough, and their failures read, so they retired to tuning (``questions_tuning_retired_2026_12*.jsonl``).
 
-Frozen: edit = new set. Their sha256 are below, so any change fails here; a changed or extended held-out
-set is a new file with a new name, filtered the same way, and the old one retires to tuning.
+Frozen: edit = new set. Its sha256 is below, so any change fails here; a changed or extended held-out set is a
+new file with a new name, filtered the same way, and the old one retires to tuning.
 """
 
 from __future__ import annotations
@@ -29,8 +27,7 @@ from bot.core.question_sets import MAX_OVERLAP, make_sets, nearest, questions_of
 
 DATA = Path(__file__).parent / "data"
 FROZEN = {
-    "questions_heldout_2026_12d.jsonl": "7879101135287710a07067a4aee8fc3eeb2103cd5b566634a985c1cbe5fa8f14",
-    "questions_heldout_2026_12e.jsonl": "3537cb09343b220b86933d71a9ba6914ede110d114d025e43e5833853a1db2fd",
+    "questions_heldout_2026_12f.jsonl": "932cf5e5a43e941a9e3832a234c2775d3abf552fa1da07cb3890b4e9a920a87e",
 }
 TUNING = make_sets("TUNING")
 
@@ -46,7 +43,8 @@ def test_make_eval_holds_out_those_sets_and_tunes_on_the_retired_ones() -> None:
     assert not set(make_sets("HELD_OUT")) & set(TUNING)
     for retired in ("questions_tuning_retired_heldout.jsonl", "questions_tuning_retired_sessions.jsonl",
                     "questions_tuning_retired_2026_12.jsonl", "questions_tuning_retired_2026_12b.jsonl",
-                    "questions_tuning_retired_2026_12c.jsonl"):
+                    "questions_tuning_retired_2026_12c.jsonl", "questions_tuning_retired_2026_12d.jsonl",
+                    "questions_tuning_retired_2026_12e.jsonl"):
         assert (DATA / retired).resolve() in TUNING
 
 
