@@ -36,6 +36,9 @@ class Banner:
     start: str
     """ISO date the banner started showing, or "" (pseudo-dates such as ``latest_release``)."""
     end: str
+    site: str = ""
+    """The istio.io home page in the banner's language: banners show on every page, so it is what they cite
+    when they link nowhere."""
 
 
 def _date(value: object) -> str:
@@ -61,8 +64,11 @@ def read_banner(path: Path, lang: str, base_url: str, max_bytes: int | None = No
         end = (dt.date.fromisoformat(start) + dt.timedelta(days=int(str(meta["period_duration"])))).isoformat()
     blocks = to_blocks(body, base_url)
     links = [link for block in blocks for link in block.links]
-    if meta.get("link"):
-        links.insert(0, Link(url=str(meta["link"]).strip(), text=str(meta["title"]), kind="link"))
+    target = str(meta.get("link") or "").strip()
+    if target.startswith("/"):  # a page of the site ("/docs/releases/…")
+        target = f"{base_url.rstrip('/')}{target}"
+    if target.startswith(("http://", "https://")):  # not a pseudo-link ("latest_release")
+        links.insert(0, Link(url=target, text=str(meta["title"]), kind="link"))
     return Banner(
         id=f"{lang}/{path.stem}",
         lang=lang,
@@ -72,6 +78,7 @@ def read_banner(path: Path, lang: str, base_url: str, max_bytes: int | None = No
         links=tuple(links),
         start=start,
         end=end,
+        site=f"{base_url.rstrip('/')}/" if lang == "en" else f"{base_url.rstrip('/')}/{lang}/",
     )
 
 

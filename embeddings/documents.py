@@ -1,9 +1,12 @@
 """Everything in ``docs/``, loaded as typed documents of three kinds, and turned into passages.
 
 - **posts** (``<lang>/<year>/<slug>.md``, :mod:`embeddings.posts`): split into paragraphs;
-- **sessions** (``programs/<site>/…``, :mod:`embeddings.sessions`): one passage each;
-- **events** (:mod:`embeddings.events`), derived from posts, banners (``banners/<lang>/…``,
-  :mod:`embeddings.banners`) and programs: one card per event in each card language.
+- **sessions** (``programs/<site>/sessions/…``, :mod:`embeddings.sessions`): one passage each;
+- **speaker pages** (``programs/<site>/speakers/…``, :mod:`embeddings.speakers`): one passage each, with
+  the biography;
+- **banners** (``banners/<lang>/…``, :mod:`embeddings.banners`): one passage each;
+- **events** (:mod:`embeddings.events`), derived from posts, banners and programs: one card per event in
+  each card language.
 
 Every stage after this one reads the typed fields these carry; nothing re-parses ids or text. A
 document that fails anywhere on that way (reading, parsing, splitting into passages) is reported by
@@ -19,9 +22,10 @@ from pathlib import Path
 
 from embeddings.banners import Banner, load_banners
 from embeddings.events import CARD_LANGUAGES, Event, derive_events, describe
-from embeddings.passages import Passage, event_passages, session_passage, split_post
+from embeddings.passages import Passage, banner_passage, event_passages, session_passage, speaker_passage, split_post
 from embeddings.posts import LANG_DIR, Post, Problem, load_posts, problem_reason
 from embeddings.sessions import Session, load_sessions
+from embeddings.speakers import Profile, load_profiles
 
 logger = logging.getLogger(__name__)
 
@@ -35,16 +39,25 @@ class Corpus:
     banners: list[Banner]
     events: list[Event]
     problems: list[Problem] = field(default_factory=list)
+    profiles: list[Profile] = field(default_factory=list)
+    """The programs' speaker pages."""
     split: dict[str, list[Passage]] = field(default_factory=dict, repr=False, compare=False)
     """Each post's passages, by post id, as :func:`load_corpus` split them (to find the posts that fail)."""
 
     def passages(self) -> list[Passage]:
-        """Posts' paragraphs, then one passage per session, then the event cards."""
+        """Posts' paragraphs, then one passage per session, per speaker page with a biography and per banner,
+        then the event cards."""
         passages = [
             passage for post in self.posts
             for passage in (self.split[post.id] if post.id in self.split else split_post(post))
         ]
         passages += [session_passage(session) for session in self.sessions]
+        for profile in self.profiles:
+            talks = [s for s in self.sessions if s.site == profile.site and any(
+                speaker.name == profile.name for speaker in s.speakers)]
+            if (passage := speaker_passage(profile, talks)) is not None:
+                passages.append(passage)
+        passages += [passage for banner in self.banners if (passage := banner_passage(banner)) is not None]
         for event in self.events:
             passages += event_passages(event, {lang: describe(event, lang) for lang in CARD_LANGUAGES})
         return passages
@@ -118,6 +131,7 @@ def load_corpus(docs_dir: Path, base_url: str, max_bytes: int | None = None) -> 
     and listed in ``problems``."""
     posts, post_problems = load_posts(docs_dir, base_url, max_bytes)
     sessions, session_problems = load_sessions(docs_dir, max_bytes)
+    profiles, profile_problems = load_profiles(docs_dir, max_bytes)
     banners, banner_problems = load_banners(docs_dir, base_url, max_bytes)
     posts, sessions, split, split_problems = _usable(posts, sessions)
     events = derive_events(posts, sessions, banners)
@@ -128,5 +142,5 @@ def load_corpus(docs_dir: Path, base_url: str, max_bytes: int | None = None) -> 
     ]
     for problem in stray:
         logger.warning("skipped %s", problem)
-    problems = post_problems + session_problems + banner_problems + split_problems + stray
-    return Corpus(posts, sessions, banners, events, problems, split)
+    problems = post_problems + session_problems + profile_problems + banner_problems + split_problems + stray
+    return Corpus(posts, sessions, banners, events, problems, profiles, split)

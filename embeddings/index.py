@@ -242,13 +242,14 @@ def ingest_fingerprint() -> str:
         passages,
         posts,
         sessions,
+        speakers,
         text_patterns,
         translations,
     )
 
     digest = hashlib.sha256()
-    for module in (markdown, text_patterns, posts, sessions, banners, event_words, events, passages, documents,
-                   translations, bilingual_lexicon):
+    for module in (markdown, text_patterns, posts, sessions, speakers, banners, event_words, events, passages,
+                   documents, translations, bilingual_lexicon):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()[:16]
 

@@ -1,4 +1,5 @@
-"""Documents to passages: a post's paragraphs (section-aware, bounded), a session whole, an event's cards.
+"""Documents to passages: a post's paragraphs (section-aware, bounded), a session, a speaker's page or a site
+banner whole, an event's cards.
 
 Tiny paragraphs (captions, one-liners) are merged into a neighbour so they do not stand alone; huge
 ones are split at sentence ends (CJK punctuation included). Every passage keeps the links its text
@@ -11,12 +12,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from embeddings.banners import Banner
 from embeddings.events import Event
 from embeddings.markdown import CJK_CHAR, Link
 from embeddings.posts import Post
 from embeddings.sessions import Session
+from embeddings.speakers import Profile
 
-DocumentKind = Literal["post", "session", "event"]
+DocumentKind = Literal["post", "session", "event", "speaker", "banner"]
 
 MIN_WEIGHT = 160
 """Passages lighter than this are merged with a neighbour in the same section."""
@@ -362,3 +365,64 @@ def event_passages(event: Event, describe: dict[str, str]) -> list[Passage]:
             event=event,
         ))
     return passages
+
+
+def speaker_passage(profile: Profile, talks: list[Session]) -> Passage | None:
+    """A speaker page is one passage: designation, biography, then the titles of the speaker's talks at that
+    program (which tie the person to the talks). None when the page has no biography: its name and
+    designation are in each of the speaker's sessions already."""
+    if not profile.bio:
+        return None
+    titles = "; ".join(talk.title for talk in talks)
+    event = talks[0].event if talks else ""
+    lines = [line for line in (profile.role, profile.bio, f"{event}: {titles}" if titles else "") if line]
+    link = Link(profile.page, profile.name, "link")
+    return Passage(
+        id=f"speaker/{profile.id}#0",
+        doc_id=f"speaker/{profile.id}",
+        lang=_text_language(profile.bio),
+        title=profile.name,
+        date="",
+        url=profile.page,
+        section=event,
+        position=0,
+        text="\n".join(lines),
+        links=(link,),
+        link_spans=((0, 0),),
+        year=talks[0].year if talks else "",
+        slug=f"speaker-{profile.id}",
+        kind="speaker",
+    )
+
+
+_SHOWN = {"en": "Shown on istio.io from {start} to {end}.", "es": "Se mostró en istio.io del {start} al {end}.",
+          "zh": "在 istio.io 上展示：{start} 至 {end}。"}
+"""The banner's period, in the banner's language (English for languages without a wording here)."""
+
+
+def banner_passage(banner: Banner) -> Passage | None:
+    """A site banner is one passage: its title and text, then when istio.io showed it (its period). Its
+    language versions are translations of each other (one group, like a post's). None for a banner that
+    was never dated (the latest-release banner, whose text is filled in by the site)."""
+    if not banner.start:
+        return None
+    lines = [banner.title, banner.text]
+    if banner.start and banner.end:
+        lines.append(_SHOWN.get(banner.lang, _SHOWN["en"]).format(start=banner.start, end=banner.end))
+    text = "\n".join(line for line in lines if line)
+    return Passage(
+        id=f"banner/{banner.id}#0",
+        doc_id=f"banner/{banner.id}",
+        lang=banner.lang,
+        title=banner.title,
+        date=banner.start,
+        url=banner.links[0].url if banner.links else banner.site,
+        section="",
+        position=0,
+        text=text,
+        links=banner.links,
+        link_spans=tuple((0, 0) for _ in banner.links),
+        year=banner.start[:4],
+        slug=f"banner-{banner.name}",
+        kind="banner",
+    )

@@ -22,17 +22,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import frontmatter
-import yaml
-
-from embeddings.markdown import CJK_CHAR, display_url, to_blocks, youtube_id
-from embeddings.posts import Problem, problem_reason, read_source
+from embeddings.markdown import display_url, to_blocks, youtube_id
+from embeddings.posts import Problem, problem_reason
+from embeddings.speakers import EVENTS_SITE, ProgramFileError, display_name, read_profiles, read_program_file
 from embeddings.text_patterns import YEAR_DIGITS
 
 logger = logging.getLogger(__name__)
 
-EVENTS_SITE = "https://events.istio.io"
-"""Where the programs are published: ``<EVENTS_SITE>/<site>/sessions/…`` and ``…/<site>/slides/<file>``."""
 
 _LANGUAGES = {"english": "en", "en": "en", "chinese": "zh", "zh": "zh", "中文": "zh", "spanish": "es", "es": "es"}
 _SUBTITLED = {"subtitled"}
@@ -99,10 +95,6 @@ class Session:
         return cls(**values)
 
 
-class SessionError(ValueError):
-    """A session file cannot be used; the message says why."""
-
-
 def event_name(site: str) -> str:
     """``istiocon-2022`` → ``IstioCon 2022``; other site names are title-cased word by word."""
     match = _SITE.match(site)
@@ -111,14 +103,6 @@ def event_name(site: str) -> str:
     words = match.group("series").split("-")
     named = {"istiocon": "IstioCon", "istioday": "Istio Day", "istio": "Istio", "kubecon": "KubeCon"}
     return " ".join(named.get(w, w.capitalize()) for w in words) + " " + match.group("year")
-
-
-def display_name(name: str) -> str:
-    """A Chinese name stored given name first ("超 许") in Chinese order (许超); other names unchanged."""
-    parts = name.split()
-    if len(parts) == 2 and all(CJK_CHAR.match(ch) for part in parts for ch in part):
-        return parts[1] + parts[0]
-    return " ".join(parts)
 
 
 def _iso(value: object) -> str:
@@ -134,35 +118,11 @@ def _iso(value: object) -> str:
         return ""
 
 
-def _read(path: Path, max_bytes: int | None = None) -> tuple[dict[str, Any], str]:
-    try:
-        text = read_source(path, max_bytes).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SessionError(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    try:
-        meta, body = frontmatter.parse(text)
-    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date YAML cannot build (2022-04-31)
-        raise SessionError(f"bad YAML front matter ({str(exc).splitlines()[0] if str(exc) else exc})") from None
-    if not isinstance(meta, dict):
-        raise SessionError("front matter is not a mapping")
-    return meta, body
-
-
 def _speakers(program: Path, max_bytes: int | None = None) -> dict[str, str]:
-    """Speaker name (case-folded) → designation, from ``speakers/<slug>/_index.md`` or ``speakers/<slug>.md``."""
-    roles: dict[str, str] = {}
-    folder = program / "speakers"
-    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
-        if path.parent == folder and path.name == "_index.md":
-            continue
-        try:
-            meta, _ = _read(path, max_bytes)
-            name = " ".join(str(meta.get("title") or "").split())
-            if name:
-                roles[name.casefold()] = " ".join(str(meta.get("designation") or "").split())
-        except Exception as exc:  # a bad speaker file costs only that speaker's role
-            logger.warning("skipped speaker %s: %s", path, problem_reason(exc))
-    return roles
+    """Speaker name as sessions list it (case-folded) → designation. A page that cannot be read costs only
+    that speaker's role here (:func:`embeddings.speakers.load_profiles` reports it)."""
+    profiles, _ = read_profiles(program, max_bytes)
+    return {profile.listed_as.casefold(): profile.role for profile in profiles}
 
 
 def _block_languages(program: Path, max_bytes: int | None = None) -> dict[str, str]:
@@ -171,7 +131,7 @@ def _block_languages(program: Path, max_bytes: int | None = None) -> dict[str, s
     if not path.is_file():
         return {}
     try:
-        meta, _ = _read(path, max_bytes)
+        meta, _ = read_program_file(path, max_bytes)
         blocks = meta.get("blocks") or []
         return {
             str(b.get("id")): _LANGUAGES.get(str(b.get("language") or "").strip().lower(), "")
@@ -199,11 +159,11 @@ def _abstract(body: str) -> str:
 def read_session(
     path: Path, site: str, roles: dict[str, str], blocks: dict[str, str], max_bytes: int | None = None
 ) -> Session:
-    """Parse one session file; raise :class:`SessionError` when it cannot be used at all."""
-    meta, body = _read(path, max_bytes)
+    """Parse one session file; raise :class:`~embeddings.speakers.ProgramFileError` when it cannot be used at all."""
+    meta, body = read_program_file(path, max_bytes)
     title = " ".join(str(meta.get("title") or "").split())
     if not title:
-        raise SessionError("front matter has no title")
+        raise ProgramFileError("front matter has no title")
     raw_language = str(meta.get("language") or "").strip().lower()
     language = _LANGUAGES.get(raw_language, "")
     if raw_language and not language and raw_language not in _SUBTITLED:

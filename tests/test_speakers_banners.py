@@ -1,0 +1,68 @@
+"""Speaker pages and site banners: documents of their own, one passage each, that questions about people and
+about what istio.io announced find."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from support import DOCS, make_docs
+
+from bot.core.answerer import Answerer
+from embeddings.documents import load_corpus
+from embeddings.passages import Passage
+from embeddings.speakers import load_profiles
+
+BASE = "https://istio.io"
+
+
+def _passages(kind: str) -> list[Passage]:
+    return [p for p in load_corpus(DOCS, BASE).passages() if p.kind == kind]
+
+
+def test_a_speaker_page_with_a_biography_is_one_passage_tied_to_the_talks() -> None:
+    profiles, problems = load_profiles(DOCS)
+    assert problems == [] and len(profiles) >= 160
+    lin = next(p for p in _passages("speaker") if p.doc_id == "speaker/istiocon-2022/lin-sun")
+    assert lin.title == "Lin Sun" and lin.section == "IstioCon 2022" and lin.year == "2022"
+    assert "more than 200 patents" in lin.text and lin.text.startswith("Director of Open-Source, Solo.io")
+    assert "IstioCon 2022: " in lin.text and "State of Istio" in lin.text  # the talks she gave there
+    assert lin.url == "https://events.istio.io/istiocon-2022/speakers/lin-sun/" and lin.links[0].url == lin.url
+    # a Chinese name stored given name first is shown family name first, and a Chinese biography is Chinese
+    assert any(p.title == "许超" for p in _passages("speaker"))
+
+
+def test_a_speaker_page_without_a_biography_adds_no_passage(tmp_path: Path) -> None:
+    program = "programs/istiocon-2030"
+    docs = make_docs(tmp_path / "docs", {
+        f"{program}/sessions/a1.md": "---\ntitle: Fine talk\nspeakers:\n - Ana Gato\n---\n\nAbout meshes.\n",
+        f"{program}/speakers/ana-gato/_index.md": "---\ntitle: Ana Gato\ndesignation: Engineer at Cats\n---\n\n"
+                                                  "Ana maintains the cat mesh.\n",
+        f"{program}/speakers/bo-perro/_index.md": "---\ntitle: Bo Perro\ndesignation: Engineer at Dogs\n---\n",
+        f"{program}/speakers/broken/_index.md": "---\ntitle: [unclosed\n---\n",
+    })
+    corpus = load_corpus(docs, BASE)
+    assert [p.title for p in corpus.passages() if p.kind == "speaker"] == ["Ana Gato"]
+    assert [problem.path.parent.name for problem in corpus.problems] == ["broken"]  # reported by name, skipped
+    assert next(s for s in corpus.sessions).speakers[0].role == "Engineer at Cats"
+
+
+def test_a_banner_is_one_passage_with_its_period_and_its_link_resolved() -> None:
+    banners = {(p.lang, p.slug): p for p in _passages("banner")}
+    k8s = banners[("en", "banner-kubernetes-1.22-with-older-releases")]
+    assert "Kubernetes 1.22 will only work with Istio 1.10 and above" in k8s.text
+    assert "2021-08-04" in k8s.text and "2022-01-31" in k8s.text  # when istio.io showed it
+    assert k8s.url == k8s.links[0].url == "https://istio.io/docs/releases/supported-releases#support-status-of-istio-releases"
+    zh = banners[("zh", "banner-kubernetes-1.22-with-older-releases")]
+    assert zh.group == k8s.group and "在 istio.io 上展示" in zh.text  # one translation group, in its language
+    # the latest-release banner is a template with no period: nothing to quote
+    assert not any(slug == "banner-latest-release" for _, slug in banners)
+
+
+def test_questions_about_a_banner_and_a_speaker_page_find_them(answerer: Answerer) -> None:
+    reply = answerer.ask("Which Istio versions did the Kubernetes 1.22 banner on istio.io say were needed?")
+    assert not reply.abstained and reply.quotes[0].kind == "banner" and "Istio 1.10" in reply.quotes[0].text
+    reply = answerer.ask("How many patents does Lin Sun have, according to her speaker bio?")
+    assert not reply.abstained and reply.quotes[0].kind == "speaker" and "200 patents" in reply.quotes[0].text
+    # a banner is quoted whole: its period answers "when"
+    reply = answerer.ask("istio.io 上那个 Ambient Alpha 的横幅是什么时候展示的？")
+    assert reply.quotes[0].kind == "banner" and "2024-01-27" in reply.quotes[0].text
