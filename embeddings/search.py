@@ -69,6 +69,9 @@ class ChannelScores:
     """How well the passage's post matches the event the question names (only when one matches)."""
     domain: float | None = None
     """The question's mean similarity to the whole corpus (the same for every hit of a search)."""
+    small_talk: float | None = None
+    """The question's closest similarity to small talk addressed to the bot (:data:`SMALL_TALK`; the same for
+    every hit of a search)."""
     unknown_names: float | None = None
     """How many of the question's names no document mentions (the same for every hit of a search)."""
     unknown_words: float | None = None
@@ -116,6 +119,20 @@ class Retriever(Protocol):
         ...
 
 
+SMALL_TALK = (
+    "how are you today?", "thanks, you're great, have a nice weekend!", "tell me something fun about yourself",
+    "I'm so tired today, can you chat with me?", "what do you like to do for fun?", "you are an awesome bot",
+    "¿cómo estás hoy?", "gracias, eres genial, ¡buen fin de semana!", "cuéntame algo divertido",
+    "estoy muy cansado, ¿charlamos un rato?", "¿qué te gusta hacer?",
+    "你今天怎么样？", "谢谢你，太棒了，周末愉快！", "给我讲点有趣的事吧", "今天好累，陪我聊聊天吧",
+    "你平时喜欢做什么？",
+)
+"""Messages to the bot that ask nothing of the documents (greetings, thanks, "how are you", "chat with me"), in
+English, Spanish and Chinese: what a question's closeness to small talk is measured against. Long small talk
+("hola bot, ¿qué tal tu finde? el mío bastante tranquilo") shares no word with a list of greetings, but the
+encoder places it near them, and far from the questions the posts answer."""
+
+
 class DenseRetriever:
     """Encoder similarity, centred per passage language."""
 
@@ -128,10 +145,16 @@ class DenseRetriever:
         self._lang_of = np.array([lang_pos[p.lang] for p in index.passages])
         counts = np.bincount(self._lang_of, minlength=len(langs)).astype(np.float32)
         self._corpus_centroid = counts @ self._centroids / counts.sum()
+        self._small_talk = normalize(model.encode_query(list(SMALL_TALK), convert_to_numpy=True,
+                                                        show_progress_bar=False))
 
     def domain_similarity(self, query_vector: np.ndarray) -> float:
         """The question's mean similarity to all passages: low when it is about something else entirely."""
         return float(self._corpus_centroid @ query_vector)
+
+    def small_talk_similarity(self, query_vector: np.ndarray) -> float:
+        """The question's similarity to the nearest message of :data:`SMALL_TALK`: high for small talk."""
+        return float((self._small_talk @ query_vector).max())
 
     def encode(self, query: str) -> np.ndarray:
         return normalize(self.model.encode_query([query], convert_to_numpy=True, show_progress_bar=False))[0]
@@ -155,19 +178,20 @@ class DenseRetriever:
     def search(self, query: str, k: int = 10, lang: str | None = None) -> list[Hit]:
         query_vector = self.encode(query)
         ids, raw, centred = self.scores(query_vector, max(k, CANDIDATES))
-        domain = self.domain_similarity(query_vector)
+        domain, small_talk = self.domain_similarity(query_vector), self.small_talk_similarity(query_vector)
         return [
-            Hit(self.index.passages[i], float(c), ChannelScores(dense=float(c), cosine=float(r), domain=domain))
+            Hit(self.index.passages[i], float(c), ChannelScores(dense=float(c), cosine=float(r), domain=domain,
+                                                                small_talk=small_talk))
             for i, r, c in zip(ids[:k], raw[:k], centred[:k], strict=True)
         ]
 
 
 def _card(passage: Passage) -> str:
     """Which event a document is about: a post's title, description, year and slug; an event's name and
-    year; a session's event and year (its title is in its text: the card only says which event)."""
+    year; a session's or speaker page's event and year (its title is in its text: the card only says which event)."""
     if passage.kind == "post":
         return " ".join([passage.title, passage.description, passage.year, passage.slug.replace("-", " ")])
-    if passage.kind == "session":
+    if passage.kind in ("session", "speaker"):
         return " ".join([passage.section, passage.year])
     return " ".join([passage.title, passage.year])
 
@@ -281,7 +305,7 @@ class HybridRetriever:
                 fused[i] += self.post_weight * bonus / (RRF_K + 1)
                 post_bonus[i] = bonus
         best = sorted(fused, key=lambda i: -fused[i])[:k]
-        domain = self.dense.domain_similarity(query_vector)
+        domain, small_talk = self.dense.domain_similarity(query_vector), self.dense.small_talk_similarity(query_vector)
         # Names that only say which event (Amsterdam, KubeCon) are no evidence that a passage answers;
         # names the posts never mention (India, Python, 1.18) say the question is about something else.
         all_names = name_terms(query)
@@ -305,6 +329,7 @@ class HybridRetriever:
                 bm25_rank=None if b is None else b + 1,
                 post=post_bonus.get(i),
                 domain=domain,
+                small_talk=small_talk,
                 unknown_names=unknown,
                 unknown_words=unknown_words,
                 term_coverage=self.bm25.coverage(words, i),

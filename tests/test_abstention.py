@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.core.abstention import Evidence
+from bot.core.abstention import Evidence, small_talk
 from bot.core.answerer import Answerer
 from bot.core.grounding import Grounding
 from embeddings.bm25 import Vocabulary, name_terms
@@ -116,3 +116,24 @@ def test_the_event_a_how_many_question_names_is_not_what_it_counts(answerer: Ans
     grounding = answerer.ground("how many sponsors did IstioCon 2021 have?")
     assert grounding.editions
     assert Evidence.of(grounding.question, [people], [], grounding, lang="en").count_stated == 0.0
+
+
+@pytest.mark.parametrize("message", [
+    "hey bot, hope you're having a lovely day, tell me about your plans for the holidays",
+    "hola bot, ¿qué tal tu semana? la mía agotadora jaja",
+    "机器人你好，今天上班好累，你能陪我说说话吗",
+])
+def test_small_talk_that_names_nothing_is_declined(answerer: Answerer, message: str) -> None:
+    """Long small talk shares no word with a greeting list; the encoder places it near small talk, far from every
+    passage (abstention.SMALL_TALK_MARGIN)."""
+    text, lang = answerer.read(message)
+    grounding = answerer.ground(text)
+    evidence = answerer.evidence(text, answerer.rank(text, lang, grounding), grounding, lang)
+    assert small_talk(evidence, grounding) and answerer.ask(message).abstained
+
+
+def test_a_short_question_naming_a_speaker_is_not_small_talk(answerer: Answerer) -> None:
+    text, lang = answerer.read("Lin Sun 讲了什么？")
+    grounding = answerer.ground(text)
+    evidence = answerer.evidence(text, answerer.rank(text, lang, grounding), grounding, lang)
+    assert grounding.speakers and not small_talk(evidence, grounding)

@@ -267,17 +267,22 @@ def test_a_price_no_quoted_passage_states_is_declined(answerer: Answerer) -> Non
     assert not reply.abstained and any("free" in quote.text.lower() for quote in reply.quotes)
 
 
-def test_a_named_session_without_the_recording_asked_for_is_quoted_with_the_gap(answerer: Answerer) -> None:
-    """Not a decline: the session exists, and the reply quotes it under a note that the program lists no recording."""
+def test_a_named_session_without_the_recording_asked_for_is_a_precise_not_found_with_its_card(
+    answerer: Answerer,
+) -> None:
+    """The session exists but its program entry lists no recording: the reply says so, in the asker's language,
+    and shows the session's card (its page), not snippets."""
     reply = answerer.ask("Is there a recording of the Istio and Supply Chain Security talk at IstioCon 2022?")
-    assert not reply.abstained and reply.quotes[0].title == "Istio and Supply Chain Security"
-    assert "no recording" in reply.note and "Istio and Supply Chain Security" in reply.note
+    assert reply.abstained and not reply.quotes
+    assert "no recording" in reply.title and "Istio and Supply Chain Security" in reply.title
+    card = [part for group in reply.groups for item in group.items for part in item]
+    assert any(part.text == "Istio and Supply Chain Security" and part.url for part in card)
     assert "no recording" in render_text(reply)
     es = answerer.ask("¿hay grabación de la charla Istio and Supply Chain Security de IstioCon 2022?")
-    assert "ninguna grabación" in es.note
-    # one with a recording, named by its speaker at the edition: no note
+    assert es.abstained and "ninguna grabación" in es.title
+    # one with a recording, named by its speaker at the edition: answered with it
     reply = answerer.ask("¿hay video de la charla de Lin Sun en IstioCon 2021?")
-    assert not reply.note and any("youtu" in url for url in reply.shown_links())
+    assert not reply.abstained and any("youtu" in url for url in reply.shown_links())
 
 
 def test_an_off_topic_question_naming_a_session_is_declined_not_quoted(answerer: Answerer) -> None:

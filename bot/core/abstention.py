@@ -34,10 +34,10 @@ from embeddings.text_patterns import YEAR
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 4
+FORMAT = 5
 """The calibration file format: 2 added the grounding features, 3 whether the quoted passages hold the kind of
-answer asked for, 4 whether they count what a "how many" question counts (an older file is refused: its weights
-are for other features)."""
+answer asked for, 4 whether they count what a "how many" question counts, 5 how near the question is to small
+talk (an older file is refused: its weights are for other features)."""
 CALIBRATION_DIR = Path(__file__).parent / "calibration"
 TOP = 3
 """Evidence is read from the first TOP hits: the passages an answer quotes (``answer.MAX_SNIPPETS``)."""
@@ -50,6 +50,14 @@ DEFAULT_RULE = (
 )
 
 
+SMALL_TALK_MARGIN = 0.06
+"""A question this much nearer to small talk than to any quoted passage (:attr:`Evidence.small_talk`) that names
+nothing the knowledge holds is a message to the bot, declined whatever else the evidence says. Chosen on the
+tuning sets: no answerable question that names nothing is above 0.055, and 37 of the 654 to decline are (thanks,
+greetings, "陪我聊聊天吧"); the calibrated model alone gives the signal almost no weight, since such messages are
+few among the declines."""
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What retrieval found for one question, as numbers (the calibrated model's inputs)."""
@@ -60,6 +68,10 @@ class Evidence:
     """Best language-centred encoder score among the top hits."""
     domain: float
     """The question's mean similarity to the whole index: low for questions about something else."""
+    small_talk: float
+    """Its encoder similarity to small talk (:data:`~embeddings.search.SMALL_TALK`) less the best quoted
+    passage's: above 0 for a message to the bot ("thanks, have a great weekend", "今天好累，陪我聊聊天吧") that
+    nothing in the documents is nearer to."""
     term_coverage: float
     """Largest rarity-weighted share of the question's words one top passage contains."""
     name_coverage: float
@@ -138,6 +150,7 @@ class Evidence:
             cosine=best(lambda c: c.cosine),
             dense=max((hit.channels.dense for hit in top if hit.channels.dense is not None), default=-0.1),
             domain=float(_or_zero(first.domain)),
+            small_talk=_or_zero(first.small_talk) - best(lambda c: c.cosine) if first.small_talk is not None else 0.0,
             term_coverage=best(lambda c: c.term_coverage),
             name_coverage=best(lambda c: c.name_coverage),
             has_names=float(any(hit.channels.name_coverage is not None for hit in top)),
@@ -182,6 +195,14 @@ def _grounded(question: str, g: Grounding, top: list[Hit], translations: Collect
             not asks_count(question)
             or any(counts_something(hit.passage.text, counted if hit.passage.lang == lang else None) for hit in top)),
     }
+
+
+def small_talk(evidence: Evidence, grounding: Grounding) -> bool:
+    """Is the question small talk: near the bot's small-talk examples (:data:`SMALL_TALK_MARGIN`), naming no
+    edition, session, speaker, company or place?"""
+    named = (grounding.editions or grounding.unknown_editions or grounding.sessions or grounding.speakers
+             or grounding.companies or grounding.places)
+    return evidence.small_talk > SMALL_TALK_MARGIN and not named
 
 
 def _or_zero(score: float | None) -> float:
@@ -264,13 +285,11 @@ class Abstention:
             return cls(None)
 
     def abstain(self, evidence: Evidence, grounding: Grounding | None = None) -> bool:
-        """Decline? Always when the question is grounded in something known not to exist, or is about a topic
-        outside Istio events (a known person's salary, a known city's weather); never when it names one session
-        whose missing recording the reply states (:attr:`Grounding.missing_media`); else as calibrated."""
-        if grounding is not None and grounding.declines:
+        """Decline? Always when the question is grounded in something known not to exist, is about a topic
+        outside Istio events (a known person's salary, a known city's weather) or is small talk; else as
+        calibrated."""
+        if grounding is not None and (grounding.declines or small_talk(evidence, grounding)):
             return True
-        if grounding is not None and grounding.missing_media is not None:
-            return False
         if self.calibration is not None:
             return self.calibration.probability(evidence) < self.calibration.threshold
         if evidence.unknown_names or evidence.unknown_event:

@@ -288,7 +288,7 @@ class Answerer:
                  lang: str | None = None) -> Evidence:
         """What the abstention decision reads: the hits' channels, whether an unknown event is named, and what
         the question is grounded in (grounded here unless given) and its language (detected unless given)."""
-        return Evidence.of(question, hits, named_events(question, self.index.events, self._known_word),
+        return Evidence.of(question, hits, named_events(question, self.index.events, self.knowledge.event_word),
                            grounding or self.ground(question), self.index.lexicon.expand(tokenize(question)),
                            lang or detect_language(question))
 
@@ -324,10 +324,13 @@ class Answerer:
         quotes: list[Quote] = []
         for hit in hits[:MAX_SNIPPETS]:
             p = hit.passage
-            if p.kind == "post":
+            if p.kind in ("post", "speaker"):
                 text, links, spans = _best_sentences(p, wanted, self._idf)
-            else:  # a session or an event card is cited whole, with all its links
-                text = _best_sentences(p, wanted, self._idf)[0] if p.kind == "session" else p.text.split("\n")[0]
+            else:  # a session (its abstract's best sentences), an event card or a banner, with all its links
+                if p.kind == "session":
+                    text = _best_sentences(p, wanted, self._idf)[0]
+                else:  # a card's first line; a banner (a few lines) whole
+                    text = p.text.split("\n")[0] if p.kind == "event" else p.text
                 links, spans = list(p.links), [(0, 0)] * len(p.links)
             quotes.append(Quote(text, p.title, p.section, p.date, p.lang, p.url, round(hit.score, 4), links,
                                 p.kind, p.session, p.event, spans, passage_id=p.id))
@@ -336,10 +339,7 @@ class Answerer:
         media = [ln for quote in quotes for ln in quote.links]
         media += [ln for hit in hits[:MAX_SNIPPETS] for ln in hit.passage.links]
         videos = list({link.url: link for link in media if link.kind == "video"}.values())
-        reply = compose.quotes_reply(question, lang, quotes, videos[:MAX_LINKS])
-        if grounding.missing_media is not None:
-            reply = compose.with_note(reply, compose.missing_media_note(lang, grounding.missing_media))
-        return reply
+        return compose.quotes_reply(question, lang, quotes, videos[:MAX_LINKS])
 
     def upcoming(self, question: str, lang: str) -> Reply:
         """The events still to come, soonest first, from the catalogue; for "next month", those that take

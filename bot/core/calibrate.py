@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bot.core.abstention import Calibration, Evidence
+from bot.core.abstention import Calibration, Evidence, small_talk
 from bot.core.answerer import Answerer
 from bot.core.evaluate import is_relevant, load_questions
 from bot.core.intents import asks_upcoming
@@ -67,13 +67,12 @@ class AbstentionCalibrator:
     sets: list[str] = field(default_factory=list)
     """The set each question comes from: the folds of the out-of-fold figures."""
     declined: list[bool] = field(default_factory=list)
-    """Whether the question is declined whatever the model says (grounding, or a price no passage states)."""
+    """Whether the question is declined whatever the model says (grounding, small talk, a price no passage states)."""
     counts: dict[str, int] = field(default_factory=dict)
 
     def collect(self, answerer: Answerer) -> None:
-        """Answer every question as the bot would; list and "what's next" answers never abstain, nor does a named
-        session whose missing recording is said (:attr:`~bot.core.grounding.Grounding.missing_media`), so they are
-        left out."""
+        """Answer every question as the bot would; list and "what's next" answers never abstain, so they are left
+        out."""
         for path in self.question_sets:
             used = 0
             for question in load_questions(path):
@@ -82,12 +81,12 @@ class AbstentionCalibrator:
                     continue
                 read, lang = answerer.read(question.question)  # as the bot read it, misspelt names corrected
                 grounding = answerer.ground(read)
-                if grounding.missing_media is not None:
-                    continue
-                self.evidence.append(answerer.evidence(read, hits, grounding, lang))
+                evidence = answerer.evidence(read, hits, grounding, lang)
+                self.evidence.append(evidence)
                 self.answerable.append(not question.abstain)
                 self.sets.append(path.name)
-                self.declined.append(grounding.declines or answerer.cannot_quote(read, hits))
+                self.declined.append(grounding.declines or small_talk(evidence, grounding)
+                                     or answerer.cannot_quote(read, hits))
                 used += 1
             self.counts[path.name] = used
 

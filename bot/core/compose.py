@@ -38,6 +38,8 @@ _NOT_FOUND_KEYS: dict[NotFoundKind, str] = {
     "no_recordings": "nf_no_recordings",
     "speaker_without_talk_at_edition": "nf_company_talk",
     "unknown_edition": "nf_unknown_edition",
+    "recording_not_listed": "nf_recording",
+    "slides_not_listed": "nf_slides",
 }
 _TALK_KEYS = ("nf_company_talk", "nf_topic_talk")
 """Replies that point at the edition's talk list; each has a ``_posts`` form for an edition with no program."""
@@ -45,7 +47,8 @@ _TALK_KEYS = ("nf_company_talk", "nf_topic_talk")
 
 def not_found_reply(question: str, lang: str, not_found: NotFound) -> Reply:
     """A precise "I don't know": what the question names that is not known, and what is known next to it
-    (the edition's talk list command, or the known editions, each as its catalogue line)."""
+    (the edition's talk list command, the known editions, each as its catalogue line, or the session whose
+    recording or slides are not listed, as its card)."""
     ui_lang = ui_language(lang)
     edition = not_found.edition
     key = _NOT_FOUND_KEYS[not_found.kind]
@@ -57,14 +60,10 @@ def not_found_reply(question: str, lang: str, not_found: NotFound) -> Reply:
     listed = from_posts or not_found.kind in (
         "unknown_edition", "edition_without_program", "figure_not_stated", "price_not_stated", "no_recordings")
     groups = [Group(None, [event_parts(e, ui_lang) for e in not_found.known])] if listed and not_found.known else []
+    if not_found.session is not None:
+        groups = [Group(None, [session_parts(not_found.session, ui_lang)])]
     return Reply(question, lang, ReplyKind.DONT_KNOW, title=title, groups=groups, not_found=[not_found.subject],
                  past_events=list(not_found.known) if listed else [])
-
-
-def missing_media_note(lang: str, missing: NotFound) -> str:
-    """"The program of IstioCon 2022 lists no recording of …": said above the quotes of the session itself."""
-    key = "nf_recording" if missing.kind == "recording_not_listed" else "nf_slides"
-    return t(ui_language(lang), key, subject=missing.subject, edition=missing.edition.name if missing.edition else "")
 
 
 def error(question: str, lang: str) -> Reply:

@@ -34,7 +34,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
 from bot.core.intents import asks_slides, asks_video, cost_unstated
+from bot.core.spelling import MIN_LENGTH
 from embeddings.bm25 import STOPWORDS, fold, tokenize
 from embeddings.event_words import CARD_LANGUAGES
 from embeddings.events import ISTIO_SERIES, REGION_WORDS, Event, Mention, mentions, named_events
@@ -146,9 +150,9 @@ _NAME_SLOT = [
 # or a quoted title.
 _TOPIC_SPANS = [
     re.compile(r"\b(?:talks?|keynotes?|sessions?|presentations?|workshops?)\s+(?:on|about)\s+(?P<topic>.+?)"
-               r"(?=\s+(?:at|in|during|from)\s|[?.!]|$)", re.IGNORECASE),
+               r"(?=\s+(?:at|in|during|from)\s|[?.!]|,\s|$)", re.IGNORECASE),
     re.compile(r"\b(?:charlas?|ponencias?|sesi[oó]n|sesiones|presentaci[oó]n|keynote|taller)\s+"
-               r"(?:sobre|acerca de)\s+(?P<topic>.+?)(?=\s+(?:en|de|durante)\s|[?.!]|$)", re.IGNORECASE),
+               r"(?:sobre|acerca de)\s+(?P<topic>.+?)(?=\s+(?:en|de|durante)\s|[?.!]|,\s|$)", re.IGNORECASE),
     re.compile(r"[\"“«「『](?P<topic>[^\"”»」』]{8,}?)[\"”»」』]"),
 ]
 # "was there a cilium talk at …", "any linkerd migration session": a bare noun before "talk". Only a word some
@@ -208,8 +212,8 @@ class NotFound:
     edition says), ``price_not_stated`` (what it cost, where no text of the edition says it was free: no post
     states an amount), ``speaker_without_talk_at_edition`` (a program's speaker with no talk at another edition
     whose program is known), ``no_recordings`` (recordings of an edition nothing about links one).
-    ``recording_not_listed`` and ``slides_not_listed`` (asked of a session whose program
-    entry has none) are :attr:`Grounding.missing_media`, not a reason to decline."""
+    ``recording_not_listed`` and ``slides_not_listed`` (asked of the one session a question names, whose program
+    entry has none: the reply says so and shows the session)."""
 
     kind: NotFoundKind
     subject: str
@@ -218,6 +222,8 @@ class NotFound:
     """The edition the combination is about (absent for an unknown edition)."""
     known: tuple[Event, ...] = ()
     """The known editions next to it (the series' editions, or the edition itself)."""
+    session: Session | None = None
+    """The session whose recording or slides are not listed (``recording_not_listed``, ``slides_not_listed``)."""
 
 
 @dataclass(frozen=True)
@@ -236,9 +242,6 @@ class Grounding:
     """A topic outside Istio events ("weather", "salary", "hotel", "airport", "age", "food", "visa", "finance",
     "jobs", "private", "password", "writing"), a question on using Istio ("how_to"), small talk ("chat"), or ""."""
     not_found: NotFound | None = None
-    missing_media: NotFound | None = None
-    """The one session the question names has no recording (or slides) listed, and it asks for one: the reply
-    quotes the session and says so (``recording_not_listed``, ``slides_not_listed``)."""
 
     @property
     def unknown_edition(self) -> Mention | None:
@@ -358,6 +361,12 @@ class Knowledge:
         self._mentioned_regional = mentioned
         self._mentioned_editions = {(series, year) for series, _, year in mentioned}
         self._known_word: Callable[[str], bool] = known_word or self._df.__contains__
+        # A word a speaker's biography alone uses ("Tokyo", where someone lives) says nothing of where events were.
+        event_words = {w for p, words in zip(passages, self.passage_words, strict=True) if p.kind != "speaker"
+                       for w in words}
+        self.event_word: Callable[[str], bool] = event_words.__contains__
+        """Does a document other than a speaker page use this (folded) word: what tells a place an event may have
+        been held in ("Istio Day Londres") from one no event document names ("Istio Day Tokio")."""
         self._all_text = " ".join(fold(f"{p.title} {p.text}") for p in passages)  # a session's title names too
         self._speakers = self._speaker_forms()
         self._companies = self._company_table(index, lowercase_seen)
@@ -505,7 +514,7 @@ class Knowledge:
 
     def ground(self, question: str) -> Grounding:
         named = self._with_loose_year(question, [(m, self._by_ordinal(question, m, known))
-                                                 for m, known in named_events(question, self.events, self._known_word)])
+                                                 for m, known in named_events(question, self.events, self.event_word)])
         places = tuple(self.places_in(question))
         editions = tuple({e.key: e for known in (self._held_at(_exact(m, k), places) for m, k in named)
                           for e in known if len(known) == 1}.values())
@@ -517,16 +526,18 @@ class Knowledge:
         off_topic = next((topic for topic, rx in _OFF_TOPIC.items()
                           if (m := rx.search(question)) and not self._used(m.group(0))), "")
         if not off_topic and not named:
-            if _HOW_TO.search(question) and not asks_talk and not _EVENT_TASK.search(question):
+            if (_HOW_TO.search(question) and not asks_talk and not _EVENT_TASK.search(question)
+                    and not sessions and not speakers):  # how a named talk shows something is about the talk
                 off_topic = "how_to"
             elif all(word in _CHAT_WORDS for word in tokenize(question)):
                 off_topic = "chat"
         grounding = Grounding(question, editions, unknown, sessions, speakers, companies, places, asks_talk, off_topic)
         not_found = self._not_found(grounding, named)
         session = self._the_session(grounding) if not_found is None else None
-        missing_media = self._missing_media(question, session) if session is not None else None
+        if session is not None:
+            not_found = self._missing_media(question, session)
         return Grounding(question, editions, unknown, sessions, speakers, companies, places, asks_talk, off_topic,
-                         not_found, missing_media)
+                         not_found)
 
     @staticmethod
     def _with_loose_year(question: str, named: list[tuple[Mention, list[Event]]]) -> list[tuple[Mention, list[Event]]]:
@@ -542,7 +553,8 @@ class Knowledge:
         result = []
         for mention, known in named:
             between = question[min(loose[0].end(), mention.end):max(loose[0].start(), mention.start)]
-            if not mention.year and known and not _CLAUSE_BREAK.search(between):
+            ordinal, _ = Knowledge._ordinal(question, mention)  # "la primera istiocon según el anuncio de 2020"
+            if not mention.year and known and not ordinal and not _CLAUSE_BREAK.search(between):
                 in_year = [e for e in known if e.year == year]
                 mention, known = (mention, in_year) if in_year else (replace(mention, year=year), [])
             result.append((mention, known))
@@ -597,7 +609,7 @@ class Knowledge:
             unknown_year = (mention.year and not mention.where and (
                 (mention.series, mention.year) not in self._mentioned_editions
                 or (mention.region and (mention.series, mention.region, mention.year) not in self._mentioned_regional)))
-            unknown_place = bool(mention.where) and not self._known_word(fold(mention.where))
+            unknown_place = bool(mention.where) and not self.event_word(fold(mention.where))
             ordinal, start = self._ordinal(g.question, mention)
             if editions and (unknown_year or unknown_place or (ordinal and mention.series in ISTIO_SERIES)):
                 subject = g.question[start:mention.end].strip()
@@ -627,7 +639,7 @@ class Knowledge:
             texts_folded = " ".join(texts)
             absent = [name for name in g.speakers
                       if not any(s.name == name for session in sessions for s in session.speakers)
-                      and fold(name) not in texts_folded]
+                      and not any(fold(form) in texts_folded for form in (name, " ".join(reversed(name.split()))))]
             if absent and len(absent) == len(g.speakers):
                 return NotFound("speaker_without_talk_at_edition", absent[0], edition, (edition,))
         if g.companies and not g.speakers:
@@ -678,9 +690,9 @@ class Knowledge:
         wants_video, wants_slides = asks_video(question), asks_slides(question)
         edition = self._event_of_session(session)
         if wants_video and not session.recording and not (wants_slides and session.slides):
-            return NotFound("recording_not_listed", session.title, edition, ())
+            return NotFound("recording_not_listed", session.title, edition, (), session)
         if wants_slides and not wants_video and not session.slides:
-            return NotFound("slides_not_listed", session.title, edition, ())
+            return NotFound("slides_not_listed", session.title, edition, (), session)
         return None
 
     def _missing_topic(self, question: str, edition: Event) -> str:
@@ -695,6 +707,9 @@ class Knowledge:
                 if len(term) < 4 or term.isdigit() or not term.isascii() or term in STOPWORDS:
                     continue
                 if term in edition_words or any(w.startswith(term[:6]) for w in edition_words):
+                    continue
+                if len(term) >= MIN_LENGTH and process.extractOne(  # a misspelling of the edition's word ("quarkis")
+                        term, edition_words, scorer=DamerauLevenshtein.distance, score_cutoff=1) is not None:
                     continue
                 if least <= self._df.get(term, 0) <= RARE_PASSAGES:
                     return next((w for w in _LATIN_WORD.findall(span) if fold(w) == term), term)
