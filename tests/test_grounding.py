@@ -128,6 +128,14 @@ def test_a_series_named_alone_is_no_one_edition(knowledge: Knowledge) -> None:
     ("Was there a Monzo talk at Istio Day Europe 2025?", "name_without_talk_at_edition", "Monzo"),
     ("¿Hubo alguna charla de Monzo en el Istio Day Europe 2025?", "name_without_talk_at_edition", "Monzo"),
     ("was there a talk about quantum computing at istio day europe 2025?", "topic_without_talk_at_edition", "quantum"),
+    # a name in a talk's slot as people write it: Latin before 在, after 有没有, two lower-case words, Spanish
+    ("Uber 在 IstioCon 2021 上有没有做分享", "name_without_talk_at_edition", "Uber"),
+    ("IstioCon 2021 中文场有没有美团的演讲？", "name_without_talk_at_edition", "美团"),
+    ("did kelsey hightower give a keynote at istiocon 2021?", "name_without_talk_at_edition", "Kelsey Hightower"),
+    ("¿es verdad que Brendan Burns dio la keynote de apertura del Istio Day Europa 2025?",
+     "name_without_talk_at_edition", "Brendan Burns"),
+    # a company other documents name (Lyft streamed on Twitch in 2018) but no text of the edition does
+    ("did Lyft give a talk at IstioCon 2022?", "name_without_talk_at_edition", "Lyft"),
 ])
 def test_not_found(knowledge: Knowledge, question: str, kind: str, subject: str) -> None:
     not_found = knowledge.ground(question).not_found
@@ -145,6 +153,13 @@ def test_not_found(knowledge: Knowledge, question: str, kind: str, subject: str)
     "how many people signed up for the beijing istio meetup in 2021?",  # "292 人报名"
     "Is IstioCon 2022 free to attend, or what does it cost?",  # "free of charge"
     "百度在 IstioCon 2021 分享的基础架构升级议题，视频在哪看？",  # 百度 is in a session's title
+    "¿Quién dio la charla relámpago sobre cómo conseguir ayuda con Istio en Istio Day Europa 2025?",
+    "宋净超在 IstioCon 2021 的中文闪电演讲 slides",  # Jimmy Song: a person may be written otherwise there
+    "did Google give a talk at IstioCon 2021?",
+    "Zhong Luyao's talk at the Istio Meetup China 2021: slides?",  # the program writes Luyao Zhong
+    "the workshop on quarkis apps at IstioCon 2022, who gave it?",  # a typo of the edition's "Quarkus"
+    "was there a talk on security, with a demo, at IstioCon 2021?",  # the topic ends at the comma
+    "la primera istiocon según el anuncio de 2020 tenía cuántas horas sociales?",  # the ordinal names it
     "is there a recording of the opening keynote at istiocon 2021",
     # a year in another clause is no edition's year
     "Tras entrar en la CNCF en 2022, ¿cómo iba a estar presente Istio en KubeCon NA de octubre?",
@@ -167,6 +182,11 @@ def test_not_found(knowledge: Knowledge, question: str, kind: str, subject: str)
 ])
 def test_answerable_or_bare_questions_are_not_not_found(knowledge: Knowledge, question: str) -> None:
     assert knowledge.ground(question).not_found is None
+
+
+def test_how_a_named_talk_configures_something_is_about_the_talk_not_a_how_to(knowledge: Knowledge) -> None:
+    assert knowledge.ground("怎么配置 Envoy？").off_topic == "how_to"
+    assert not knowledge.ground("IstioCon 2022 上 Join locally, learn globally 那场怎么配置 Envoy？").off_topic
 
 
 @pytest.mark.parametrize("question, topic", [
