@@ -66,3 +66,10 @@ def test_questions_about_a_banner_and_a_speaker_page_find_them(answerer: Answere
     # a banner is quoted whole: its period answers "when"
     reply = answerer.ask("istio.io 上那个 Ambient Alpha 的横幅是什么时候展示的？")
     assert reply.quotes[0].kind == "banner" and "2024-01-27" in reply.quotes[0].text
+
+
+def test_a_spanish_question_is_quoted_the_english_sentence_its_cognates_name(answerer: Answerer) -> None:
+    """"patentes" is in no mined translation (only the English biography says it): the sentence with "patents"
+    is quoted, not the biography's first line."""
+    reply = answerer.ask("¿Cuántas patentes tiene Lin Sun según su biografía de ponente?")
+    assert not reply.abstained and any("200 patents" in quote.text for quote in reply.quotes)

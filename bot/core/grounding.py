@@ -248,6 +248,12 @@ class Grounding:
     not_found: NotFound | None = None
 
     @property
+    def names(self) -> list[str]:
+        """The names the question is grounded in: editions, session titles, speakers, companies, places."""
+        return ([e.name for e in self.editions] + [s.title for s in self.sessions] + list(self.speakers)
+                + list(self.companies) + list(self.places))
+
+    @property
     def unknown_edition(self) -> Mention | None:
         return self.unknown_editions[0] if self.unknown_editions else None
 
