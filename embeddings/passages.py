@@ -303,14 +303,22 @@ def _text_language(text: str) -> str:
     return "zh" if len(CJK_CHAR.findall(text)) * 3 >= len(text.replace(" ", "")) else "en"
 
 
+def _time_span(session: Session) -> str:
+    """When a session ran, as the program stores it (UTC): "2022-04-25 19:50–20:30 UTC", or ""."""
+    if not session.start:
+        return ""
+    span = f"{session.start[:10]} {session.start[11:16]}"
+    return f"{span}–{session.end[11:16]} UTC" if session.end[:10] == session.start[:10] else f"{span} UTC"
+
+
 def session_passage(session: Session) -> Passage:
-    """A session is one passage: title, speakers with their roles, format and language, then the abstract.
+    """A session is one passage: title, speakers with their roles, format, track and time, then the abstract.
 
     Its links are the recording (a video), the session page and the slides, so answers and ``videos``
     show them like a post's links.
     """
     speakers = ", ".join(f"{s.name} ({s.role})" if s.role else s.name for s in session.speakers)
-    details = " · ".join(part for part in (session.format, session.track) if part)
+    details = " · ".join(part for part in (session.format, session.track, _time_span(session)) if part)
     lines = [line for line in (speakers, details, session.abstract) if line]
     text = "\n".join(lines)
     links: list[Link] = []

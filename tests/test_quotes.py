@@ -42,6 +42,9 @@ def _post(text: str, links: tuple[Link, ...] = (), spans: tuple[tuple[int, int],
     ("where do I submit a talk proposal for IstioCon 2022?", {"link"}),
     ("¿hay grabación de la keynote?", {"recording"}),
     ("有录像吗", {"recording"}),
+    ("what time did Istio Day Europe 2025 start?", {"time"}),
+    ("¿a qué hora empezó el Istio Day de Londres?", {"time"}),
+    ("Istio Day 几点开始？", {"time"}),
     ("Who spoke about Envoy?", set()),
 ])
 def test_the_kind_of_answer_a_question_asks_for(question: str, kinds: set[str]) -> None:
@@ -60,6 +63,8 @@ def test_what_a_text_holds() -> None:
     assert asks_cost("how much was the ticket") and asks_cost("IstioCon China 2023 的门票多少钱？")
     assert not asks_cost("who paid for the new t-shirts?") and not asks_cost("how much traffic did they serve?")
     assert asks_recording("where are the slides?") and not asks_recording("who gave the keynote?")
+    assert holds_kind("office hours from 10:45 - 13:00 GMT -8", "time") and holds_kind("下午 2 点开始", "time")
+    assert holds_kind("starts at 9 a.m.", "time") and not holds_kind("Istio 1.18 and 2,000 people", "time")
 
 
 @pytest.mark.parametrize("text", [

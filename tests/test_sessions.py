@@ -62,6 +62,11 @@ def test_chinese_names_stored_given_name_first_are_shown_family_first(sessions: 
     assert baidu.speakers[0].role  # the speaker file is still found under the stored name
 
 
+def test_a_session_passage_says_when_it_ran_in_utc(sessions: dict[str, Session]) -> None:
+    text = session_passage(sessions["istiocon-2022/a7-istio-at-splunk"]).text
+    assert "2022-04-25 19:50–" in text and "UTC" in text  # "what time did the Splunk talk start" quotes it
+
+
 def test_missing_video_and_slides_are_empty(sessions: dict[str, Session]) -> None:
     workshop = sessions["istiocon-2021/e1k"]
     assert workshop.recording == "" and workshop.video_id is None

@@ -118,8 +118,8 @@ class Evidence:
     """1 when it names a combination the knowledge says does not exist (an edition that never happened, a
     company with no talk at an edition whose program is known)."""
     kind_found: float = 1.0
-    """1 unless the question asks for a date, a number or a price and no quoted passage holds it: extractive
-    answers can only quote what is written ("how much was a ticket" where no post gives a price)."""
+    """1 unless the question asks for a date, a number, a price or a time of day and no quoted passage holds it:
+    extractive answers can only quote what is written ("how much was a ticket" where no post gives a price)."""
     count_stated: float = 1.0
     """1 unless the question asks how many of something and no quoted passage writes a number of it ("4,000
     people" answers "how many people came", not "how many sponsors"): the question's words and their
@@ -176,7 +176,7 @@ def _grounded(question: str, g: Grounding, top: list[Hit], translations: Collect
               ) -> dict[str, float]:
     """The grounding features: what the question names that the knowledge holds, what it says is not, and
     whether the quoted passages hold the kind of answer it asks for."""
-    kinds = answer_kinds(question) & {"date", "number", "price"}
+    kinds = answer_kinds(question) & {"date", "number", "price", "time"}
     words = set(tokenize(question))
     names = [e.name for e in g.editions] + [s.title for s in g.sessions] + list(g.speakers) + list(g.companies)
     named_words = {w for name in names + list(g.places) for w in tokenize(name)}

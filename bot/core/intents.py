@@ -164,6 +164,16 @@ def asks_count(question: str) -> bool:
     return bool(_HOW_MANY.search(question)) and not asks_price(question)
 
 
+_WHAT_TIME = re.compile(r"\b(?:what|which|at what) time\b|\bwhat hour\b|\bqu[eé] hora\b|几点|几时", re.IGNORECASE)
+_CLOCK = re.compile(r"(?<![\d.:])\d{1,2}[:：]\d{2}(?![\d.])|\b\d{1,2}\s?[ap]\.?m\b|\d{1,2}\s?点", re.IGNORECASE)
+"""A time of day: "14:30", "10:45 - 13:00", "2 pm", "下午 2 点"."""
+
+
+def asks_time(question: str) -> bool:
+    """"What time did Istio Day start?", "¿a qué hora empezó…?", "几点开始": the answer is a time of day."""
+    return bool(_WHAT_TIME.search(question))
+
+
 def asks_quantity(question: str) -> bool:
     """"How many people came…", "¿cuántas camisetas…?", "有多少人…", "how long is a talk": the answer is a number."""
     return bool(_QUANTITY.search(question))
@@ -180,11 +190,13 @@ _WHICH_SITE = re.compile(
 def answer_kinds(question: str) -> frozenset[str]:
     """What the answering sentence holds beyond the question's words: ``date`` (when), ``number`` (how many),
     ``link`` (which site, where to submit or buy), ``price`` (how much it cost), ``recording`` (a talk's video or
-    slides). The sentence chosen to quote prefers one that has it, and a reply whose passages hold none of a
-    date, number or price is likelier not to answer."""
+    slides), ``time`` (what time of day). The sentence chosen to quote prefers one that has it, and a reply whose
+    passages hold none of a date, number, price or time is likelier not to answer."""
     kinds = set()
     if asks_when_or_where(question):
         kinds.add("date")
+    if asks_time(question):
+        kinds.add("time")
     if asks_quantity(question):
         kinds.add("number")
     if _WHICH_SITE.search(question):
@@ -252,4 +264,6 @@ def holds_kind(text: str, kind: str, link_kinds: Collection[str] = ()) -> bool:
         return counts_something(text) or bool(_MONEY.search(text))
     if kind == "price":
         return bool(_MONEY.search(text))
+    if kind == "time":
+        return bool(_CLOCK.search(text))
     return False
