@@ -51,3 +51,13 @@ def test_the_answerer_reads_the_corrected_question(answerer: Answerer) -> None:
     assert [e.name for e in grounding.editions] == ["IstioCon 2022"] and grounding.companies == ("Salesforce",)
     # the short years Slack writes are written out
     assert answerer.read("istio day eu '23 cfp")[0] == "istio day eu 2023 cfp"
+
+
+def test_misspelt_keywords_are_corrected_so_the_question_reads_as_meant(answerer: Answerer) -> None:
+    """A typo in a word the bot's intents key on ("recodring", "salery") would hide what is asked."""
+    assert answerer.read("need the recodring of the Splunk talk")[0] == "need the recording of the Splunk talk"
+    question, _ = answerer.read("whats Lin Sun's salery?")
+    assert question == "whats Lin Sun's salary?" and answerer.ground(question).off_topic == "salary"
+    assert answerer.ask("any good hotles near the venue of kubecon eu 2025?").abstained
+    # a word the documents use is never corrected, even one edit from a keyword ("session" stays Spanish "sesion")
+    assert answerer.read("quien dio la sesion de helm")[0] == "quien dio la sesion de helm"

@@ -17,7 +17,15 @@ from bot.core import compose
 from bot.core.abstention import TOP, Abstention, Evidence
 from bot.core.citations import split_events
 from bot.core.grounding import Grounding, Knowledge
-from bot.core.intents import answer_kinds, asks_next_month, asks_upcoming, asks_when_or_where, cost_unstated, holds_kind
+from bot.core.intents import (
+    KEYWORDS,
+    answer_kinds,
+    asks_next_month,
+    asks_upcoming,
+    asks_when_or_where,
+    cost_unstated,
+    holds_kind,
+)
 from bot.core.language import corpus_language, detect_language
 from bot.core.markup import unmark
 from bot.core.ranking import CANDIDATES, Corpus, Ranker
@@ -207,8 +215,9 @@ class Answerer:
         self._idf: Callable[[str], float] = lexical.idf if lexical is not None else (lambda term: 1.0)
         # What exists (editions, sessions, speakers, companies, places): each question is grounded in it.
         self.knowledge = Knowledge(self.index, self._known_word)
-        # Misspelt names ("istocon", "salesfroce") are corrected before anything reads the question.
-        self.speller = Speller(self.knowledge.name_words(), self._known_word)
+        # Misspelt names and keywords ("istocon", "salesfroce", "recodring") are corrected before anything reads
+        # the question.
+        self.speller = Speller(dict.fromkeys(KEYWORDS, 0) | self.knowledge.name_words(), self._known_word)
 
     @classmethod
     def load(cls, settings: Settings) -> Answerer:

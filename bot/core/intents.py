@@ -140,6 +140,17 @@ _VIDEO = re.compile(r"\b(?:videos?|recordings?|recorded|youtube|replay|v[ií]deo
 _SLIDES = re.compile(r"\b(?:slides?|deck|diapositivas?|diapos|pdf|ppt)\b|幻灯片|讲义|课件", re.IGNORECASE)
 
 
+KEYWORDS = frozenset(
+    "recording recordings grabacion grabaciones youtube slides diapositivas keynote keynotes workshop workshops "
+    "presentation presentations presentacion speaker speakers ponente ponentes session sessions charlas "
+    "salary salaries salario sueldo weather hotels hoteles airport airports aeropuerto restaurant restaurants "
+    "restaurante passport visado pasaporte".split()
+)
+"""Words of six letters or more that the intents here and the grounding's off-topic subjects key on, folded: a
+misspelt question word one edit from one ("recodring", "salery", "hotles") is corrected to it before anything reads
+the question (:mod:`bot.core.spelling`), as a misspelt name is."""
+
+
 def asks_video(question: str) -> bool:
     return bool(_VIDEO.search(question))
 
