@@ -314,3 +314,15 @@ def test_an_off_topic_question_naming_a_session_is_declined_not_quoted(answerer:
 def test_the_reply_repeats_the_question_as_written(answerer: Answerer) -> None:
     reply, _ = answerer.respond("who gave the salesfroce talk at istocon 2022?")
     assert reply.question == "who gave the salesfroce talk at istocon 2022?"
+
+
+def test_a_banner_and_a_speaker_page_belong_to_the_edition_they_name(answerer: Answerer) -> None:
+    """What the ranking reads as 'about the edition the question names': a banner announcing it (its year from
+    the period when the title has none), a speaker page of its program."""
+    grounding = answerer.ground("Where was IstioCon 2022 held?")
+    banners = {p.title: p for p in answerer.index.passages if p.kind == "banner" and p.lang == "en"}
+    assert grounding.about(banners["IstioCon 2022"]) and not grounding.about(banners["Istio Day Europe"])
+    paris = answerer.ground("Where was Istio Day Europe 2024?")
+    assert any(paris.about(p) for p in answerer.index.passages if p.kind == "banner" and p.title == "Istio Day Europe")
+    speaker = next(p for p in answerer.index.passages if p.kind == "speaker" and p.section == "IstioCon 2022")
+    assert grounding.about(speaker) and not answerer.ground("IstioCon 2021 speakers").about(speaker)

@@ -27,6 +27,7 @@ make them answerable), requests for poems or jokes, how-to questions on using Is
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -265,11 +266,16 @@ class Grounding:
         return None
 
     def about(self, passage: Passage) -> bool:
-        """Does the passage belong to an edition the question names: a post about it, one of its sessions, its card?"""
+        """Does the passage belong to an edition the question names: a post about it, one of its sessions, its card,
+        a speaker page of its program, a banner announcing it?"""
         return any(
             (passage.event is not None and passage.event.key == e.key)
             or (passage.session is not None and (passage.session.event == e.name or (
                 e.series == "istiocon" and not e.region and passage.session.year == e.year)))
+            or (passage.kind == "speaker" and passage.section == e.name)
+            or (passage.kind == "banner" and any(
+                m.series == e.series and (m.year or passage.year) == e.year and m.region in ("", e.region)
+                for m in _banner_mentions(f"{passage.title}. {passage.text}")))
             or any(post.url == passage.url for post in e.posts)
             for e in self.editions)
 
@@ -277,6 +283,13 @@ class Grounding:
     def declines(self) -> bool:
         """Whether the question should be declined whatever retrieval finds."""
         return self.not_found is not None or bool(self.off_topic)
+
+
+@functools.lru_cache(maxsize=256)
+def _banner_mentions(text: str) -> list[Mention]:
+    """The events a banner names ("IstioCon 2022", "Istio Day Europe" with its period's year): the same few
+    banners are asked about for every question."""
+    return mentions(text)
 
 
 def _exact(mention: Mention, known: list[Event]) -> list[Event]:
