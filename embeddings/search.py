@@ -120,12 +120,13 @@ class Retriever(Protocol):
 
 
 SMALL_TALK = (
-    "how are you today?", "thanks, you're great, have a nice weekend!", "tell me something fun about yourself",
-    "I'm so tired today, can you chat with me?", "what do you like to do for fun?", "you are an awesome bot",
-    "¿cómo estás hoy?", "gracias, eres genial, ¡buen fin de semana!", "cuéntame algo divertido",
-    "estoy muy cansado, ¿charlamos un rato?", "¿qué te gusta hacer?",
-    "你今天怎么样？", "谢谢你，太棒了，周末愉快！", "给我讲点有趣的事吧", "今天好累，陪我聊聊天吧",
-    "你平时喜欢做什么？",
+    "hi, how's it going?", "how are you today?", "how was your weekend?", "thanks, you're great, have a nice weekend!",
+    "tell me something fun about yourself", "I'm so tired today, can you chat with me?",
+    "what do you like to do for fun?", "you are an awesome bot",
+    "hola, ¿qué tal?", "¿cómo estás hoy?", "¿qué tal tu fin de semana?", "gracias, eres genial, ¡buen fin de semana!",
+    "cuéntame algo divertido", "estoy muy cansado, ¿charlamos un rato?", "¿qué te gusta hacer?",
+    "你好，最近怎么样？", "你今天怎么样？", "周末过得怎么样？", "谢谢你，太棒了，周末愉快！", "给我讲点有趣的事吧",
+    "今天好累，陪我聊聊天吧", "你平时喜欢做什么？",
 )
 """Messages to the bot that ask nothing of the documents (greetings, thanks, "how are you", "chat with me"), in
 English, Spanish and Chinese: what a question's closeness to small talk is measured against. Long small talk

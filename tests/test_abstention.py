@@ -121,6 +121,7 @@ def test_the_event_a_how_many_question_names_is_not_what_it_counts(answerer: Ans
 @pytest.mark.parametrize("message", [
     "hey bot, hope you're having a lovely day, tell me about your plans for the holidays",
     "hola bot, ¿qué tal tu semana? la mía agotadora jaja",
+    "hola bot, que tal?",  # short: nearest to a speaker's biography ("bot traffic") by its words
     "机器人你好，今天上班好累，你能陪我说说话吗",
 ])
 def test_small_talk_that_names_nothing_is_declined(answerer: Answerer, message: str) -> None:

@@ -53,7 +53,7 @@ DEFAULT_RULE = (
 SMALL_TALK_MARGIN = 0.06
 """A question this much nearer to small talk than to any quoted passage (:attr:`Evidence.small_talk`) that names
 nothing the knowledge holds is a message to the bot, declined whatever else the evidence says. Chosen on the
-tuning sets: no answerable question that names nothing is above 0.055, and 37 of the 654 to decline are (thanks,
+tuning sets: no answerable question that names nothing is above 0.055, and 40 of the 654 to decline are (thanks,
 greetings, "陪我聊聊天吧"); the calibrated model alone gives the signal almost no weight, since such messages are
 few among the declines."""
 
