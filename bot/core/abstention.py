@@ -146,11 +146,12 @@ class Evidence:
 
         first = top[0].channels if top else ChannelScores()
         years = set(YEAR.findall(question))
+        cosine = best(lambda c: c.cosine)
         return cls(
-            cosine=best(lambda c: c.cosine),
+            cosine=cosine,
             dense=max((hit.channels.dense for hit in top if hit.channels.dense is not None), default=-0.1),
             domain=float(_or_zero(first.domain)),
-            small_talk=_or_zero(first.small_talk) - best(lambda c: c.cosine) if first.small_talk is not None else 0.0,
+            small_talk=first.small_talk - cosine if first.small_talk is not None else 0.0,
             term_coverage=best(lambda c: c.term_coverage),
             name_coverage=best(lambda c: c.name_coverage),
             has_names=float(any(hit.channels.name_coverage is not None for hit in top)),
@@ -178,8 +179,7 @@ def _grounded(question: str, g: Grounding, top: list[Hit], translations: Collect
     whether the quoted passages hold the kind of answer it asks for."""
     kinds = answer_kinds(question) & {"date", "number", "price", "time"}
     words = set(tokenize(question))
-    names = [e.name for e in g.editions] + [s.title for s in g.sessions] + list(g.speakers) + list(g.companies)
-    named_words = {w for name in names + list(g.places) for w in tokenize(name)}
+    named_words = {w for name in g.names for w in tokenize(name)}
     counted = (words | set(translations)) - named_words  # what is counted, not the event's or a talk's name
     return {
         "names_edition": float(bool(g.editions)),
@@ -200,9 +200,7 @@ def _grounded(question: str, g: Grounding, top: list[Hit], translations: Collect
 def small_talk(evidence: Evidence, grounding: Grounding) -> bool:
     """Is the question small talk: near the bot's small-talk examples (:data:`SMALL_TALK_MARGIN`), naming no
     edition, session, speaker, company or place?"""
-    named = (grounding.editions or grounding.unknown_editions or grounding.sessions or grounding.speakers
-             or grounding.companies or grounding.places)
-    return evidence.small_talk > SMALL_TALK_MARGIN and not named
+    return evidence.small_talk > SMALL_TALK_MARGIN and not (grounding.names or grounding.unknown_editions)
 
 
 def _or_zero(score: float | None) -> float:

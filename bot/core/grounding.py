@@ -292,6 +292,16 @@ def _banner_mentions(text: str) -> list[Mention]:
     return mentions(text)
 
 
+def _written_in(name: str, texts: Iterable[str]) -> bool:
+    """Does one of the (folded) texts write the name from the start of a word? "Uber" is not in "Kubernetes", while
+    "Tetrate" is in "Tetrate's"; Chinese, written without spaces, anywhere."""
+    folded = fold(name)
+    if not folded.isascii():
+        return any(folded in text for text in texts)
+    pattern = re.compile(rf"(?<![a-z0-9]){re.escape(folded)}")
+    return any(pattern.search(text) for text in texts)
+
+
 def _exact(mention: Mention, known: list[Event]) -> list[Event]:
     """The editions a mention names: "IstioCon 2023" is IstioCon 2023, not also IstioCon China 2023."""
     plain = [e for e in known if not e.region]
@@ -517,10 +527,7 @@ class Knowledge:
     def known(self, text: str) -> bool:
         """Does any document write ``text`` (folded) from the start of a word? "Uber" is not in "Kubernetes", while
         "Tetrate" is in "Tetrate's" and "Alibaba" in "AlibabaCloud"; Chinese, written without spaces, anywhere."""
-        folded = fold(text)
-        if not folded.isascii():
-            return folded in self._all_text
-        return re.search(rf"(?<![a-z0-9]){re.escape(folded)}", self._all_text) is not None
+        return _written_in(text, [self._all_text])
 
     def name_words(self) -> dict[str, int]:
         """Each folded Latin word of a name the knowledge holds (events, places, companies, regions) → how many
@@ -676,13 +683,14 @@ class Knowledge:
             for rx in _NAME_SLOT:
                 for match in rx.finditer(g.question):
                     name = _CJK_LEAD.sub("", match.group("name")).strip()
-                    if len(name) < 2 or mentions(name) or YEAR.search(name) or self._written_about(name, texts):
+                    if len(name) < 2 or mentions(name) or YEAR.search(name) or _written_in(name, texts):
                         continue
                     if name.lower() in _NO_NAME or (name.islower() and name.endswith("s")):  # "googlers"
                         continue
-                    if self.known(name) and not self._proper_name(name):
+                    known = self.known(name)
+                    if known and not self._proper_name(name):
                         continue  # a word the documents use ("anyone else"), not a name
-                    if not self.known(name) and name.isascii() and any(self._known_word(t) for t in tokenize(name)):
+                    if not known and name.isascii() and any(self._known_word(t) for t in tokenize(name)):
                         continue
                     subject = name.title() if name.islower() else name  # "netflix" as a name: Netflix
                     return NotFound("name_without_talk_at_edition", subject, edition, (edition,))
@@ -690,15 +698,6 @@ class Knowledge:
             if topic:
                 return NotFound("topic_without_talk_at_edition", topic, edition, (edition,))
         return None
-
-    @staticmethod
-    def _written_about(name: str, texts: list[str]) -> bool:
-        """Does a text about the edition (folded) write the name, from the start of a word?"""
-        folded = fold(name)
-        if not folded.isascii():
-            return any(folded in text for text in texts)
-        pattern = re.compile(rf"(?<![a-z0-9]){re.escape(folded)}")
-        return any(pattern.search(text) for text in texts)
 
     def _proper_name(self, name: str) -> bool:
         """One Latin word the documents write only capitalised (Lyft, Datadog): a company, which a talk at the edition
