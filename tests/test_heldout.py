@@ -1,15 +1,15 @@
 """The held-out set: frozen, kept apart from every tuning question, and of the make-up issue 18 asks for.
 
-tests/data/questions_heldout_2026_12f.jsonl was written from docs/ alone by four helpers, 150 candidates each
-(tests/data/candidates/heldout_2026_12f_writer_*.jsonl), each asked to draw two thirds of their questions from
-one part of the documents (posts of 2018-2022 and the banners; posts of 2023-2026; the IstioCon 2021 program;
-the IstioCon 2022 program and the co-located events) so as to go past the questions earlier sets asked. None
-saw the code, a tuning question or a figure. It was filtered mechanically (scripts/filter_heldout.py): every
-candidate sharing 60 % or more of its words with a tuning question was dropped (300 of 600 kept), without
-running the bot. It is run only to report (``make eval``, README "Quality"); no test scores it and nothing is
-chosen by its results.
-The sets held out before it (2026_12d and 2026_12e, and before them 2026_12, 12b and 12c) were run often
-enough, and their failures read, so they retired to tuning (``questions_tuning_retired_2026_12*.jsonl``).
+tests/data/questions_heldout_2026_12g.jsonl was written from docs/ alone by four helpers, 150 candidates each
+(tests/data/candidates/heldout_2026_12g_writer_*.jsonl), each asked to draw two thirds of their questions from
+one part of the documents (posts of 2023-2026; posts of 2018-2022 and the banners; the IstioCon 2021 program;
+the IstioCon 2022 program and its posts) and to write short, vague and two-part questions and near-misses one
+step from what a post says. None saw the code, a tuning question or a figure. It was filtered mechanically
+(scripts/filter_heldout.py): every candidate sharing 60 % or more of its words with a tuning question was
+dropped (269 of 600 kept), without running the bot. It is run only to report (``make eval``, README
+"Quality"); no test scores it and nothing is chosen by its results.
+The sets held out before it (2026_12f, and before it 2026_12 to 12e) were run often enough, and their failures
+read, so they retired to tuning (``questions_tuning_retired_2026_12*.jsonl``).
 
 Frozen: edit = new set. Its sha256 is below, so any change fails here; a changed or extended held-out set is a
 new file with a new name, filtered the same way, and the old one retires to tuning.
@@ -27,7 +27,7 @@ from bot.core.question_sets import MAX_OVERLAP, make_sets, nearest, questions_of
 
 DATA = Path(__file__).parent / "data"
 FROZEN = {
-    "questions_heldout_2026_12f.jsonl": "932cf5e5a43e941a9e3832a234c2775d3abf552fa1da07cb3890b4e9a920a87e",
+    "questions_heldout_2026_12g.jsonl": "13fe44e776d65800aa16487944b1319df365a81dce5af7eac1c919e547782bd9",
 }
 TUNING = make_sets("TUNING")
 
@@ -44,7 +44,7 @@ def test_make_eval_holds_out_those_sets_and_tunes_on_the_retired_ones() -> None:
     for retired in ("questions_tuning_retired_heldout.jsonl", "questions_tuning_retired_sessions.jsonl",
                     "questions_tuning_retired_2026_12.jsonl", "questions_tuning_retired_2026_12b.jsonl",
                     "questions_tuning_retired_2026_12c.jsonl", "questions_tuning_retired_2026_12d.jsonl",
-                    "questions_tuning_retired_2026_12e.jsonl"):
+                    "questions_tuning_retired_2026_12e.jsonl", "questions_tuning_retired_2026_12f.jsonl"):
         assert (DATA / retired).resolve() in TUNING
 
 
