@@ -39,6 +39,9 @@ CJK_CHAR = re.compile(f"[{_CJK}]")
 _SHORTCODE = re.compile(r"\{\{[<%]\s*(/?)\s*([\w./-]+)(.*?)[>%]\}\}", re.DOTALL)
 _SHORTCODE_ARG = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_HTML_ANCHOR = re.compile(r"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>""", re.IGNORECASE)
+"""An HTML link's opening tag (``<a class="btn" href="https://meet.google.com/…">``): its text is a link."""
+_HTML_ANCHOR_CLOSE = re.compile(r"</a\s*>", re.IGNORECASE)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
 """Emphasis and code markers as the regex parser stripped them (see :class:`_Text`)."""
@@ -197,10 +200,13 @@ def _noting(rule: Any, kind: str) -> Any:
 @functools.cache
 def _parser() -> MarkdownIt:
     """CommonMark with tables and raw HTML; URLs are kept exactly as written (no percent-encoding, no
-    scheme filter), as the regex parser kept them."""
+    scheme filter), as the regex parser kept them. A bare ``https://…`` URL is a link too (linkify-it, without
+    its fuzzy matching: "Solo.io" and "zhihu.com" stay words), as a browser showing the page makes it one."""
     from markdown_it import MarkdownIt, rules_inline
 
-    md = MarkdownIt("commonmark", {"html": True}).enable("table").disable("emphasis")
+    md = MarkdownIt("commonmark", {"html": True, "linkify": True}).enable(["table", "linkify"]).disable("emphasis")
+    if md.linkify is not None:  # linkify-it-py is a dependency (markdown-it-py[linkify])
+        md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     md.normalizeLinkText = lambda link: link  # type: ignore[method-assign]
@@ -312,7 +318,14 @@ def _render(children: list[Token], raw: str, out: _Text, base: _Base) -> None:
         elif kind == "link_close" and link is not None:
             out.link(link, label_start, base)
             link = None
-        # html_inline (tags, comments): no text of its own
+        elif kind == "html_inline" and (anchor := _HTML_ANCHOR.match(child.content)) and link is None:
+            out.flush()  # "<a href=…>Join Google Meet</a>" links its text, as a markdown link does
+            link = anchor.group(1) if anchor.group(1) is not None else anchor.group(2)
+            label_start = out.length
+        elif kind == "html_inline" and _HTML_ANCHOR_CLOSE.match(child.content) and link is not None:
+            out.link(link, label_start, base)
+            link = None
+        # other html_inline (tags, comments): no text of its own
 
 
 def _inline_text(children: list[Token], raw: str, base: _Base) -> tuple[str, list[Link], list[tuple[int, int]]]:
@@ -382,8 +395,9 @@ def _chunks(leaves: list[_Leaf], lines: list[str]) -> list[list[_Leaf]]:
 
 
 def _html(leaf: _Leaf, env: dict[str, Any], out: _Text, base: _Base) -> None:
-    """Raw HTML as the text it shows (tags and comments dropped), markdown links inside it still read."""
-    plain = _HTML_TAG.sub("", _leaf_raw(leaf))
+    """Raw HTML as the text it shows (tags and comments dropped), its links and markdown links inside it read."""
+    plain = _HTML_TAG.sub(lambda m: m.group(0) if _HTML_ANCHOR.match(m.group(0)) or _HTML_ANCHOR_CLOSE.match(
+        m.group(0)) else "", _leaf_raw(leaf))
     if plain.strip():
         (token,) = _parser().parseInline(plain, env)
         _render(token.children or [], plain, out, base)

@@ -315,7 +315,7 @@ def session_passage(session: Session) -> Passage:
     """A session is one passage: title, speakers with their roles, format, track and time, then the abstract.
 
     Its links are the recording (a video), the session page and the slides, so answers and ``videos``
-    show them like a post's links.
+    show them like a post's links, then the links its abstract writes, where it writes them.
     """
     speakers = ", ".join(f"{s.name} ({s.role})" if s.role else s.name for s in session.speakers)
     details = " · ".join(part for part in (session.format, session.track, _time_span(session)) if part)
@@ -327,6 +327,10 @@ def session_passage(session: Session) -> Passage:
     links.append(Link(session.page, session.title, "session"))
     if session.slides:
         links.append(Link(session.slides, session.title, "slides"))
+    spans = [(0, 0)] * len(links)
+    at = len(text) - len(session.abstract)
+    links += session.links
+    spans += [(at + start, at + end) for start, end in session.link_spans]
     return Passage(
         id=f"session/{session.id}#0",
         doc_id=f"session/{session.id}",
@@ -338,7 +342,7 @@ def session_passage(session: Session) -> Passage:
         position=0,
         text=text,
         links=tuple(links),
-        link_spans=tuple((0, 0) for _ in links),
+        link_spans=tuple(spans),
         year=session.year,
         slug=f"session-{session.id}",
         kind="session",

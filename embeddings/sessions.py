@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from embeddings.markdown import display_url, to_blocks, youtube_id
+from embeddings.markdown import Link, display_url, to_blocks, youtube_id
 from embeddings.posts import Problem, problem_reason
 from embeddings.speakers import EVENTS_SITE, ProgramFileError, display_name, read_profiles, read_program_file
 from embeddings.text_patterns import YEAR_DIGITS
@@ -68,6 +68,10 @@ class Session:
     slides: str
     page: str
     path: Path = field(compare=False, repr=False)
+    links: tuple[Link, ...] = ()
+    """The links its abstract writes (a workshop's registration, its labs, "Join Google Meet")."""
+    link_spans: tuple[tuple[int, int], ...] = ()
+    """Where each of ``links`` is written in ``abstract``."""
 
     @property
     def date(self) -> str:
@@ -92,6 +96,8 @@ class Session:
         values = dict(data)
         values["speakers"] = tuple(Speaker(name, role) for name, role in values["speakers"])
         values["path"] = Path(values["path"])
+        values["links"] = tuple(Link(**link) for link in values.get("links", ()))
+        values["link_spans"] = tuple(tuple(span) for span in values.get("link_spans", ()))
         return cls(**values)
 
 
@@ -151,9 +157,20 @@ def _slides(site: str, value: object) -> str:
     return f"{EVENTS_SITE}/{site}/slides/{quote(text)}"
 
 
-def _abstract(body: str) -> str:
-    """The abstract as plain text: markdown list markers and emphasis dropped, paragraphs kept."""
-    return "\n".join(block.text for block in to_blocks(body, EVENTS_SITE) if block.kind != "heading").strip()
+def _abstract(body: str) -> tuple[str, tuple[Link, ...], tuple[tuple[int, int], ...]]:
+    """The abstract as plain text (markdown list markers and emphasis dropped, paragraphs kept), its links and
+    where each is written in it."""
+    blocks = [block for block in to_blocks(body, EVENTS_SITE) if block.kind != "heading"]
+    text = ""
+    links: list[Link] = []
+    spans: list[tuple[int, int]] = []
+    for block in blocks:
+        at = len(text) + (1 if text else 0)
+        text = f"{text}\n{block.text}" if text else block.text
+        links += block.links
+        spans += [(at + start, at + end) for start, end in block.link_spans]
+    lead = len(text) - len(text.lstrip())
+    return text.strip(), tuple(links), tuple((start - lead, end - lead) for start, end in spans)
 
 
 def read_session(
@@ -182,6 +199,7 @@ def read_session(
     if video and not vid:
         logger.warning("session %s: recording %r is not a YouTube URL, dropped", path, video)
     url_path = str(meta.get("url") or f"/sessions/{path.stem}").strip()
+    abstract, links, spans = _abstract(body)
     start, end = _iso(meta.get("time_start")), _iso(meta.get("time_end"))
     if meta.get("time_start") and not start:
         logger.warning("session %s: time_start %r is not a date, left empty", path, meta.get("time_start"))
@@ -197,7 +215,9 @@ def read_session(
         track=" ".join(str(meta.get("track") or "").split()),
         language=language,
         subtitled=raw_language in _SUBTITLED,
-        abstract=_abstract(body),
+        abstract=abstract,
+        links=links,
+        link_spans=spans,
         recording=f"https://youtu.be/{vid}" if vid else "",
         slides=_slides(site, meta.get("slides")),
         page=f"{EVENTS_SITE}/{site}/{url_path.strip('/')}/",

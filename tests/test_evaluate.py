@@ -52,6 +52,17 @@ def test_answer_shown_reads_the_quoted_snippet_not_the_whole_passage() -> None:
     assert shown_text(compose.dont_know("q", "en")).strip() != ""  # only the bot's words: no answer string
 
 
+def test_every_link_of_a_quote_is_shown_once_in_its_text_or_beside_it() -> None:
+    # A banner links two calls for proposals; neither is written on its text, so both are cited beside it.
+    istiocon = Link("https://events.linuxfoundation.org/istiocon/", "IstioCon", "link")
+    istio_day = Link("https://sessionize.com/kccnc-na-co-located-23", "Istio Day North America", "link")
+    quote = Quote("CFPs close soon! Submit your talk proposals.", "CFPs close soon!", "", "2023-07-26", "en",
+                  istiocon.url, 1.0, [istiocon, istio_day], kind="banner", spans=[(0, 0), (0, 0)])
+    reply = compose.quotes_reply("where do I submit?", "en", [quote], [])
+    assert reply.shown_links().count(istiocon.url) == 1 and istio_day.url in reply.shown_links()
+    assert any(part.text == "Istio Day North America" and part.url == istio_day.url for part in quote.citation)
+
+
 def test_a_link_written_as_a_file_name_is_the_shown_url_ending_with_it() -> None:
     shown = {"istio.io/latest/blog/2021/istiomeetups-china-report/istiomeetupchina-envoy.pdf",
              "events.istio.io/istiocon-2021/slides/f2s-salesforceservicemesh.pdf", "youtube:abc123"}

@@ -125,3 +125,17 @@ def test_sync_reads_front_matter_with_python_frontmatter(tmp_path: Path) -> None
     text, meta, body = read_markdown(path)
     assert meta == {"title": "IstioCon"} and body.strip() == "Body."
     assert clean_markdown(text) == text
+
+
+def test_a_bare_url_and_an_html_link_are_links_where_they_are_written() -> None:
+    body = ('The labs: https://github.com/solo-io/workshops, by Solo.io and zhihu.com.\n\n'
+            '<a class="btn" target="_blank" href="https://meet.google.com/abc-defg">Join Google Meet</a>')
+    labs, meet = to_blocks(body, BASE_URL)
+    assert _links(labs) == [("https://github.com/solo-io/workshops", "https://github.com/solo-io/workshops")]
+    start, end = labs.link_spans[0]
+    assert labs.text[start:end] == "https://github.com/solo-io/workshops"
+    assert "Solo.io and zhihu.com" in labs.text  # a name with a dot is a word, not a link
+    assert meet.text == "Join Google Meet" and _links(meet) == [("https://meet.google.com/abc-defg", "Join Google Meet")]
+    inline = to_blocks('Register <a href="https://zoom.us/r">here</a> today.', BASE_URL)[0]
+    assert inline.text == "Register here today." and _links(inline) == [("https://zoom.us/r", "here")]
+    assert inline.text[slice(*inline.link_spans[0])] == "here"

@@ -130,12 +130,14 @@ def test_translated_words_count_for_a_passage_in_another_language() -> None:
     assert "140" in quoted
 
 
-def _session(abstract: str) -> Passage:
+def _session(abstract: str, links: tuple[Link, ...] = ()) -> Passage:
+    """A session of IstioCon 2022 with this abstract; each of ``links`` is written where its text is."""
     session = Session(id="istiocon-2022/x", site="istiocon-2022", event="IstioCon 2022", title="Mesh at scale",
                       speakers=(Speaker("Ana Ruiz", "Principal Engineer at Salesforce"),), start="", end="",
                       format="presentation", track="Use case", language="en", subtitled=False, abstract=abstract,
                       recording="", slides="", page="https://events.istio.io/istiocon-2022/sessions/x/",
-                      path=Path("x.md"))
+                      path=Path("x.md"), links=links,
+                      link_spans=tuple((abstract.index(ln.text), abstract.index(ln.text) + len(ln.text)) for ln in links))
     return session_passage(session)
 
 
@@ -149,3 +151,13 @@ def test_a_session_whose_abstract_does_not_match_is_quoted_by_the_line_that_does
     passage = _session("We run the mesh for every team.")
     quoted = _best_sentences(passage, Wanted.of("Who from Salesforce spoke?", "en", NO_LEXICON), _idf)[0]
     assert "Salesforce" in quoted
+
+
+def test_a_session_quote_links_what_its_quoted_sentence_writes() -> None:
+    labs = Link("https://github.com/solo-io/workshops", "https://github.com/solo-io/workshops", "link")
+    passage = _session("Bring a laptop. The labs are publicly available: https://github.com/solo-io/workshops. "
+                       "Seats are limited.", (labs,))
+    text, links, spans = _best_sentences(passage, Wanted.of("where are the labs of the workshop?", "en", NO_LEXICON),
+                                         _idf)
+    written = [(link.url, text[start:end]) for link, (start, end) in zip(links, spans, strict=True) if end]
+    assert written == [("https://github.com/solo-io/workshops", "https://github.com/solo-io/workshops")]

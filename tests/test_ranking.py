@@ -118,3 +118,22 @@ def test_the_fitted_order_puts_more_answers_first_than_fusion_on_what_it_learned
         learned.append([question.relevant[i] for i in np.argsort(-scores, kind="stable")])
     fused = fitter.figures([q.relevant for q in fitter.questions])
     assert fitter.figures(learned)["recall@1"] > fused["recall@1"]
+
+
+@pytest.mark.parametrize(("question", "lang"), [("how many patents does Lin Sun have?", "en"),
+                                                 ("¿cuántas patentes tiene Lin Sun?", "es")])
+def test_what_a_question_asks_beyond_its_names_tells_a_biography_from_the_talks(
+        answerer: Answerer, question: str, lang: str) -> None:
+    # Her talks and her speaker page all name Lin Sun; only the biography writes "patents" ("patentes" is its
+    # cognate).
+    grounding = answerer.ground(question)
+    assert "Lin Sun" in grounding.speakers
+    hits = answerer.retriever.search(question, k=60, lang=lang)
+    rows = answerer.ranker.features(question, lang, grounding, hits)
+    biography = [row.asked_coverage for hit, row in zip(hits, rows, strict=True)
+                 if hit.passage.kind == "speaker" and hit.passage.title == "Lin Sun"]
+    talks = [row.asked_coverage for hit, row in zip(hits, rows, strict=True)
+             if hit.passage.session is not None and any(s.name == "Lin Sun" for s in hit.passage.session.speakers)]
+    assert biography and talks and min(biography) > max(talks)
+    assert all(row.asked_coverage == -1 for row in answerer.ranker.features("Lin Sun", "en", answerer.ground("Lin Sun"),
+                                                                            hits[:5]))

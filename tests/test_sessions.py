@@ -83,6 +83,19 @@ def test_a_session_is_one_passage_with_its_links(sessions: dict[str, Session]) -
     assert len(passage.dense_text) <= 400
 
 
+def test_the_links_an_abstract_writes_are_the_passages_links_where_it_writes_them(
+        sessions: dict[str, Session]) -> None:
+    workshop = session_passage(sessions["istiocon-2021/cw"])  # its labs and its registration, as bare URLs
+    listening = session_passage(sessions["istiocon-2022/c4l-upgrades"])  # "Join Google Meet", an HTML link
+    for passage in (workshop, listening):
+        written = [(link, span) for link, span in zip(passage.links, passage.link_spans, strict=True) if span != (0, 0)]
+        assert written and all(passage.text[start:end] == link.text for link, (start, end) in written)
+    assert {link.url for link in workshop.links} >= {"https://github.com/solo-io/workshops/tree/master/gloo-mesh",
+                                                    "https://us02web.zoom.us/webinar/register/WN_NG490t1JTu-Yr8TG2E6aMQ"}
+    assert "https://meet.google.com/ncg-kawc-nqe" in {link.url for link in listening.links}
+    assert [link.kind for link in workshop.links][:2] == ["video", "session"]  # the card's links first
+
+
 def test_bad_session_files_are_skipped_or_degraded_field_by_field(tmp_path: Path) -> None:
     program = "programs/istiocon-2030"
     docs = make_docs(tmp_path / "docs", {

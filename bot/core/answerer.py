@@ -28,7 +28,7 @@ from bot.core.intents import (
 )
 from bot.core.language import corpus_language, detect_language
 from bot.core.markup import unmark
-from bot.core.ranking import CANDIDATES, Corpus, Ranker
+from bot.core.ranking import CANDIDATES, COGNATE_STEM, Corpus, Ranker
 from bot.core.reply import Quote, Reply
 from bot.core.session_lists import SessionLister
 from bot.core.spelling import Speller
@@ -100,9 +100,6 @@ TRANSLATED_WEIGHT = 0.5
 NAME_WEIGHT = 0.25
 """How much a word of a name the question is grounded in counts when choosing the sentence to quote: chosen on the
 tuning sets (answer shown 0.837 at 1, 0.844 at 0.5, 0.845 at 0.25 and at 0.1)."""
-COGNATE_STEM = 5
-"""Letters a question word and a sentence word share at their start to count as cognates: chosen on the tuning
-sets (answer shown 0.831 without, 0.836 at 4, 0.837 at 5, 0.835 at 6)."""
 KIND_BONUS = 2.0
 """Score a sentence gains for holding the kind of answer asked for (a date, a number, a link), as much as a
 recording link gains twice over: chosen on the tuning sets (answer shown 0.845 at 1, 0.846 at 2 and 3)."""
@@ -202,7 +199,7 @@ class Answerer:
             Abstention.for_model(self.index.model) if lexical is not None else Abstention(None, lexical=False)
         )
         self.ranker = ranker or (
-            Ranker.for_index(self.index) if lexical is not None else Ranker(None, Corpus.of(self.index)))
+            Ranker.for_index(self.index, lexical.idf) if lexical is not None else Ranker(None, Corpus.of(self.index)))
         self.lister = SessionLister(self.index.passages)
         self.today = today or dt.date.today
         self._twins = self.index.twins
@@ -358,11 +355,13 @@ class Answerer:
             p = hit.passage
             if p.kind in ("post", "speaker"):
                 text, links, spans = _best_sentences(p, wanted, self._idf)
-            else:  # a session (its abstract's best sentences), an event card or a banner, with all its links
-                if p.kind == "session":
-                    text = _best_sentences(p, wanted, self._idf)[0]
-                else:  # a card's first line; a banner (a few lines) whole
-                    text = p.text.split("\n")[0] if p.kind == "event" else p.text
+            elif p.kind == "session":  # its abstract's best sentences, with the links they write; its card's links
+                text, written, at = _best_sentences(p, wanted, self._idf)
+                cited = [ln for ln, span in zip(p.links, p.link_spans, strict=True) if span == (0, 0)]
+                inline = [(ln, span) for ln, span in zip(written, at, strict=True) if span != (0, 0)]
+                links, spans = cited + [ln for ln, _ in inline], [(0, 0)] * len(cited) + [span for _, span in inline]
+            else:  # a card's first line; a banner (a few lines) whole, with all its links
+                text = p.text.split("\n")[0] if p.kind == "event" else p.text
                 links, spans = list(p.links), [(0, 0)] * len(p.links)
             quotes.append(Quote(text, p.title, p.section, p.date, p.lang, p.url, round(hit.score, 4), links,
                                 p.kind, p.session, p.event, spans, passage_id=p.id))

@@ -16,9 +16,11 @@ from bot.core.language import ui_language
 from bot.core.reply import Group, Quote, Reply, ReplyKind
 from bot.core.strings import language_name, t
 from embeddings.events import Event, format_day
-from embeddings.markdown import Link
+from embeddings.markdown import Link, display_url
 from embeddings.sessions import Session
 
+MAX_LINK_LABEL = 40
+"""A link labelled by its text when it is this short ("Join Google Meet"), else by its address."""
 MAX_LISTED_SHOWN = 12
 """A list answer shows this many sessions and says how many more match."""
 
@@ -88,13 +90,23 @@ def with_note(reply: Reply, note: str | None) -> Reply:
 
 
 def quote_citation(quote: Quote, ui_lang: str) -> list[Part]:
-    """A quote's source line: the session's or event's card, else post title · section · date · language."""
+    """A quote's source line: the session's or event's card, else post title · section · date · language; then,
+    for a quote not from a post, the links that neither its text nor that line draws (a banner's second link; a
+    post's link cut off by the snippet's edge is left to its page)."""
     if quote.session is not None:
-        return session_parts(quote.session, ui_lang)
-    if quote.event is not None:
-        return event_parts(quote.event, ui_lang)
-    return [Part(quote.title, quote.url), *(Part(x) for x in (quote.section, quote.date) if x),
-            Part(language_name(ui_lang, quote.lang))]
+        parts = session_parts(quote.session, ui_lang)
+    elif quote.event is not None:
+        parts = event_parts(quote.event, ui_lang)
+    else:
+        parts = [Part(quote.title, quote.url), *(Part(x) for x in (quote.section, quote.date) if x),
+                 Part(language_name(ui_lang, quote.lang))]
+    drawn = {part.url for part in (*parts, *quote.inline) if part.url}
+    for link in quote.links if quote.kind != "post" else ():
+        if link.url not in drawn:
+            label = link.text.strip() if 0 < len(link.text.strip()) <= MAX_LINK_LABEL else display_url(link.url)
+            parts.append(Part(label, link.url))
+            drawn.add(link.url)
+    return parts
 
 
 def quotes_reply(question: str, lang: str, quotes: list[Quote], links: list[Link]) -> Reply:

@@ -32,8 +32,8 @@ def parts_text(parts: list[Part]) -> str:
 
 
 def quote_text(parts: list[Part]) -> str:
-    """A quoted text with each link's URL after the words it is written on."""
-    return "".join(f"{p.text} ({p.url})" if p.url else p.text for p in parts)
+    """A quoted text with each link's URL after the words it is written on (a URL written as itself once)."""
+    return "".join(f"{p.text} ({p.url})" if p.url and p.url != p.text else p.text for p in parts)
 
 
 def render_text(reply: Reply, *, wrap: bool = True) -> str:
