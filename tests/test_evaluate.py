@@ -71,3 +71,13 @@ def test_a_link_written_as_a_file_name_is_the_shown_url_ending_with_it() -> None
     assert links_hit(shown, ("https://www.youtube.com/watch?v=abc123",))
     assert not links_hit(shown, ("servicemesh.pdf",))  # a whole file name, not the end of one
     assert not links_hit(shown, ("https://example.com/f2s-SalesforceServiceMesh.pdf",))  # a full URL is itself
+
+
+def test_a_recording_and_a_program_time_stamp_are_matched_as_what_they_say() -> None:
+    video = Link("https://youtu.be/cOfuGCm5cMQ", "Simple Certificate Management", "video", "cOfuGCm5cMQ")
+    session = _passage("Jacob Delgado\nlightning · 2021-02-23 22:10–22:20 UTC\nCertificates.", "en", [video])
+    assert is_relevant(session, ("https://www.youtube.com/embed/cOfuGCm5cMQ",))  # the same video
+    assert not is_relevant(session, ("https://www.youtube.com/embed/aGGZmxXuLnE",))
+    assert is_relevant(session, ("2021-02-23T22:10:00.000Z",)) and is_relevant(session, ("2021-02-23T22:20:00.000Z",))
+    assert not is_relevant(session, ("2021-02-23T22:30:00.000Z",))  # another time
+    assert not is_relevant(session, ("2021-02-24T22:10:00.000Z",))  # the same time another day

@@ -159,6 +159,7 @@ def test_not_found(knowledge: Knowledge, question: str, kind: str, subject: str)
     "Zhong Luyao's talk at the Istio Meetup China 2021: slides?",  # the program writes Luyao Zhong
     "the workshop on quarkis apps at IstioCon 2022, who gave it?",  # a typo of the edition's "Quarkus"
     "was there a talk on security, with a demo, at IstioCon 2021?",  # the topic ends at the comma
+    "the istiocon 2021 lightning talk about access logs — exact title and slides?",  # and at a dash
     "la primera istiocon según el anuncio de 2020 tenía cuántas horas sociales?",  # the ordinal names it
     "is there a recording of the opening keynote at istiocon 2021",
     # a year in another clause is no edition's year
@@ -205,6 +206,12 @@ def test_how_a_named_talk_configures_something_is_about_the_talk_not_a_how_to(kn
     ("Envoy 的 Lua filter 怎么写？", "how_to"),
     ("thanks, that helped a lot!", "chat"),
     ("你好 你是谁", "chat"),
+    ("what do you think of Lin Sun's keynote at IstioCon 2022?", "opinion"),  # the bot's opinion
+    ("¿qué opinas de ambient mesh frente a los sidecars?", "opinion"),
+    ("你觉得 Istio Day 2025 和 IstioCon 2022 哪个更好？", "opinion"),
+    ("the zhihu talk at istiocon 2022 was great, I really enjoyed it", "opinion"),  # the asker's, not a question
+    ("me encantó el taller de Daniel Oh, gracias a los organizadores", "opinion"),
+    ("昨天看了 Lin Sun 的演讲，讲得真不错", "opinion"),
 ])
 def test_off_topic_with_a_known_name(knowledge: Knowledge, question: str, topic: str) -> None:
     g = knowledge.ground(question)
@@ -216,6 +223,9 @@ def test_off_topic_with_a_known_name(knowledge: Knowledge, question: str, topic:
     "想赞助 2023 北美 istio day 要联系哪个邮箱",  # the sponsorship contact
     "how do I register for IstioCon 2022?",
     "thanks! and when is istio day europe 2026?",
+    "I really enjoyed the zhihu talk at istiocon 2022, is there a recording?",  # a remark, then a question
+    "which talks at istiocon 2022 were great for beginners",
+    "do you recommend any talks on ambient at istio day europe 2025?",
 ])
 def test_event_questions_with_those_words_are_not_off_topic(knowledge: Knowledge, question: str) -> None:
     assert knowledge.ground(question).off_topic == ""

@@ -21,6 +21,7 @@ language detected by the bot; ``lang`` only groups the report), and scored by:
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -81,6 +82,14 @@ _NO_YEAR = "0004"
 """The year :func:`_spans` gives a date written without one (never a real event's year)."""
 
 Span = tuple[str, str]
+_URL = re.compile(r"https?://[^\s)\]>]+")
+_ISO_TIME = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d(?:\.\d+)?)?Z?", re.IGNORECASE)
+_SESSION_TIME = re.compile(r"(\d{4}-\d\d-\d\d) (\d\d:\d\d)(?:–(\d\d:\d\d))?")
+
+
+def _clock_times(text: str) -> set[tuple[str, str]]:
+    """(day, HH:MM) of each time a session passage writes ("2022-04-25 19:50–20:30 UTC": its start and end)."""
+    return {(m.group(1), clock) for m in _SESSION_TIME.finditer(text) for clock in m.groups()[1:] if clock}
 
 
 @lru_cache(maxsize=16384)
@@ -102,6 +111,8 @@ def holds(text: str, needle: str) -> bool:
     * ``needle`` written in ``text``: credited unless a date of ``text`` there is a different span, so
       "15 November" is not found in "12–15 November" and "12 November 2025" not in "11–12 November 2025"
       (the day is written, the answer is not).
+    * A recording's URL: credited when ``text`` links the same video; a program's UTC time stamp
+      ("2021-02-23T18:30:00.000Z"): when ``text`` gives that day and time as a session passage writes it.
     * Every date of ``needle`` written with its year, and ``text`` giving each of those spans in another
       format or language, with its year ("April 1–4, 2025" and "1–4 de abril de 2025", "2025年4月1日至4日"):
       credited, since the answer to "when" is the span, not its spelling. A single day does not match a
@@ -110,6 +121,12 @@ def holds(text: str, needle: str) -> bool:
     low, want = text.lower(), needle.lower()
     if not want:
         return False
+    video = youtube_id(needle.strip()) if "://" in needle else None
+    if video:  # a recording, however its URL is spelt (embed, watch, youtu.be)
+        return any(youtube_id(url) == video for url in _URL.findall(text))
+    stamp = _ISO_TIME.fullmatch(needle.strip())
+    if stamp:  # a program's "2021-02-23T18:30:00.000Z" is the session's "2021-02-23 18:30–21:00 UTC"
+        return (stamp.group(1), stamp.group(2)) in _clock_times(text)
     needle_spans = [span for span, _, _ in _spans(want)]
     text_spans = _spans(low)
     at = low.find(want)

@@ -22,7 +22,8 @@ edition known only by its date, a figure no post of that edition states). Only a
 asserted: a wrong "not found" on an answerable question is as bad as a wrong answer. ``off_topic`` is
 set for questions about salaries, the weather, hotels, flights, ages, food, visas, stock prices, hiring,
 private details or passwords (words and phrases no document uses: naming a known person or city does not
-make them answerable), requests for poems or jokes, how-to questions on using Istio, and small talk.
+make them answerable), requests for poems or jokes, how-to questions on using Istio, opinions (the bot's asked
+for, or the asker's given), and small talk.
 """
 
 from __future__ import annotations
@@ -121,6 +122,22 @@ _HOW_TO = re.compile(
     r"|怎么(?:写|配置|装|安装|部署|升级|开启|启用|设置)|如何(?:配置|安装|部署|升级|设置)",
     re.IGNORECASE,
 )
+# The bot's opinion asked ("what do you think", "¿qué opinas?", "你觉得…"), or the asker's own given ("I really
+# enjoyed it", "me encantó", "讲得真不错"): an extractive bot has none to give and nothing to look up, whatever the
+# documents say about what is named.
+_OPINION = re.compile(
+    r"\bwhat do you think\b|\byour (?:opinion|view|take)\b|\bdo you (?:like|prefer)\b|"
+    r"\bshould (?:i|we) (?:use|pick|choose|go with)\b|\bqu[eé] (?:opinas|piensas)\b|\bte gust[oó]\b|"
+    r"\btu opini[oó]n\b|你觉得|你认为|你怎么看|你的看法", re.IGNORECASE)
+_FEELING = re.compile(
+    r"\bi (?:really |totally |just )?(?:enjoyed|loved|liked)\b|"
+    r"\b(?:was|were) (?:so |really |way )?(?:great|awesome|amazing|fun|relaxed|relaxing)\b|"
+    r"\bme (?:encant[oó]|gust[oó])\b|\bestuvo (?:genial|buen[ií]sim[oa]|incre[ií]ble)\b|\bgracias a\b|"
+    r"我很喜欢|我喜欢|真不错|太棒了|讲得(?:真|很)?(?:好|不错)", re.IGNORECASE)
+_ASKING = re.compile(
+    r"[?？¿]|\b(?:who|what|when|where|which|how|is there|are there|did|does|was there|qui[eé]n|qu[eé]|cu[aá]ndo|"
+    r"d[oó]nde|c[oó]mo|cu[aá]l|hay)\b|谁|什么|哪|几|多少|吗|有没有|是否", re.IGNORECASE)
+"""A question, not a remark: a question mark or a question word."""
 # What one does for an event, not with Istio: "how should I write my CFP proposal?".
 _EVENT_TASK = re.compile(
     r"\b(?:cfp|proposals?|propuestas?|submit|register|registration|sponsor\w*)\b|议题|报名|注册|赞助", re.IGNORECASE)
@@ -155,9 +172,10 @@ _NAME_SLOT = [
 # or a quoted title.
 _TOPIC_SPANS = [
     re.compile(r"\b(?:talks?|keynotes?|sessions?|presentations?|workshops?)\s+(?:on|about)\s+(?P<topic>.+?)"
-               r"(?=\s+(?:at|in|during|from)\s|[?.!]|,\s|$)", re.IGNORECASE),
+               r"(?=\s+(?:at|in|during|from)\s|[?.!;]|,\s|\s+[-—–]\s|$)", re.IGNORECASE),
     re.compile(r"\b(?:charlas?|ponencias?|sesi[oó]n|sesiones|presentaci[oó]n|keynote|taller)\s+"
-               r"(?:sobre|acerca de)\s+(?P<topic>.+?)(?=\s+(?:en|de|durante)\s|[?.!]|,\s|$)", re.IGNORECASE),
+               r"(?:sobre|acerca de)\s+(?P<topic>.+?)(?=\s+(?:en|de|durante)\s|[?.!;]|,\s|\s+[-—–]\s|$)",
+               re.IGNORECASE),
     re.compile(r"[\"“«「『](?P<topic>[^\"”»」』]{8,}?)[\"”»」』]"),
 ]
 # "was there a cilium talk at …", "any linkerd migration session": a bare noun before "talk". Only a word some
@@ -555,6 +573,9 @@ class Knowledge:
         asks_talk = bool(_TALK.search(question))
         off_topic = next((topic for topic, rx in _OFF_TOPIC.items()
                           if (m := rx.search(question)) and not self._used(m.group(0))), "")
+        remark = bool(_FEELING.search(question)) and not _ASKING.search(question)
+        if not off_topic and (_OPINION.search(question) or remark):
+            off_topic = "opinion"
         if not off_topic and not named:
             if (_HOW_TO.search(question) and not asks_talk and not _EVENT_TASK.search(question)
                     and not sessions and not speakers):  # how a named talk shows something is about the talk
