@@ -61,3 +61,12 @@ def test_misspelt_keywords_are_corrected_so_the_question_reads_as_meant(answerer
     assert answerer.ask("any good hotles near the venue of kubecon eu 2025?").abstained
     # a word the documents use is never corrected, even one edit from a keyword ("session" stays Spanish "sesion")
     assert answerer.read("quien dio la sesion de helm")[0] == "quien dio la sesion de helm"
+
+
+def test_the_names_in_talks_titles_are_targets_too(answerer: Answerer) -> None:
+    """"ZOZOTOWN" and "Gatekeeper" name a talk but no company or event: a typo of them found nothing."""
+    assert answerer.read("the ZOZOTWON lightning talk slides")[0] == "the Zozotown lightning talk slides"
+    question, _ = answerer.read("who gave the Gatekeper + Istio talk at istiocon 2022")
+    assert question == "who gave the Gatekeeper + Istio talk at istiocon 2022"
+    _, hits = answerer.respond("who gave the Gatekeper + Istio talk at istiocon 2022")
+    assert hits[0].passage.title == "Gatekeeper + Istio, FTW"

@@ -548,11 +548,12 @@ class Knowledge:
         return _written_in(text, [self._all_text])
 
     def name_words(self) -> dict[str, int]:
-        """Each folded Latin word of a name the knowledge holds (events, places, companies, regions) → how many
-        passages use it: what a misspelt question word may be corrected to (:mod:`bot.core.spelling`). Words the
-        documents also write in lower case are words, not names ("cloud", "layer", "stream"), and are left out."""
+        """Each folded Latin word of a name the knowledge holds (events, places, companies, regions, and the names
+        in talks' titles: "ZOZOTOWN", "Aeraki") → how many passages use it: what a misspelt question word may be
+        corrected to (:mod:`bot.core.spelling`). Words the documents also write in lower case are words, not names
+        ("cloud", "layer", "stream"), and are left out."""
         names = [e.name for e in self.events] + list(self._places.values()) + list(REGION_WORDS)
-        names += [c.name for c in self._companies.values()]
+        names += [c.name for c in self._companies.values()] + [s.title for s in self.sessions]
         regions = {fold(word) for word in REGION_WORDS}
         return {word: self._df.get(word, 0) for name in names for word in re.findall(r"[a-z]+", fold(name))
                 if len(word) >= 4 and (word in regions or word not in self._lowercase_seen)}
