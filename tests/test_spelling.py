@@ -70,3 +70,14 @@ def test_the_names_in_talks_titles_are_targets_too(answerer: Answerer) -> None:
     assert question == "who gave the Gatekeeper + Istio talk at istiocon 2022"
     _, hits = answerer.respond("who gave the Gatekeper + Istio talk at istiocon 2022")
     assert hits[0].passage.title == "Gatekeeper + Istio, FTW"
+
+
+def test_a_speakers_name_is_corrected_beside_the_rest_of_it() -> None:
+    speller = Speller(NAMES, DOCUMENT_WORDS.__contains__, ["Gregory Hanson", "Rajath Ramesh", "Lin Sun"])
+    assert speller.correct("Gregory Hansen's lightning talk") == "Gregory Hanson's lightning talk"
+    assert speller.correct("quien es Rajath Rames?") == "quien es Rajath Ramesh?"
+    assert speller.correct("Hansen Gregory") == "Hanson Gregory"  # either order
+    # alone, or beside another name, a word one edit from a speaker's is left as written
+    assert speller.correct("the Hansen talk") == "the Hansen talk"
+    assert speller.correct("Peter Hansen spoke") == "Peter Hansen spoke"
+    assert speller.correct("Gregory, Hansen") == "Gregory, Hansen"  # not one name

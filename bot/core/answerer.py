@@ -214,7 +214,8 @@ class Answerer:
         self.knowledge = Knowledge(self.index, self._known_word)
         # Misspelt names and keywords ("istocon", "salesfroce", "recodring") are corrected before anything reads
         # the question.
-        self.speller = Speller(dict.fromkeys(KEYWORDS, 0) | self.knowledge.name_words(), self._known_word)
+        self.speller = Speller(dict.fromkeys(KEYWORDS, 0) | self.knowledge.name_words(), self._known_word,
+                               self.knowledge.speaker_names())
 
     @classmethod
     def load(cls, settings: Settings) -> Answerer:

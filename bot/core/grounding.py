@@ -558,6 +558,10 @@ class Knowledge:
         return {word: self._df.get(word, 0) for name in names for word in re.findall(r"[a-z]+", fold(name))
                 if len(word) >= 4 and (word in regions or word not in self._lowercase_seen)}
 
+    def speaker_names(self) -> list[str]:
+        """The programs' speakers, as the programs write their names."""
+        return sorted(set(self._speakers.values()))
+
     def editions_of(self, series: str) -> tuple[Event, ...]:
         return tuple(sorted((e for e in self.events if e.series == series), key=lambda e: e.sort_date))
 

@@ -15,13 +15,18 @@ nearest to in Damerau-Levenshtein distance (rapidfuzz), only where that is safe:
 - it starts with the same letter and is one edit away (two for words of :data:`TWO_EDITS_FROM` letters or
   more); among equally near names the one more passages use wins.
 
+A person's name is corrected only beside the rest of it: "Gregory Hansen" is Gregory Hanson and "Rajath Rames"
+Rajath Ramesh when the program has that speaker (:meth:`Speller.correct`, ``people``), one word written as the
+program writes it and the other one edit away.
+
 Chinese is left alone (jieba's words are not typed letter by letter).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -29,6 +34,8 @@ from rapidfuzz.distance import DamerauLevenshtein
 from embeddings.bm25 import fold
 
 MIN_LENGTH = 6
+PERSON_WORD = 4
+"""Letters each word of a person's name needs for a one-edit correction beside the other ("Hansen" → Hanson)."""
 TWO_EDITS_FROM = 9
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -38,10 +45,20 @@ _LATIN = re.compile(r"^[a-z]+$")
 class Speller:
     """Corrects misspelt names of a question (see the module docstring)."""
 
-    def __init__(self, names: Mapping[str, int], known: Callable[[str], bool]) -> None:
+    def __init__(self, names: Mapping[str, int], known: Callable[[str], bool],
+                 people: Iterable[str] = ()) -> None:
         """``names``: each folded word of a known name → how many passages use it; ``known``: whether the
-        documents use a folded word (such a word is never corrected)."""
+        documents use a folded word (such a word is never corrected); ``people``: speakers' names, each word of
+        which is corrected only next to another word of the same name."""
         self._known = known
+        self._people: dict[str, list[tuple[str, str]]] = {}
+        """A folded word of a person's name → (the word beside it, as the program writes it) for each name."""
+        for person in people:
+            words = _WORD.findall(person)
+            for a, b in itertools.pairwise(words):
+                if len(a) >= PERSON_WORD and len(b) >= PERSON_WORD:
+                    self._people.setdefault(fold(a), []).append((fold(b), b))
+                    self._people.setdefault(fold(b), []).append((fold(a), a))
         self._weight = dict(names)
         self._by_letter: dict[str, list[str]] = {}
         for word in sorted(names):
@@ -72,4 +89,24 @@ class Speller:
                 return word
             return suggestion.capitalize() if word[0].isupper() else suggestion
 
-        return _WORD.sub(fix, question)
+        return self._correct_people(_WORD.sub(fix, question))
+
+    def _correct_people(self, question: str) -> str:
+        """A word one edit from a speaker's name word, written beside another word of that name, becomes it."""
+        words = list(_WORD.finditer(question))
+        fixes: dict[int, tuple[int, str]] = {}
+        for left, right in itertools.pairwise(words):
+            if question[left.end():right.start()].strip():
+                continue  # not two words of one name
+            for known, other in ((left, right), (right, left)):
+                typed = fold(other.group(0))
+                if len(typed) < PERSON_WORD or not _LATIN.match(typed):
+                    continue
+                near = [written for partner, written in self._people.get(fold(known.group(0)), [])
+                        if partner != typed and DamerauLevenshtein.distance(partner, typed, score_cutoff=1) <= 1]
+                if len(set(near)) == 1:
+                    fixes[other.start()] = (other.end(), near[0])
+        for start in sorted(fixes, reverse=True):
+            end, written = fixes[start]
+            question = question[:start] + written + question[end:]
+        return question
