@@ -253,3 +253,12 @@ def test_an_event_card_answers_when_and_where_and_no_other_question(answerer: An
     assert other and all(hit.passage.kind != "event" for hit in other[:5])
     when = answerer.rank("When was the all-day Istio Twitch stream?", "en")
     assert any(hit.passage.kind == "event" for hit in when[:3])
+
+
+def test_a_link_a_talks_abstract_writes_is_shown_when_a_link_is_asked_for(answerer: Answerer) -> None:
+    reply = answerer.ask("who led the istio upgrades listening session at istiocon 2022 and what's the link to join it")
+    assert reply.quotes[0].title == "Listening session: Istio Upgrades"
+    assert "https://meet.google.com/ncg-kawc-nqe" in reply.shown_links()  # "Join Google Meet", beside the quote
+    assert any(part.text == "Join Google Meet" for part in reply.quotes[0].citation)
+    other = answerer.ask("who led the istio upgrades listening session at istiocon 2022?")
+    assert "https://meet.google.com/ncg-kawc-nqe" not in other.shown_links()  # not asked for, not quoted

@@ -360,6 +360,9 @@ class Answerer:
                 text, written, at = _best_sentences(p, wanted, self._idf)
                 cited = [ln for ln, span in zip(p.links, p.link_spans, strict=True) if span == (0, 0)]
                 inline = [(ln, span) for ln, span in zip(written, at, strict=True) if span != (0, 0)]
+                if "link" in wanted.kinds:  # asked for a link: the abstract's others are cited beside the quote
+                    drawn = {ln.url for ln, _ in inline}
+                    cited += [ln for ln in p.links if ln not in cited and ln.url not in drawn]
                 links, spans = cited + [ln for ln, _ in inline], [(0, 0)] * len(cited) + [span for _, span in inline]
             else:  # a card's first line; a banner (a few lines) whole, with all its links
                 text = p.text.split("\n")[0] if p.kind == "event" else p.text

@@ -8,6 +8,7 @@ for every view. Nothing here draws Slack blocks or terminal text.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from bot.core.catalogue import Video
 from bot.core.citations import Part, event_parts, session_parts
@@ -16,11 +17,12 @@ from bot.core.language import ui_language
 from bot.core.reply import Group, Quote, Reply, ReplyKind
 from bot.core.strings import language_name, t
 from embeddings.events import Event, format_day
-from embeddings.markdown import Link, display_url
+from embeddings.markdown import Link
 from embeddings.sessions import Session
 
 MAX_LINK_LABEL = 40
-"""A link labelled by its text when it is this short ("Join Google Meet"), else by its address."""
+"""A link cited beside a quote is labelled by its text when it is this short ("Join Google Meet"), else (or when
+its text is its address) by its site ("us02web.zoom.us")."""
 MAX_LISTED_SHOWN = 12
 """A list answer shows this many sessions and says how many more match."""
 
@@ -103,7 +105,8 @@ def quote_citation(quote: Quote, ui_lang: str) -> list[Part]:
     drawn = {part.url for part in (*parts, *quote.inline) if part.url}
     for link in quote.links if quote.kind != "post" else ():
         if link.url not in drawn:
-            label = link.text.strip() if 0 < len(link.text.strip()) <= MAX_LINK_LABEL else display_url(link.url)
+            text = link.text.strip()
+            label = text if 0 < len(text) <= MAX_LINK_LABEL and "://" not in text else urlsplit(link.url).netloc
             parts.append(Part(label, link.url))
             drawn.add(link.url)
     return parts
