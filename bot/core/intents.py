@@ -134,6 +134,12 @@ def cost_unstated(question: str, texts: Iterable[str]) -> bool:
     return asks_cost(question) and not any(holds_kind(text, "price") for text in texts)
 
 
+def time_unstated(question: str, texts: Iterable[str]) -> bool:
+    """Does the question ask at what time of day while none of ``texts`` writes one ("14:30", "2 pm")? The reply
+    would quote a paragraph about the right thing that does not say when ("what time did Istio Day kick off")."""
+    return asks_time(question) and not any(holds_kind(text, "time") for text in texts)
+
+
 # A talk's recording, or its slides, asked for separately (:data:`_RECORDING` asks for either).
 _VIDEO = re.compile(r"\b(?:videos?|recordings?|recorded|youtube|replay|v[ií]deos?|grabad[oa]s?|grabaci[oó]n(?:es)?)\b"
                     r"|录像|视频|回放|录播", re.IGNORECASE)
