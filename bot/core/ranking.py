@@ -141,20 +141,21 @@ class Corpus:
                     starts[post.url] = event.start
         return cls(starts, index.lexicon, idf or (lambda term: 1.0))
 
-    def asked(self, question: str, lang: str, names: Iterable[str]) -> list[frozenset[str]]:
-        """The question's words beyond the words of ``names``, each with its translations (its forms)."""
+    def asked(self, question: str, lang: str, names: Iterable[str]) -> list[tuple[str, frozenset[str]]]:
+        """The question's words beyond the words of ``names``, each with its forms (itself and its translations)."""
         named = {w for name in names for w in tokenize(name)}
-        return [frozenset([word, *self.lexicon.expand([word], lang)])
+        return [(word, frozenset([word, *self.lexicon.expand([word], lang)]))
                 for word in dict.fromkeys(tokenize(question)) if word not in named]
 
-    def coverage(self, asked: list[frozenset[str]], passage: Passage) -> float:
-        """Rarity-weighted share of ``asked`` the passage writes (a form, or a cognate of the word itself)."""
+    def coverage(self, asked: list[tuple[str, frozenset[str]]], passage: Passage) -> float:
+        """Share of ``asked``, each word weighted by its rarity, that the passage writes (one of the word's forms,
+        or a cognate of one)."""
         if not asked:
             return -1.0
         words, stems = _words(passage.title, passage.text)
-        weights = [self.idf(min(forms, key=len)) for forms in asked]
+        weights = [self.idf(word) for word, _ in asked]
         found = [bool(forms & words) or any(len(w) > COGNATE_STEM and w.isascii() and w[:COGNATE_STEM] in stems
-                                            for w in forms) for forms in asked]
+                                            for w in forms) for _, forms in asked]
         total = math.fsum(weights)
         return math.fsum(w for w, hit in zip(weights, found, strict=True) if hit) / total if total else -1.0
 
