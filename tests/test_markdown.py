@@ -135,7 +135,8 @@ def test_a_bare_url_and_an_html_link_are_links_where_they_are_written() -> None:
     start, end = labs.link_spans[0]
     assert labs.text[start:end] == "https://github.com/solo-io/workshops"
     assert "Solo.io and zhihu.com" in labs.text  # a name with a dot is a word, not a link
-    assert meet.text == "Join Google Meet" and _links(meet) == [("https://meet.google.com/abc-defg", "Join Google Meet")]
+    assert meet.text == "Join Google Meet"
+    assert _links(meet) == [("https://meet.google.com/abc-defg", "Join Google Meet")]
     inline = to_blocks('Register <a href="https://zoom.us/r">here</a> today.', BASE_URL)[0]
     assert inline.text == "Register here today." and _links(inline) == [("https://zoom.us/r", "here")]
     assert inline.text[slice(*inline.link_spans[0])] == "here"

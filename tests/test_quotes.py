@@ -137,7 +137,8 @@ def _session(abstract: str, links: tuple[Link, ...] = ()) -> Passage:
                       format="presentation", track="Use case", language="en", subtitled=False, abstract=abstract,
                       recording="", slides="", page="https://events.istio.io/istiocon-2022/sessions/x/",
                       path=Path("x.md"), links=links,
-                      link_spans=tuple((abstract.index(ln.text), abstract.index(ln.text) + len(ln.text)) for ln in links))
+                      link_spans=tuple((abstract.index(ln.text), abstract.index(ln.text) + len(ln.text))
+                                       for ln in links))
     return session_passage(session)
 
 
