@@ -453,6 +453,23 @@ def to_blocks(body: str, base_url: str, page_url: str = "") -> list[Block]:
     return blocks
 
 
+def plain_text(body: str, base_url: str) -> tuple[str, tuple[Link, ...], tuple[tuple[int, int], ...]]:
+    """A body's paragraphs as one plain text, a line each, headings left out (a session's abstract, a speaker's
+    biography), with its links and where each is written in that text."""
+    text = ""
+    links: list[Link] = []
+    spans: list[tuple[int, int]] = []
+    for block in to_blocks(body, base_url):
+        if block.kind == "heading":
+            continue
+        at = len(text) + 1 if text else 0
+        text = f"{text}\n{block.text}" if text else block.text
+        links += block.links
+        spans += [(at + start, at + end) for start, end in block.link_spans]
+    lead = len(text) - len(text.lstrip())
+    return text.strip(), tuple(links), tuple((start - lead, end - lead) for start, end in spans)
+
+
 def _text_block(chunk: list[_Leaf], env: dict[str, Any], base: _Base) -> Block | None:
     """A table, a paragraph, or a list (possibly after a lead-in line) with one item per line."""
     out = _Text()

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from embeddings.markdown import Link, display_url, to_blocks, youtube_id
+from embeddings.markdown import Link, display_url, plain_text, youtube_id
 from embeddings.posts import Problem, problem_reason
 from embeddings.speakers import EVENTS_SITE, ProgramFileError, display_name, read_profiles, read_program_file
 from embeddings.text_patterns import YEAR_DIGITS
@@ -157,22 +157,6 @@ def _slides(site: str, value: object) -> str:
     return f"{EVENTS_SITE}/{site}/slides/{quote(text)}"
 
 
-def _abstract(body: str) -> tuple[str, tuple[Link, ...], tuple[tuple[int, int], ...]]:
-    """The abstract as plain text (markdown list markers and emphasis dropped, paragraphs kept), its links and
-    where each is written in it."""
-    blocks = [block for block in to_blocks(body, EVENTS_SITE) if block.kind != "heading"]
-    text = ""
-    links: list[Link] = []
-    spans: list[tuple[int, int]] = []
-    for block in blocks:
-        at = len(text) + (1 if text else 0)
-        text = f"{text}\n{block.text}" if text else block.text
-        links += block.links
-        spans += [(at + start, at + end) for start, end in block.link_spans]
-    lead = len(text) - len(text.lstrip())
-    return text.strip(), tuple(links), tuple((start - lead, end - lead) for start, end in spans)
-
-
 def read_session(
     path: Path, site: str, roles: dict[str, str], blocks: dict[str, str], max_bytes: int | None = None
 ) -> Session:
@@ -199,7 +183,7 @@ def read_session(
     if video and not vid:
         logger.warning("session %s: recording %r is not a YouTube URL, dropped", path, video)
     url_path = str(meta.get("url") or f"/sessions/{path.stem}").strip()
-    abstract, links, spans = _abstract(body)
+    abstract, links, spans = plain_text(body, EVENTS_SITE)  # its links kept where it writes them
     start, end = _iso(meta.get("time_start")), _iso(meta.get("time_end"))
     if meta.get("time_start") and not start:
         logger.warning("session %s: time_start %r is not a date, left empty", path, meta.get("time_start"))

@@ -18,7 +18,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from embeddings.markdown import CJK_CHAR, to_blocks
+from embeddings.markdown import CJK_CHAR, plain_text
 from embeddings.posts import Problem, problem_reason, read_source
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def read_profile(path: Path, site: str, max_bytes: int | None = None) -> Profile
     if not name:
         raise ProgramFileError("front matter has no title")
     slug = path.parent.name if path.name == "_index.md" else path.stem
-    bio = "\n".join(block.text for block in to_blocks(body, EVENTS_SITE) if block.kind != "heading").strip()
+    bio, _, _ = plain_text(body, EVENTS_SITE)
     return Profile(
         id=f"{site}/{slug}",
         site=site,
