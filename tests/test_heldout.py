@@ -1,14 +1,16 @@
 """The held-out set: frozen, kept apart from every tuning question, and of the make-up issue 18 asks for.
 
-tests/data/questions_heldout_2026_12g.jsonl was written from docs/ alone by four helpers, 150 candidates each
-(tests/data/candidates/heldout_2026_12g_writer_*.jsonl), each asked to draw two thirds of their questions from
-one part of the documents (posts of 2023-2026; posts of 2018-2022 and the banners; the IstioCon 2021 program;
-the IstioCon 2022 program and its posts) and to write short, vague and two-part questions and near-misses one
-step from what a post says. None saw the code, a tuning question or a figure. It was filtered mechanically
-(scripts/filter_heldout.py): every candidate sharing 60 % or more of its words with a tuning question was
-dropped (269 of 600 kept), without running the bot. It is run only to report (``make eval``, README
-"Quality"); no test scores it and nothing is chosen by its results.
-The sets held out before it (2026_12f, and before it 2026_12 to 12e) were run often enough, and their failures
+tests/data/questions_heldout_2026_12h.jsonl was written from docs/ alone by six helpers
+(tests/data/candidates/heldout_2026_12h_writer_*.jsonl: four of 150 candidates, two late ones of 120), each asked
+to draw two thirds of their questions from one part of the documents (the Spanish and Chinese posts and the
+English ones they translate; the programs' speaker pages; the programs' sessions; the English posts and the
+banners; the 2023-2026 KubeCon, Istio Day and IstioCon China posts; the less-visited sessions and the 2018-2022
+posts), to phrase them as someone who has not read the document would, and to ask half of the questions to
+decline for a detail of a real event, talk or person that the documents do not give. None saw the code, a tuning
+question or a figure. It was filtered mechanically (scripts/filter_heldout.py): every candidate sharing 60 % or
+more of its words with a tuning question was dropped (349 of 840 kept), without running the bot. It is run only
+to report (``make eval``, README "Quality"); no test scores it and nothing is chosen by its results.
+The sets held out before it (2026_12g, and before it 2026_12 to 12f) were run often enough, and their failures
 read, so they retired to tuning (``questions_tuning_retired_2026_12*.jsonl``).
 
 Frozen: edit = new set. Its sha256 is below, so any change fails here; a changed or extended held-out set is a
@@ -27,7 +29,7 @@ from bot.core.question_sets import MAX_OVERLAP, make_sets, nearest, questions_of
 
 DATA = Path(__file__).parent / "data"
 FROZEN = {
-    "questions_heldout_2026_12g.jsonl": "13fe44e776d65800aa16487944b1319df365a81dce5af7eac1c919e547782bd9",
+    "questions_heldout_2026_12h.jsonl": "f0635fcde4a27ca7dff59e053237eb35c0d82e868bcd094b342061a3ed03bc89",
 }
 TUNING = make_sets("TUNING")
 
@@ -44,7 +46,8 @@ def test_make_eval_holds_out_those_sets_and_tunes_on_the_retired_ones() -> None:
     for retired in ("questions_tuning_retired_heldout.jsonl", "questions_tuning_retired_sessions.jsonl",
                     "questions_tuning_retired_2026_12.jsonl", "questions_tuning_retired_2026_12b.jsonl",
                     "questions_tuning_retired_2026_12c.jsonl", "questions_tuning_retired_2026_12d.jsonl",
-                    "questions_tuning_retired_2026_12e.jsonl", "questions_tuning_retired_2026_12f.jsonl"):
+                    "questions_tuning_retired_2026_12e.jsonl", "questions_tuning_retired_2026_12f.jsonl",
+                    "questions_tuning_retired_2026_12g.jsonl"):
         assert (DATA / retired).resolve() in TUNING
 
 
