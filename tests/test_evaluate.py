@@ -65,11 +65,14 @@ def test_every_link_of_a_quote_is_shown_once_in_its_text_or_beside_it() -> None:
 
 def test_a_link_written_as_a_file_name_is_the_shown_url_ending_with_it() -> None:
     shown = {"istio.io/latest/blog/2021/istiomeetups-china-report/istiomeetupchina-envoy.pdf",
-             "events.istio.io/istiocon-2021/slides/f2s-salesforceservicemesh.pdf", "youtube:abc123"}
+             "events.istio.io/istiocon-2021/slides/f2s-salesforceservicemesh.pdf", "youtube:abc123",
+             "https://istio.io/latest/zh/blog/2022/introducing-ambient-mesh"}
     assert links_hit(shown, ("./IstioMeetupChina-Envoy.pdf",))
     assert links_hit(shown, ("f2s-SalesforceServiceMesh.pdf",))
     assert links_hit(shown, ("https://www.youtube.com/watch?v=abc123",))
     assert not links_hit(shown, ("servicemesh.pdf",))  # a whole file name, not the end of one
+    assert links_hit(shown, ("/zh/blog/2022/introducing-ambient-mesh/",))  # a site path, under the base URL
+    assert not links_hit(shown, ("/blog/2022/introducing-ambient-mesh/",))  # the English post was not shown
     assert not links_hit(shown, ("https://example.com/f2s-SalesforceServiceMesh.pdf",))  # a full URL is itself
 
 

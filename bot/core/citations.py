@@ -2,8 +2,8 @@
 
 A line is a list of :class:`Part` (text, and a URL when it is a link); Slack (:mod:`bot.slack.blocks`) and
 the text view (:mod:`bot.render.text`) each render the same parts their own way, so a session reads
-"IstioCon 2022 · Istio at Splunk: How we learned to love it · Bernard Van De Walle · 25 April 2022 ·
-recording · slides" everywhere.
+"IstioCon 2022 · Istio at Splunk: How we learned to love it · Bernard Van De Walle · 25 April 2022, 19:50–20:30 UTC
+· recording · slides" everywhere (a quoted session's card also gives each speaker's role and company).
 """
 
 from __future__ import annotations
@@ -25,19 +25,31 @@ class Part:
     url: str = ""
 
 
-def session_parts(session: Session, lang: str, with_event: bool = True) -> list[Part]:
-    """Event · title (linked to the session page) · speakers · date · recording · slides."""
+def session_parts(session: Session, lang: str, with_event: bool = True, roles: bool = False) -> list[Part]:
+    """Event · title (linked to the session page) · speakers (with ``roles``, each one's role and company as the
+    program gives them) · day and time slot in UTC · recording · slides: the session's card in its program."""
     parts = [Part(session.event)] if with_event else []
     parts.append(Part(session.title, session.page))
     if session.speakers:
-        parts.append(Part(", ".join(speaker.name for speaker in session.speakers)))
+        parts.append(Part(", ".join(f"{speaker.name} ({speaker.role})" if roles and speaker.role else speaker.name
+                                    for speaker in session.speakers)))
     if session.start:
-        parts.append(Part(format_day(session.start, lang)))
+        parts.append(Part(session_slot(session, lang)))
     if session.recording:
         parts.append(Part(t(lang, "recording"), session.recording))
     if session.slides:
         parts.append(Part(t(lang, "slides"), session.slides))
     return parts
+
+
+def session_slot(session: Session, lang: str) -> str:
+    """Its day as a reader of ``lang`` writes it, and its time slot in UTC when the program gives one: "27 April
+    2022, 18:40–18:50 UTC", "2022年4月27日, 18:40–18:50 UTC"."""
+    day = format_day(session.start, lang)
+    start, end = session.start[11:16], session.end[11:16] if session.end[:10] == session.start[:10] else ""
+    if not start:
+        return day
+    return f"{day}, {start}–{end} UTC" if end else f"{day}, {start} UTC"
 
 
 def event_parts(event: Event, lang: str, *, calendar: bool = False) -> list[Part]:

@@ -31,6 +31,7 @@ from urllib.parse import unquote
 
 from bot.core.answerer import Answerer
 from bot.core.reply import Reply
+from embeddings.config import DEFAULT_BASE_URL
 from embeddings.events import find_dates
 from embeddings.markdown import display_url, youtube_id
 from embeddings.passages import Passage
@@ -87,9 +88,17 @@ _ISO_TIME = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d(?:\.\d+)?)?Z?", r
 _SESSION_TIME = re.compile(r"(\d{4}-\d\d-\d\d) (\d\d:\d\d)(?:–(\d\d:\d\d))?")
 
 
+_CARD_SLOT = re.compile(r"([^·\n]+), (\d\d:\d\d)(?:–(\d\d:\d\d))? UTC")
+
+
 def _clock_times(text: str) -> set[tuple[str, str]]:
-    """(day, HH:MM) of each time a session passage writes ("2022-04-25 19:50–20:30 UTC": its start and end)."""
-    return {(m.group(1), clock) for m in _SESSION_TIME.finditer(text) for clock in m.groups()[1:] if clock}
+    """(day, HH:MM) of each time a session passage writes ("2022-04-25 19:50–20:30 UTC": its start and end), or a
+    session's card in any language ("25 de abril de 2022, 19:50–20:30 UTC")."""
+    times = {(m.group(1), clock) for m in _SESSION_TIME.finditer(text) for clock in m.groups()[1:] if clock}
+    for m in _CARD_SLOT.finditer(text):
+        days = {start for (start, end), _, _ in _spans(m.group(1).lower()) if start == end}
+        times |= {(day, clock) for day in days for clock in m.groups()[1:] if clock}
+    return times
 
 
 @lru_cache(maxsize=16384)
@@ -182,15 +191,18 @@ def _normal(url: str) -> str:
     return f"youtube:{video}" if video else display_url(url).rstrip("/").lower()
 
 
-def links_hit(shown: set[str], expected: tuple[str, ...]) -> bool:
+def links_hit(shown: set[str], expected: tuple[str, ...], site: str = DEFAULT_BASE_URL) -> bool:
     """Is one of the expected links among those shown? A link written as a file name or a relative path (a program
-    gives slides as "f2s-SalesforceServiceMesh.pdf", a post links "./IstioMeetupChina-….pdf") is the shown URL that
-    ends with it."""
+    gives slides as "f2s-SalesforceServiceMesh.pdf", a post links "./IstioMeetupChina-….pdf", a banner links the
+    site's "/blog/2022/introducing-ambient-mesh/", which the reply shows under the ``site``'s base URL) is the shown
+    URL that ends with it, a site path the one under the base URL."""
     for link in expected:
+        if link.startswith("/") and not link.startswith("//"):
+            link = site.rstrip("/") + link
         normal = _normal(link)
         if normal in shown:
             return True
-        if "://" not in link and not link.startswith(("www.", "/")):
+        if "://" not in link and not link.startswith("www."):
             tail = "/" + unquote(link).removeprefix("./").rstrip("/").lower()
             if any(url.endswith(tail) for url in shown):
                 return True
@@ -203,6 +215,8 @@ class QuestionSetEvaluator:
 
     questions: list[Question]
     outcomes: list[Outcome] = field(default_factory=list)
+    site: str = DEFAULT_BASE_URL
+    """The base URL the question sets' site paths ("/blog/2023/…/") are under: the documents' site."""
 
     def run(self, answerer: Answerer) -> dict[str, Any]:
         self.outcomes = []
@@ -213,7 +227,7 @@ class QuestionSetEvaluator:
                 rank = next((i + 1 for i, h in enumerate(hits) if is_relevant(h.passage, q.relevant)), None)
                 text = shown_text(answer)
                 shown = any(holds(text, needle) for needle in q.relevant)
-            link_hit = links_hit(shown_links(answer), q.links) if q.links else None
+            link_hit = links_hit(shown_links(answer), q.links, self.site) if q.links else None
             self.outcomes.append(Outcome(q, answer, hits, rank, link_hit, shown))
         report = self.metrics(self.outcomes)
         by_lang: dict[str, list[Outcome]] = defaultdict(list)
