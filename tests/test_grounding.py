@@ -315,6 +315,63 @@ def test_a_named_session_without_the_recording_asked_for_is_a_precise_not_found_
     assert not reply.abstained and any("youtu" in url for url in reply.shown_links())
 
 
+def test_the_one_talk_named_speakers_gave_together_is_the_session_asked_about(answerer: Answerer) -> None:
+    """Two speakers named without an edition or a title name the one talk they gave together: its slides, when its
+    entry lists none, are a precise not found; when it lists them, they are shown."""
+    reply = answerer.ask("where can I grab the slides of Scott Weiss and Eitan Yarmush's multi-cluster debugging talk?")
+    assert reply.abstained and "no slides" in reply.title and "Istio Debugging" in reply.title
+    listed = answerer.ask("slides of Jason Webb and Vrushali Joshi's talk?")
+    assert not listed.abstained and any("intuit-istiocon2021.pdf" in url for url in listed.shown_links())
+
+
+def test_who_gave_a_talk_whose_entry_names_no_one_is_a_precise_not_found(answerer: Answerer) -> None:
+    """A sponsor's message has no speakers in its program entry nor in its abstract: "who presented it" is not
+    known. A listening session whose abstract says who leads it is answered from the abstract."""
+    reply = answerer.ask("who presented 'Why did we build Anthos?' at IstioCon 2022")
+    assert reply.abstained and "names no speaker" in reply.title and "Why did we build Anthos?" in reply.title
+    zh = answerer.ask("istiocon 2022 上 'Why did we build Anthos?' 是谁讲的")
+    assert zh.abstained and "没有写明" in zh.title
+    led = answerer.ask("who led the Istio upgrades listening session at IstioCon 2022?")
+    assert not led.abstained and any("Sam Naser" in quote.text for quote in led.quotes)
+
+
+def test_a_title_written_with_typographic_quotes_is_named_with_typed_ones(knowledge: Knowledge) -> None:
+    assert [s.title for s in knowledge.sessions_in("where are the slides of Zhihu's istio Journey")] == [
+        "Zhihu‘s istio Journey"]
+
+
+def test_a_birthday_of_istio_no_post_speaks_of_is_a_precise_not_found_with_the_posts_on_those_known(
+    answerer: Answerer,
+) -> None:
+    """The posts speak of Istio's 4th birthday only: a 5th or 6th, in any language, is not known, and the reply
+    links the posts about the birthday that is, in the asker's language where one is."""
+    reply = answerer.ask("what hashtag did we use for istio's 5th birthday celebration")
+    assert reply.abstained and not reply.quotes and "5th birthday" in reply.title
+    pages = [part.url for group in reply.groups for item in group.items for part in item if part.url]
+    assert pages and all("4th-birthday" in url and "/zh/" not in url for url in pages)
+    zh = answerer.ask("Istio 六周年生日活动是什么时候？")
+    assert zh.abstained and "六周年" in zh.title
+    assert any("/zh/" in part.url for group in zh.groups for item in group.items for part in item)
+    assert answerer.ask("¿Cómo celebró Istio su 5º cumpleaños?").abstained
+    known = answerer.ask("which hashtags were used for Istio's 4th birthday?")
+    assert not known.abstained and any("#IstioTurns4" in quote.text for quote in known.quotes)
+
+
+def test_another_projects_anniversary_is_not_istios_birthday(knowledge: Knowledge) -> None:
+    assert knowledge.ground("Istio at the 10 year anniversary of Kubernetes: what was there?").not_found is None
+    assert knowledge.ground("¿qué hubo en el cumple número 4 de Istio?").not_found is None
+
+
+def test_small_talk_with_the_bot_about_itself_is_declined_even_beside_an_event(answerer: Answerer) -> None:
+    for message in ("honestly you're the best bot here. do you ever get bored of answering kubecon stuff?",
+                    "oye bot, la próxima KubeCon te traigo una camiseta, ¿qué talla usas?",
+                    "今天好累，bot 你周末一般都干嘛，陪我聊会儿"):
+        reply = answerer.ask(message)
+        assert reply.abstained and not reply.quotes and not reply.events, message
+    assert not answerer.ask("do you have the slides of Lin Sun's talk at IstioCon 2021?").abstained
+    assert answerer.ask("what's the next Istio event?").kind == "upcoming"
+
+
 def test_an_off_topic_question_naming_a_session_is_declined_not_quoted(answerer: Answerer) -> None:
     reply = answerer.ask("What is the salary of the speakers of the Istio and Supply Chain Security talk at IstioCon "
                          "2022? is there a recording")

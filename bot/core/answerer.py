@@ -399,15 +399,17 @@ class Answerer:
 
     def reply(self, question: str, lang: str) -> tuple[Reply, list[Hit]]:
         """The reply a user gets, and the ranked hits behind it (the cards of the events an upcoming
-        answer names): what ``ask`` returns and what ``eval`` scores."""
-        if asks_upcoming(question) and self.index.events:
+        answer names): what ``ask`` returns and what ``eval`` scores. A message about the coming events that asks
+        nothing of them ("what's the weather at the next KubeCon?", "next KubeCon I'll bring you a t-shirt, what
+        size do you wear?") is declined as any off-topic message is."""
+        grounding = self.ground(question)
+        if asks_upcoming(question) and self.index.events and not grounding.off_topic:
             answer = self.upcoming(question, lang)
             order = [e.key for e in answer.events] + ([answer.latest.key] if answer.latest else [])
             cards = sorted((p for p in self.index.passages if p.event is not None and p.event.key in order),
                            key=lambda p: order.index(p.event.key))  # type: ignore[union-attr]
             hits = [Hit(p, 1.0, ChannelScores(upcoming=True)) for p in cards]
             return answer, self._dedupe(hits, lang, question)
-        grounding = self.ground(question)
         hits = self.rank(question, lang, grounding)
         return self.answer(question, hits, lang, grounding), hits
 

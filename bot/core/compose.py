@@ -44,6 +44,8 @@ _NOT_FOUND_KEYS: dict[NotFoundKind, str] = {
     "unknown_edition": "nf_unknown_edition",
     "recording_not_listed": "nf_recording",
     "slides_not_listed": "nf_slides",
+    "speakers_not_listed": "nf_speakers",
+    "unknown_birthday": "nf_birthday",
 }
 _TALK_KEYS = ("nf_company_talk", "nf_topic_talk")
 """Replies that point at the edition's talk list; each has a ``_posts`` form for an edition with no program."""
@@ -65,7 +67,10 @@ def not_found_reply(question: str, lang: str, not_found: NotFound) -> Reply:
         "unknown_edition", "edition_without_program", "figure_not_stated", "price_not_stated", "no_recordings")
     groups = [Group(None, [event_parts(e, ui_lang) for e in not_found.known])] if listed and not_found.known else []
     if not_found.session is not None:
-        groups = [Group(None, [session_parts(not_found.session, ui_lang)])]
+        groups = [Group(None, [session_parts(not_found.session, ui_lang, roles=True)])]
+    if not_found.pages:  # the posts about what is known, in the asker's language where one is
+        pages = [p for p in not_found.pages if p.lang == ui_lang] or [p for p in not_found.pages if p.lang == "en"]
+        groups = [Group(None, [[Part(p.title, p.url), *([Part(p.date)] if p.date else [])] for p in pages])]
     return Reply(question, lang, ReplyKind.DONT_KNOW, title=title, groups=groups, not_found=[not_found.subject],
                  past_events=list(not_found.known) if listed else [])
 
@@ -96,7 +101,7 @@ def quote_citation(quote: Quote, ui_lang: str) -> list[Part]:
     for a quote not from a post, the links that neither its text nor that line draws (a banner's second link; a
     post's link cut off by the snippet's edge is left to its page)."""
     if quote.session is not None:
-        parts = session_parts(quote.session, ui_lang)
+        parts = session_parts(quote.session, ui_lang, roles=True)
     elif quote.event is not None:
         parts = event_parts(quote.event, ui_lang)
     else:

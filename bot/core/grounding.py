@@ -75,6 +75,18 @@ _TALK = re.compile(
     r"|演讲|议题|分享|讲座|工作坊|录像|视频|幻灯片|主题演讲|讲者|演讲者|发言",
     re.IGNORECASE,
 )
+_PLAIN_QUOTES = str.maketrans("‘’‛ʼ´`“”„", "''''''\"\"\"")
+
+
+def _quotes_plain(text: str) -> str:
+    """Typographic quotes as typed ones: a title written "Zhihu‘s istio Journey" is named by "Zhihu's istio Journey"."""
+    return text.translate(_PLAIN_QUOTES)
+
+
+# Who gave a talk: "who presented…", "¿quién dio…?", "是谁讲的".
+_WHO = re.compile(r"\bwho\b|\bqui[eé]n(?:es)?\b|谁|哪位|哪些人", re.IGNORECASE)
+# Someone named in an abstract: "led by Sam Naser & Jacob Delgado", "hosted by Jane Doe", "主持人：…".
+_BY_SOMEONE = re.compile(r"\b(?:by|with)\s+[A-Z][\w'-]+\s+[A-Z][\w'-]+|主持|讲者|嘉宾|分享人")
 # A question asking how many people came.
 _HOW_MANY = re.compile(r"\bhow many\b|\bcu[aá]nt[oa]s\b|多少|几个|几位|几名|几人", re.IGNORECASE)
 _ATTENDANCE = re.compile(
@@ -138,9 +150,57 @@ _ASKING = re.compile(
     r"[?？¿]|\b(?:who|what|when|where|which|how|is there|are there|did|does|was there|qui[eé]n|qu[eé]|cu[aá]ndo|"
     r"d[oó]nde|c[oó]mo|cu[aá]l|hay)\b|谁|什么|哪|几|多少|吗|有没有|是否", re.IGNORECASE)
 """A question, not a remark: a question mark or a question word."""
+# Small talk with the bot about itself, or asking it for company: "do you ever get bored?", "you're the best bot",
+# "¿me das ánimos?", "la tuya de qué color es?", "你周末一般都干嘛", "陪我聊会儿天吧" (not "do you have the slides?").
+_TO_THE_BOT = re.compile(
+    r"\b(?:do|did|have|are|were|would|will|can|could) you (?:ever |even |really |actually |also |still )?"
+    r"(?:get (?:bored|tired|to (?:try|go|see|eat))|sleep|eat|drink|dream|feel|enjoy|wear)\b"
+    r"|\byou(?:'re|’re| are) (?:the best|so (?:good|great|fast|helpful|smart)|awesome|amazing|a lifesaver)\b"
+    r"|\b(?:best|favou?rite) bot\b|\bcheer me up\b|\bkeep me company\b|\bchat with me\b"
+    r"|\b(?:te aburres|te cansas|te traigo|me das [aá]nimos|an[ií]mame|la tuya|el tuyo|qu[eé] talla usas"
+    r"|eres (?:el mejor|la mejor|genial|un crack)|charlamos)\b"
+    r"|陪我|你(?:平时|周末|一般|都)*(?:干嘛|做什么|在做什么)|你(?:会|也会)(?:无聊|累)|给我(?:点)?(?:鼓励|打气)|你(?:真|太)(?:棒|厉害)",
+    re.IGNORECASE)
 # What one does for an event, not with Istio: "how should I write my CFP proposal?".
 _EVENT_TASK = re.compile(
     r"\b(?:cfp|proposals?|propuestas?|submit|register|registration|sponsor\w*)\b|议题|报名|注册|赞助", re.IGNORECASE)
+# Istio's birthdays: "its 4th birthday", "#IstioTurns4", "su quinto cumpleaños", "el cumple número 4", "4 岁生日",
+# "五周年"; a birthday of another project ("the 10 year anniversary of Kubernetes") is not Istio's.
+_ORDINAL_WORDS = ("first primer primero", "second segundo", "third tercer tercero", "fourth cuarto", "fifth quinto",
+                  "sixth sexto", "seventh septimo séptimo", "eighth octavo", "ninth noveno", "tenth decimo décimo")
+_ORDINALS = {word: n for n, words in enumerate(_ORDINAL_WORDS, start=1) for word in words.split()}
+_BIRTHDAY_WORD = r"(?:birthday|anniversary|cumpleaños|cumple|aniversario)"
+_BIRTHDAY = re.compile(
+    rf"\b(?P<n>\d{{1,2}})(?:st|nd|rd|th|º|°|o)?[\s-]*(?:years?[\s-]+)?{_BIRTHDAY_WORD}\b"
+    rf"|\b(?P<word>{'|'.join(_ORDINALS)})\s+{_BIRTHDAY_WORD}\b"
+    rf"|\b{_BIRTHDAY_WORD}\s+(?:n[uú]mero\s+)?(?P<after>\d{{1,2}})\b"
+    r"|\bistioturns(?P<tag>\d{1,2})\b"
+    r"|(?P<zh>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:岁的?生日|周年)",
+    re.IGNORECASE)
+_OTHER_PROJECT = re.compile(r"kubernetes|k8s|envoy|cncf|kubecon|linux", re.IGNORECASE)
+_CJK_DIGITS = {ch: n for n, ch in enumerate("一二三四五六七八九", start=1)}
+
+
+def _birthdays(text: str) -> list[tuple[int, int, int]]:
+    """(which birthday, where it starts, where it ends) of each of Istio's birthdays ``text`` names."""
+    found = []
+    for m in _BIRTHDAY.finditer(text):
+        owner = re.match(r"\s+(?:of|de|del)\s+([\w-]+)", text[m.end():])  # "the 10 year anniversary of Kubernetes"
+        near = text[max(0, m.start() - 20):m.end() + 20]
+        if (_OTHER_PROJECT.fullmatch(owner.group(1)) if owner else
+                _OTHER_PROJECT.search(near) and "istio" not in near.lower().replace("istioturns", "")):
+            continue
+        if m.group("word"):
+            n = _ORDINALS[m.group("word").lower()]
+        elif m.group("zh") and not m.group("zh").isdigit():
+            tens, _, ones = m.group("zh").rpartition("十")
+            n = (_CJK_DIGITS.get(tens, 1) * 10 if "十" in m.group("zh") else 0) + _CJK_DIGITS.get(ones, 0)
+        else:
+            n = int(m.group("n") or m.group("after") or m.group("tag") or m.group("zh"))
+        found.append((n, m.start(), m.end()))
+    return found
+
+
 # A message that is only a greeting, thanks or small talk: nothing to look up.
 _CHAT_WORDS = frozenset(
     "thanks thank thx ty cheers hi hello hey yo sup whats what's up bot lol helped helpful lot great awesome good "
@@ -220,6 +280,7 @@ NotFoundKind = Literal[
     "unknown_edition", "company_without_talk_at_edition", "name_without_talk_at_edition",
     "topic_without_talk_at_edition", "edition_without_program", "figure_not_stated", "price_not_stated",
     "speaker_without_talk_at_edition", "no_recordings", "recording_not_listed", "slides_not_listed",
+    "speakers_not_listed", "unknown_birthday",
 ]
 """What a :class:`NotFound` says is not known (each is described there)."""
 
@@ -236,7 +297,9 @@ class NotFound:
     states an amount), ``speaker_without_talk_at_edition`` (a program's speaker with no talk at another edition
     whose program is known), ``no_recordings`` (recordings of an edition nothing about links one).
     ``recording_not_listed`` and ``slides_not_listed`` (asked of the one session a question names, whose program
-    entry has none: the reply says so and shows the session)."""
+    entry has none: the reply says so and shows the session); ``speakers_not_listed`` (who gave the one session a
+    question names, whose entry names no one); ``unknown_birthday`` (a birthday of Istio no document speaks of:
+    the pages about those they do are shown)."""
 
     kind: NotFoundKind
     subject: str
@@ -247,6 +310,8 @@ class NotFound:
     """The known editions next to it (the series' editions, or the edition itself)."""
     session: Session | None = None
     """The session whose recording or slides are not listed (``recording_not_listed``, ``slides_not_listed``)."""
+    pages: tuple[Passage, ...] = ()
+    """Passages of the posts about what is known next to it (``unknown_birthday``: the birthdays they speak of)."""
 
 
 @dataclass(frozen=True)
@@ -365,7 +430,7 @@ class Knowledge:
         passages = index.passages
         self.sessions: list[Session] = [p.session for p in passages if p.kind == "session" and p.session is not None]
         # Each session's title folded and as words, read by every question (sessions_in).
-        self._titles = [(s, fold(s.title), frozenset(tokenize(s.title))) for s in self.sessions]
+        self._titles = [(s, _quotes_plain(fold(s.title)), frozenset(tokenize(s.title))) for s in self.sessions]
         self._by_event_name = {e.name: e for e in self.events}
         self._sessions_of: dict[str, list[Session]] = defaultdict(list)
         for session in self.sessions:
@@ -410,6 +475,12 @@ class Knowledge:
                     if talk:  # a passage that speaks of this edition's talks (or its call for them)
                         self._talks_told.add((m.series, m.region, m.year))
         self._mentioned_regional = mentioned
+        # Istio's birthdays the documents speak of, and the pages that do (a question about another is not known).
+        self._birthday_pages: dict[int, list[Passage]] = defaultdict(list)
+        for p in passages:
+            for n in dict.fromkeys(n for n, _, _ in _birthdays(f"{p.title}. {p.text}") if p.kind in ("post", "banner")):
+                if all(page.url != p.url for page in self._birthday_pages[n]):
+                    self._birthday_pages[n].append(p)
         self._mentioned_editions = {(series, year) for series, _, year in mentioned}
         self._known_word: Callable[[str], bool] = known_word or self._df.__contains__
         # A word a speaker's biography alone uses ("Tokyo", where someone lives) says nothing of where events were.
@@ -536,7 +607,7 @@ class Knowledge:
 
     def sessions_in(self, question: str) -> list[Session]:
         """Sessions whose title the question names (whole, or most of its words when it has four or more)."""
-        folded = fold(question)
+        folded = _quotes_plain(fold(question))
         asked = set(tokenize(question))
         return [session for session, title, words in self._titles
                 if (len(title) >= 12 and title in folded)
@@ -581,6 +652,8 @@ class Knowledge:
         remark = bool(_FEELING.search(question)) and not _ASKING.search(question)
         if not off_topic and (_OPINION.search(question) or remark):
             off_topic = "opinion"
+        if not off_topic and _TO_THE_BOT.search(question):
+            off_topic = "chat"
         if not off_topic and not named:
             if (_HOW_TO.search(question) and not asks_talk and not _EVENT_TASK.search(question)
                     and not sessions and not speakers):  # how a named talk shows something is about the talk
@@ -588,10 +661,10 @@ class Knowledge:
             elif all(word in _CHAT_WORDS for word in tokenize(question)):
                 off_topic = "chat"
         grounding = Grounding(question, editions, unknown, sessions, speakers, companies, places, asks_talk, off_topic)
-        not_found = self._not_found(grounding, named)
+        not_found = self._not_found(grounding, named) or self._unknown_birthday(question)
         session = self._the_session(grounding) if not_found is None else None
         if session is not None:
-            not_found = self._missing_media(question, session)
+            not_found = self._missing_detail(question, session)
         return Grounding(question, editions, unknown, sessions, speakers, companies, places, asks_talk, off_topic,
                          not_found)
 
@@ -741,25 +814,43 @@ class Knowledge:
                 and any(post.date >= edition.start for post in edition.posts))
 
     def _the_session(self, g: Grounding) -> Session | None:
-        """The one session the question names: by its title, or as the one talk of a named speaker at the named
-        edition ("Lin Sun's talk at IstioCon 2021")."""
+        """The one session the question names: by its title, or as the one talk the speakers it names gave together
+        (at the edition it names, if it names one): "Lin Sun's talk at IstioCon 2021", "the slides of Scott Weiss
+        and Eitan Yarmush's talk"."""
         if len(g.sessions) == 1:
             return g.sessions[0]
-        if g.sessions or len(g.editions) != 1 or len(g.speakers) != 1:
+        if g.sessions or len(g.editions) > 1 or not g.speakers:
             return None
-        theirs = [s for s in self._sessions_of.get(g.editions[0].key, [])
-                  if any(speaker.name == g.speakers[0] for speaker in s.speakers)]
+        pool = self._sessions_of.get(g.editions[0].key, []) if g.editions else self.sessions
+        theirs = [s for s in pool if all(any(speaker.name == name for speaker in s.speakers) for name in g.speakers)]
         return theirs[0] if len(theirs) == 1 else None
 
-    def _missing_media(self, question: str, session: Session) -> NotFound | None:
-        """A recording or slides asked of a session whose program entry has none."""
+    def _missing_detail(self, question: str, session: Session) -> NotFound | None:
+        """A recording or slides asked of a session whose program entry has none; who gave a session whose entry
+        names no speaker, nor does its abstract (a sponsor's message; a listening session "led by" two people is
+        answered)."""
         wants_video, wants_slides = asks_video(question), asks_slides(question)
         edition = self._event_of_session(session)
         if wants_video and not session.recording and not (wants_slides and session.slides):
             return NotFound("recording_not_listed", session.title, edition, (), session)
         if wants_slides and not wants_video and not session.slides:
             return NotFound("slides_not_listed", session.title, edition, (), session)
+        if not session.speakers and _WHO.search(question) and not self._names_someone(session.abstract):
+            return NotFound("speakers_not_listed", session.title, edition, (), session)
         return None
+
+    def _unknown_birthday(self, question: str) -> NotFound | None:
+        """A birthday of Istio no document speaks of ("Istio's 5th birthday", "五周年"), with the pages about those
+        they do."""
+        for n, start, end in _birthdays(question):
+            if n not in self._birthday_pages:
+                pages = tuple(page for known in sorted(self._birthday_pages) for page in self._birthday_pages[known])
+                return NotFound("unknown_birthday", question[start:end].strip("#"), pages=pages)
+        return None
+
+    def _names_someone(self, text: str) -> bool:
+        """Does ``text`` name a person: a program's speaker, or a name after "by", "with", "主持"…?"""
+        return bool(_BY_SOMEONE.search(text)) or any(name in text for name in self.speaker_names())
 
     def _missing_topic(self, question: str, edition: Event) -> str:
         """A rare word ("quantum", "interplanetary") of the topic the question gives a talk ("the talk on …",

@@ -162,6 +162,8 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         ),
         "nf_recording": "The program of {edition} lists no recording of “{subject}”.",
         "nf_slides": "The program of {edition} lists no slides for “{subject}”.",
+        "nf_speakers": "The program of {edition} names no speaker for “{subject}”.",
+        "nf_birthday": "I know of no post about Istio's {subject}. The posts I have about its birthdays:",
     },
     "es": {
         "lead": "Esto es lo que dice istio.io al respecto:",
@@ -317,6 +319,8 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         ),
         "nf_recording": "El programa de {edition} no incluye ninguna grabación de «{subject}».",
         "nf_slides": "El programa de {edition} no incluye diapositivas de «{subject}».",
+        "nf_speakers": "El programa de {edition} no nombra a ningún ponente de «{subject}».",
+        "nf_birthday": "No tengo ningún artículo sobre el {subject} de Istio. Los que tengo sobre sus cumpleaños:",
     },
     "zh": {
         "lead": "以下是 istio.io 上的相关内容：",
@@ -445,6 +449,8 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "nf_no_recordings": "我不知道 {edition} 有任何录像：我掌握的相关内容都没有链接录像。我了解的情况：",
         "nf_recording": "{edition} 的日程中没有“{subject}”的录像。",
         "nf_slides": "{edition} 的日程中没有“{subject}”的幻灯片。",
+        "nf_speakers": "{edition} 的日程中没有写明“{subject}”的讲者。",
+        "nf_birthday": "我没有关于 Istio {subject}的文章。我掌握的关于 Istio 生日的文章：",
     },
 }
 
