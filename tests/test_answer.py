@@ -255,6 +255,20 @@ def test_an_event_card_answers_when_and_where_and_no_other_question(answerer: An
     assert any(hit.passage.kind == "event" for hit in when[:3])
 
 
+def test_only_when_or_where_one_edition_is_answered_by_what_is_about_that_edition(answerer: Answerer) -> None:
+    """A post on another edition that says where that one "was held" does not answer "where was IstioCon 2022
+    held?"; nor does a talk or a speaker page of the edition."""
+    from bot.core.intents import asks_only_when_or_where
+
+    assert asks_only_when_or_where("Where was IstioCon 2022 held?", ["IstioCon 2022"])
+    assert asks_only_when_or_where("¿Cuándo y dónde se celebró la KubeCon NA 2024?", ["KubeCon North America 2024"])
+    assert asks_only_when_or_where("IstioCon 2022 在哪里举办？", ["IstioCon 2022"])
+    assert not asks_only_when_or_where("When is the CFP deadline for IstioCon 2022?", ["IstioCon 2022"])
+    hits = answerer.rank("Where was IstioCon 2022 held?", "en")
+    grounding = answerer.ground("Where was IstioCon 2022 held?")
+    assert all(grounding.about(hit.passage) and hit.passage.kind in ("event", "post", "banner") for hit in hits[:3])
+
+
 def test_a_link_a_talks_abstract_writes_is_shown_when_a_link_is_asked_for(answerer: Answerer) -> None:
     reply = answerer.ask("who led the istio upgrades listening session at istiocon 2022 and what's the link to join it")
     assert reply.quotes[0].title == "Listening session: Istio Upgrades"

@@ -21,6 +21,7 @@ from bot.core.intents import (
     KEYWORDS,
     answer_kinds,
     asks_next_month,
+    asks_only_when_or_where,
     asks_upcoming,
     asks_when_or_where,
     cost_unstated,
@@ -263,11 +264,18 @@ class Answerer:
             _, rows = listed
             listed_hit = ChannelScores(listed=True)
             return [Hit(self.index.passages[row], 1.0 / (rank + 1), listed_hit) for rank, row in enumerate(rows)]
+        grounding = grounding or self.ground(question)
         hits = self.retriever.search(question, k=CANDIDATES, lang=lang)
-        hits = self.ranker.order(question, lang, grounding or self.ground(question), hits)
+        hits = self.ranker.order(question, lang, grounding, hits)
         if not asks_when_or_where(question):
             # A card says only an event's dates and place: for any other question, every passage goes first.
             hits = sorted(hits, key=lambda hit: hit.passage.kind == "event")
+        elif (len(grounding.editions) == 1 and not grounding.sessions and not grounding.speakers
+              and asks_only_when_or_where(question, grounding.names)):
+            # Only when or where one edition takes place: its card, posts and banners go first, in the learned order
+            # (a post on another edition that says where that one "was held" does not answer, nor does a talk).
+            hits = sorted(hits, key=lambda hit: not (hit.passage.kind in ("event", "post", "banner")
+                                                     and grounding.about(hit.passage)))
         return self._dedupe(hits, lang, question)
 
     def _dedupe(self, hits: list[Hit], lang: str, question: str) -> list[Hit]:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Iterable
 
 from embeddings.bm25 import STEM, tokenize
-from embeddings.events import find_dates
+from embeddings.events import REGION_WORDS, find_dates
 from embeddings.text_patterns import YEAR
 
 _UPCOMING = re.compile(
@@ -67,6 +67,13 @@ _WHEN_WHERE = re.compile(
 )
 
 
+_HAPPENING = frozenset(
+    "held hold holds take takes took taking place happen happens happened happening located host hosted hosting "
+    "celebrate celebrated celebro celebra celebrara celebrará sera será fue tuvo tiene lugar realizo realizó realiza "
+    "举办 举行 召开 办 开 在 是 哪儿 哪里 哪个 城市 时候 日期 地点".split())
+"""Words that say only that an event takes place ("where was it held", "¿dónde se celebró?", "在哪里举办")."""
+
+
 _WHERE_TO_FIND = re.compile(
     r"\bwhere (?:can|could|do|should|would) (?:i|we|you|one)\b"
     r"|\bwhere(?:'s| is| are) the (?:video|recording|slides?|link)"
@@ -82,6 +89,16 @@ def asks_when_or_where(question: str) -> bool:
     an event's card (its dates and place) answers. "Where can I watch…", "¿Dónde puedo ver…?" and
     "在哪看" ask for a recording or a link, not a place."""
     return bool(_WHEN_WHERE.search(question)) and not _WHERE_TO_FIND.search(question)
+
+
+def asks_only_when_or_where(question: str, names: Collection[str]) -> bool:
+    """"Where was IstioCon 2022 held?", "¿Cuándo es la KubeCon NA 2024?", "IstioCon 2022 在哪里举办？": when or where
+    ``names`` (an edition) take place, and nothing else: what the edition's card answers. Not "when is the CFP
+    deadline for Istio Day Europe 2024" (the card has the event's days, not the deadline)."""
+    if not asks_when_or_where(question):
+        return False
+    named = {t for name in (*names, *REGION_WORDS) for t in tokenize(name)}
+    return all(w in named or w in _HAPPENING or _WHEN_WHERE.fullmatch(w) for w in tokenize(question))
 
 
 _RECORDING = re.compile(
