@@ -269,6 +269,15 @@ def test_only_when_or_where_one_edition_is_answered_by_what_is_about_that_editio
     assert all(grounding.about(hit.passage) and hit.passage.kind in ("event", "post", "banner") for hit in hits[:3])
 
 
+def test_a_quoted_sessions_card_says_when_in_utc_and_who_with_their_roles(answerer: Answerer) -> None:
+    reply = answerer.ask("Is there a recording of the Sberbank talk at IstioCon 2021?")
+    card = " · ".join(part.text for part in reply.quotes[0].citation)
+    assert "24 February 2021, 18:20–18:45 UTC" in card
+    assert "Igor Gustomyasov (Head of Integration Department at Sber)" in card
+    es = answerer.ask("¿hay grabación de la charla de Sberbank en IstioCon 2021?")
+    assert "24 de febrero de 2021, 18:20–18:45 UTC" in " · ".join(part.text for part in es.quotes[0].citation)
+
+
 def test_a_link_a_talks_abstract_writes_is_shown_when_a_link_is_asked_for(answerer: Answerer) -> None:
     reply = answerer.ask("who led the istio upgrades listening session at istiocon 2022 and what's the link to join it")
     assert reply.quotes[0].title == "Listening session: Istio Upgrades"

@@ -84,3 +84,8 @@ def test_a_recording_and_a_program_time_stamp_are_matched_as_what_they_say() -> 
     assert is_relevant(session, ("2021-02-23T22:10:00.000Z",)) and is_relevant(session, ("2021-02-23T22:20:00.000Z",))
     assert not is_relevant(session, ("2021-02-23T22:30:00.000Z",))  # another time
     assert not is_relevant(session, ("2021-02-24T22:10:00.000Z",))  # the same time another day
+    # A session's card gives the day in the reader's language and the slot in UTC.
+    card = "IstioCon 2022 · TLS Origination Best Practices · Kenan O'Neal · 27 de abril de 2022, 18:40–18:50 UTC"
+    assert holds(card, "2022-04-27T18:40:00.000Z") and holds(card, "2022-04-27T18:50:00.000Z")
+    assert holds("x · 2022年4月27日, 18:40–18:50 UTC", "2022-04-27T18:40:00.000Z")
+    assert not holds(card, "2022-04-28T18:40:00.000Z")

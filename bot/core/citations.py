@@ -2,7 +2,7 @@
 
 A line is a list of :class:`Part` (text, and a URL when it is a link); Slack (:mod:`bot.slack.blocks`) and
 the text view (:mod:`bot.render.text`) each render the same parts their own way, so a session reads
-"IstioCon 2022 · Istio at Splunk: How we learned to love it · Bernard Van De Walle · 25 April 2022, 19:50–20:30 UTC
+"IstioCon 2022 · Istio at Splunk: How we learned to love it · Bernard Van De Walle · 25 April 2022, 19:50–20:25 UTC
 · recording · slides" everywhere (a quoted session's card also gives each speaker's role and company).
 """
 
