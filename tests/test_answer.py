@@ -285,6 +285,9 @@ def test_a_link_a_talks_abstract_writes_is_shown_when_a_link_is_asked_for(answer
     assert any(part.text == "Join Google Meet" for part in reply.quotes[0].citation)
     other = answerer.ask("who led the istio upgrades listening session at istiocon 2022?")
     assert "https://meet.google.com/ncg-kawc-nqe" not in other.shown_links()  # not asked for, not quoted
+    # Asking for a repository asks for a link: the workshop's labs, written in its abstract, are cited.
+    repo = answerer.ask("IstioCon 2021 多集群 workshop 的 lab 放在哪个 github 仓库")
+    assert "https://github.com/solo-io/workshops/tree/master/gloo-mesh" in repo.shown_links()
 
 
 def test_a_time_of_day_no_quoted_passage_writes_is_not_answered(answerer: Answerer) -> None:
