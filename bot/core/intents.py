@@ -216,7 +216,8 @@ def asks_quantity(question: str) -> bool:
 _WHICH_SITE = re.compile(
     r"\b(?:website|site|link|url|page|sign-?up|repo|repos|repository|github|where (?:do|can|should|did) (?:i|we|you|"
     r"people) (?:send|submit|register|sign up|buy|get|find))\b"
-    r"|\b(?:sitio|web|enlace|p[aá]gina|repositorio|d[oó]nde (?:env[ií]o|mando|me inscribo|me registro|compro|consigo))\b"
+    r"|\b(?:sitio|web|enlace|p[aá]gina|repositorio"
+    r"|d[oó]nde (?:env[ií]o|mando|me inscribo|me registro|compro|consigo))\b"
     r"|网站|网址|链接|页面|仓库|在哪(?:里)?(?:提交|报名|注册|买|购买)",
     re.IGNORECASE,
 )
