@@ -475,13 +475,13 @@ class Knowledge:
                     if talk:  # a passage that speaks of this edition's talks (or its call for them)
                         self._talks_told.add((m.series, m.region, m.year))
         self._mentioned_regional = mentioned
+        self._mentioned_editions = {(series, year) for series, _, year in mentioned}
         # Istio's birthdays the documents speak of, and the pages that do (a question about another is not known).
         self._birthday_pages: dict[int, list[Passage]] = defaultdict(list)
-        for p in passages:
-            for n in dict.fromkeys(n for n, _, _ in _birthdays(f"{p.title}. {p.text}") if p.kind in ("post", "banner")):
+        for p in (p for p in passages if p.kind in ("post", "banner")):
+            for n in dict.fromkeys(n for n, _, _ in _birthdays(f"{p.title}. {p.text}")):
                 if all(page.url != p.url for page in self._birthday_pages[n]):
                     self._birthday_pages[n].append(p)
-        self._mentioned_editions = {(series, year) for series, _, year in mentioned}
         self._known_word: Callable[[str], bool] = known_word or self._df.__contains__
         # A word a speaker's biography alone uses ("Tokyo", where someone lives) says nothing of where events were.
         event_words = {w for p, words in zip(passages, self.passage_words, strict=True) if p.kind != "speaker"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
+from functools import lru_cache
 
 from embeddings.bm25 import STEM, tokenize
 from embeddings.events import REGION_WORDS, find_dates
@@ -97,8 +98,14 @@ def asks_only_when_or_where(question: str, names: Collection[str]) -> bool:
     deadline for Istio Day Europe 2024" (the card has the event's days, not the deadline)."""
     if not asks_when_or_where(question):
         return False
-    named = {t for name in (*names, *REGION_WORDS) for t in tokenize(name)}
+    named = {t for name in names for t in tokenize(name)} | _region_terms()
     return all(w in named or w in _HAPPENING or _WHEN_WHERE.fullmatch(w) for w in tokenize(question))
+
+
+@lru_cache(maxsize=1)
+def _region_terms() -> frozenset[str]:
+    """The words of the regions' names ("na", "europa", "北美"), tokenized once, not per question."""
+    return frozenset(t for name in REGION_WORDS for t in tokenize(name))
 
 
 _RECORDING = re.compile(
