@@ -1,10 +1,12 @@
-"""Everything in ``docs/``, loaded as typed documents of three kinds, and turned into passages.
+"""Everything in ``docs/``, loaded as typed documents of five kinds, and turned into passages.
 
 - **posts** (``<lang>/<year>/<slug>.md``, :mod:`embeddings.posts`): split into paragraphs;
 - **sessions** (``programs/<site>/sessions/…``, :mod:`embeddings.sessions`): one passage each;
 - **speaker pages** (``programs/<site>/speakers/…``, :mod:`embeddings.speakers`): one passage each, with
   the biography;
 - **banners** (``banners/<lang>/…``, :mod:`embeddings.banners`): one passage each;
+- **program pages** (``programs/<site>/sessions/_index.md``, ``…/schedule/*.md``, :mod:`embeddings.program_pages`):
+  one passage each;
 - **events** (:mod:`embeddings.events`), derived from posts, banners and programs: one card per event in
   each card language.
 
@@ -22,8 +24,17 @@ from pathlib import Path
 
 from embeddings.banners import Banner, load_banners
 from embeddings.events import CARD_LANGUAGES, Event, derive_events, describe
-from embeddings.passages import Passage, banner_passage, event_passages, session_passage, speaker_passage, split_post
+from embeddings.passages import (
+    Passage,
+    banner_passage,
+    event_passages,
+    program_page_passage,
+    session_passage,
+    speaker_passage,
+    split_post,
+)
 from embeddings.posts import LANG_DIR, Post, Problem, load_posts, problem_reason
+from embeddings.program_pages import ProgramPage, load_program_pages
 from embeddings.sessions import Session, load_sessions
 from embeddings.speakers import Profile, load_profiles
 
@@ -43,10 +54,12 @@ class Corpus:
     """The programs' speaker pages."""
     split: dict[str, list[Passage]] = field(default_factory=dict, repr=False, compare=False)
     """Each post's passages, by post id, as :func:`load_corpus` split them (to find the posts that fail)."""
+    pages: list[ProgramPage] = field(default_factory=list)
+    """The programs' index pages (where to watch the talks, the schedules by language)."""
 
     def passages(self) -> list[Passage]:
-        """Posts' paragraphs, then one passage per session, per speaker page with a biography and per banner,
-        then the event cards."""
+        """Posts' paragraphs, then one passage per session, per speaker page with a biography, per banner and
+        per program page, then the event cards."""
         passages = [
             passage for post in self.posts
             for passage in (self.split[post.id] if post.id in self.split else split_post(post))
@@ -58,6 +71,7 @@ class Corpus:
             if (passage := speaker_passage(profile, talks)) is not None:
                 passages.append(passage)
         passages += [passage for banner in self.banners if (passage := banner_passage(banner)) is not None]
+        passages += [program_page_passage(page) for page in self.pages]
         for event in self.events:
             passages += event_passages(event, {lang: describe(event, lang) for lang in CARD_LANGUAGES})
         return passages
@@ -133,6 +147,7 @@ def load_corpus(docs_dir: Path, base_url: str, max_bytes: int | None = None) -> 
     sessions, session_problems = load_sessions(docs_dir, max_bytes)
     profiles, profile_problems = load_profiles(docs_dir, max_bytes)
     banners, banner_problems = load_banners(docs_dir, base_url, max_bytes)
+    pages, page_problems = load_program_pages(docs_dir, max_bytes)
     posts, sessions, split, split_problems = _usable(posts, sessions)
     events = derive_events(posts, sessions, banners)
     stray = [
@@ -142,5 +157,6 @@ def load_corpus(docs_dir: Path, base_url: str, max_bytes: int | None = None) -> 
     ]
     for problem in stray:
         logger.warning("skipped %s", problem)
-    problems = post_problems + session_problems + profile_problems + banner_problems + split_problems + stray
-    return Corpus(posts, sessions, banners, events, problems, profiles, split)
+    problems = (post_problems + session_problems + profile_problems + banner_problems + page_problems
+                + split_problems + stray)
+    return Corpus(posts, sessions, banners, events, problems, profiles, split, pages)

@@ -241,6 +241,7 @@ def ingest_fingerprint() -> str:
         markdown,
         passages,
         posts,
+        program_pages,
         sessions,
         speakers,
         text_patterns,
@@ -248,8 +249,8 @@ def ingest_fingerprint() -> str:
     )
 
     digest = hashlib.sha256()
-    for module in (markdown, text_patterns, posts, sessions, speakers, banners, event_words, events, passages,
-                   documents, translations, bilingual_lexicon):
+    for module in (markdown, text_patterns, posts, sessions, speakers, banners, program_pages, event_words, events,
+                   passages, documents, translations, bilingual_lexicon):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()[:16]
 

@@ -1,5 +1,5 @@
-"""Documents to passages: a post's paragraphs (section-aware, bounded), a session, a speaker's page or a site
-banner whole, an event's cards.
+"""Documents to passages: a post's paragraphs (section-aware, bounded), a session, a speaker's page, a site
+banner or a program's index page whole, an event's cards.
 
 Tiny paragraphs (captions, one-liners) are merged into a neighbour so they do not stand alone; huge
 ones are split at sentence ends (CJK punctuation included). Every passage keeps the links its text
@@ -16,10 +16,11 @@ from embeddings.banners import Banner
 from embeddings.events import Event
 from embeddings.markdown import CJK_CHAR, Link
 from embeddings.posts import Post
+from embeddings.program_pages import ProgramPage
 from embeddings.sessions import Session
 from embeddings.speakers import Profile
 
-DocumentKind = Literal["post", "session", "event", "speaker", "banner"]
+DocumentKind = Literal["post", "session", "event", "speaker", "banner", "page"]
 
 MIN_WEIGHT = 160
 """Passages lighter than this are merged with a neighbour in the same section."""
@@ -437,4 +438,25 @@ def banner_passage(banner: Banner) -> Passage | None:
         year=banner.start[:4],
         slug=f"banner-{banner.name}",
         kind="banner",
+    )
+
+
+def program_page_passage(page: ProgramPage) -> Passage:
+    """A program's index page is one passage (a few lines): its text with the links it writes, under the
+    program's event (the section), like a speaker page."""
+    return Passage(
+        id=f"page/{page.id}#0",
+        doc_id=f"page/{page.id}",
+        lang=_text_language(page.text),
+        title=page.title,
+        date="",
+        url=page.page,
+        section=page.event,
+        position=0,
+        text=page.text,
+        links=page.links,
+        link_spans=page.link_spans,
+        year=page.year,
+        slug=f"page-{page.id.replace('/', '-')}",
+        kind="page",
     )

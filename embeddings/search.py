@@ -189,10 +189,11 @@ class DenseRetriever:
 
 def _card(passage: Passage) -> str:
     """Which event a document is about: a post's title, description, year and slug; an event's name and
-    year; a session's or speaker page's event and year (its title is in its text: the card only says which event)."""
+    year; a session's, speaker page's or program page's event and year (its title is in its text: the card only
+    says which event)."""
     if passage.kind == "post":
         return " ".join([passage.title, passage.description, passage.year, passage.slug.replace("-", " ")])
-    if passage.kind in ("session", "speaker"):
+    if passage.kind in ("session", "speaker", "page"):
         return " ".join([passage.section, passage.year])
     return " ".join([passage.title, passage.year])
 

@@ -38,15 +38,15 @@ def _live_build(index_dir: Path) -> Path:
 
 
 def test_round_trip(docs_build: BuildReport, docs_index: Index, docs_settings: Settings) -> None:
-    """What was built is what loads: the same passages (posts, sessions, speaker pages, banners, event cards), one
-    vector each, the event catalogue, and the model recorded."""
+    """What was built is what loads: the same passages (posts, sessions, speaker and program pages, banners, event
+    cards), one vector each, the event catalogue, and the model recorded."""
     corpus = load_corpus(DOCS, docs_settings.base_url)
     expected = corpus.passages()
     assert docs_build.rebuilt and docs_build.posts == len(corpus.posts) >= 75
     assert docs_build.sessions == len(corpus.sessions) == 138 and docs_build.events == len(corpus.events) >= 20
     assert docs_build.passages == len(expected) == docs_build.embedded + docs_build.reused
     assert docs_index.passages == expected
-    assert {p.kind for p in docs_index.passages} == {"post", "session", "event", "speaker", "banner"}
+    assert {p.kind for p in docs_index.passages} == {"post", "session", "event", "speaker", "banner", "page"}
     assert docs_index.events == corpus.events
     assert docs_index.vectors.ntotal == len(expected)
     assert docs_index.dim == docs_index.vectors.d == 384

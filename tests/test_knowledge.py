@@ -11,6 +11,7 @@ from support import run_cli
 
 from bot.cli import respond
 from bot.core.answerer import Answerer
+from bot.core.session_lists import is_list_question
 from bot.core.strings import t
 from bot.render.text import render_text
 from embeddings.config import Settings
@@ -63,6 +64,28 @@ def test_list_questions_get_the_matching_sessions(answerer: Answerer, question: 
     assert answer.kind == "sessions", [s.text[:60] for s in answer.quotes]
     assert len(answer.sessions) >= at_least
     assert all(check(session) for session in answer.sessions), [s.title for s in answer.sessions]
+
+
+@pytest.mark.parametrize("question", [
+    "Where else can I watch the IstioCon 2022 sessions? YouTube is blocked here in China",
+    "¿Dónde puedo ver las charlas de IstioCon si YouTube está bloqueado en China?",
+    "在中国看不了 YouTube，IstioCon 的演讲视频在哪里看？",
+])
+def test_where_to_watch_the_talks_is_no_list_and_a_programs_page_says_where(answerer: Answerer, question: str) -> None:
+    """A question asking where to watch the talks wants a place, not the talks: the program's index page (the
+    IstioCon channel on bilibili, for China) is quoted, in any language."""
+    answer = answerer.ask(question)
+    assert answer.kind == "passages" and not answer.abstained
+    assert any(quote.kind == "page" and any("bilibili" in link.url for link in quote.links)
+               for quote in answer.quotes), [q.text[:60] for q in answer.quotes]
+    assert "space.bilibili.com" in render_text(answer)
+
+
+def test_a_relative_where_still_asks_for_the_talks() -> None:
+    assert is_list_question("IstioCon 2022 talks where they discuss eBPF")
+    assert is_list_question("charlas de IstioCon 2021 donde se habla de WebAssembly")
+    assert not is_list_question("where are the IstioCon 2021 session recordings?")
+    assert not is_list_question("¿IstioCon 2021 tuvo sesiones en chino? ¿dónde está esa agenda?")
 
 
 def test_list_of_another_events_talks_falls_back_to_passages(answerer: Answerer) -> None:

@@ -73,3 +73,34 @@ def test_a_spanish_question_is_quoted_the_english_sentence_its_cognates_name(ans
     is quoted, not the biography's first line."""
     reply = answerer.ask("¿Cuántas patentes tiene Lin Sun según su biografía de ponente?")
     assert not reply.abstained and any("200 patents" in quote.text for quote in reply.quotes)
+
+
+def test_a_programs_index_pages_are_one_passage_each_with_the_links_they_write() -> None:
+    pages = {p.doc_id: p for p in _passages("page")}
+    sessions = pages["page/istiocon-2021/sessions/_index"]
+    assert sessions.section == "IstioCon 2021" and sessions.year == "2021" and sessions.lang == "en"
+    assert sessions.url == "https://events.istio.io/istiocon-2021/sessions/"
+    assert "cannot access videos on YouTube" in sessions.text
+    assert [link.text for link in sessions.links] == ["IstioCon channel on bilibili"]
+    assert sessions.links[0].url.startswith("https://space.bilibili.com/")
+    chinese = pages["page/istiocon-2021/schedule/chinese"]
+    assert chinese.url == "https://events.istio.io/istiocon-2021/schedule/chinese/"
+    assert "only shows sessions in Chinese" in chinese.text
+    schedule = pages["page/istiocon-2021/schedule/_index"]
+    assert {link.url for link in schedule.links} == {
+        "https://events.istio.io/istiocon-2021/schedule/english", "https://events.istio.io/istiocon-2021/schedule/chinese"}
+
+
+def test_a_program_page_without_text_adds_nothing_and_a_broken_one_is_reported_by_name(tmp_path: Path) -> None:
+    program = "programs/istiocon-2030"
+    docs = make_docs(tmp_path / "docs", {
+        f"{program}/sessions/_index.md": "---\ntitle: Sessions\n---\n\nWatch them [here](https://example.com/v).\n",
+        f"{program}/sessions/a1.md": "---\ntitle: Fine talk\nspeakers:\n - Ana Gato\n---\n\nAbout meshes.\n",
+        f"{program}/schedule/_index.md": "---\ntitle: Schedule\nblocks: []\n---\n",
+        f"{program}/schedule/english.md": "---\ntitle: [unclosed\n---\n\nText.\n",
+    })
+    corpus = load_corpus(docs, BASE)
+    pages = [p for p in corpus.passages() if p.kind == "page"]
+    assert [(p.title, p.section, p.links[0].url) for p in pages] == [("Sessions", "IstioCon 2030", "https://example.com/v")]
+    assert [problem.path.name for problem in corpus.problems] == ["english.md"]
+    assert [s.title for s in corpus.sessions] == ["Fine talk"]  # the sessions are not held back

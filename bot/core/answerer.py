@@ -366,7 +366,7 @@ class Answerer:
         quotes: list[Quote] = []
         for hit in hits[:MAX_SNIPPETS]:
             p = hit.passage
-            if p.kind in ("post", "speaker"):
+            if p.kind in ("post", "speaker", "page"):
                 text, links, spans = _best_sentences(p, wanted, self._idf)
             elif p.kind == "session":  # its abstract's best sentences, with the links they write; its card's links
                 text, written, at = _best_sentences(p, wanted, self._idf)

@@ -350,12 +350,12 @@ class Grounding:
 
     def about(self, passage: Passage) -> bool:
         """Does the passage belong to an edition the question names: a post about it, one of its sessions, its card,
-        a speaker page of its program, a banner announcing it?"""
+        a speaker or index page of its program, a banner announcing it?"""
         return any(
             (passage.event is not None and passage.event.key == e.key)
             or (passage.session is not None and (passage.session.event == e.name or (
                 e.series == "istiocon" and not e.region and passage.session.year == e.year)))
-            or (passage.kind == "speaker" and passage.section == e.name)
+            or (passage.kind in ("speaker", "page") and passage.section == e.name)
             or (passage.kind == "banner" and any(
                 m.series == e.series and (m.year or passage.year) == e.year and m.region in ("", e.region)
                 for m in _banner_mentions(f"{passage.title}. {passage.text}")))

@@ -73,8 +73,19 @@ class ListQuery:
     """Which filters the question set (for explaining the answer)."""
 
 
+_ASKS_WHERE = re.compile(
+    r"^\W*where\b|\bwhere (?:else|can|could|do|does|did|is|are|was|were|should|would|to)\b"
+    r"|\b(?:somewhere|elsewhere|anywhere)\b|\ben otr[oa] (?:sitio|lado|lugar|parte|plataforma)\b"
+    r"|¿\s*d[oó]nde\b|\bd[oó]nde (?:m[aá]s|puedo|podemos|se puede|encuentro|veo|est[aá]n?|hay|consigo)\b"
+    r"|哪里|哪儿|在哪|什么地方|别的地方|其他地方|别处",
+    re.IGNORECASE,
+)
+"""A question asking where (to watch the talks, where a schedule is): it wants a place or a link, not the talks.
+A relative "where" ("talks where they discuss eBPF") does not count."""
+
+
 def is_list_question(question: str) -> bool:
-    return bool(_LIST_WORDS.search(question))
+    return bool(_LIST_WORDS.search(question)) and not _ASKS_WHERE.search(question)
 
 
 def _speaker_keys(name: str) -> set[str]:
