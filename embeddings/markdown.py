@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import html
 import itertools
 import re
 from dataclasses import dataclass
@@ -43,6 +44,14 @@ _HTML_ANCHOR = re.compile(r"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]
 """An HTML link's opening tag (``<a class="btn" href="https://meet.google.com/…">``): its text is a link."""
 _HTML_ANCHOR_CLOSE = re.compile(r"</a\s*>", re.IGNORECASE)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_HTML_IFRAME = re.compile(
+    r"""<iframe\s[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>(?:\s*</iframe\s*>)?""", re.IGNORECASE
+)
+"""An embedded player (``<iframe src="https://player.vimeo.com/video/…" title="Vimeo video player">``): shown as a
+link, its title the text, so the recording is cited where the post embeds it."""
+_HTML_TITLE = re.compile(r"""\btitle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_VIDEO_HOSTS = ("vimeo.com", "player.vimeo.com")
+"""Hosts whose links are recordings (besides YouTube's, which carry a video id)."""
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
 """Emphasis and code markers as the regex parser stripped them (see :class:`_Text`)."""
 _ANCHOR = re.compile(r"\s*\{#[^}]*\}\s*$")  # Hugo's {#anchor} after a heading
@@ -137,6 +146,8 @@ def make_link(url: str, text: str, base_url: str, page_url: str = "") -> Link:
     if video:
         return Link(url=display_url(url), text=text, kind="video", video_id=video)
     parts = _split(url)
+    if parts is not None and parts.netloc.lower().removeprefix("www.") in _VIDEO_HOSTS:
+        return Link(url=url, text=text, kind="video")
     if parts is not None and parts.netloc.lower().removeprefix("www.") == "sched.co":
         return Link(url=url, text=text, kind="session")
     return Link(url=url, text=text, kind="link")
@@ -395,12 +406,21 @@ def _chunks(leaves: list[_Leaf], lines: list[str]) -> list[list[_Leaf]]:
 
 
 def _html(leaf: _Leaf, env: dict[str, Any], out: _Text, base: _Base) -> None:
-    """Raw HTML as the text it shows (tags and comments dropped), its links and markdown links inside it read."""
+    """Raw HTML as the text it shows (tags and comments dropped), its links and markdown links inside it read; an
+    embedded player is a link titled by its ``title``."""
     plain = _HTML_TAG.sub(lambda m: m.group(0) if _HTML_ANCHOR.match(m.group(0)) or _HTML_ANCHOR_CLOSE.match(
-        m.group(0)) else "", _leaf_raw(leaf))
-    if plain.strip():
+        m.group(0)) else "", _HTML_IFRAME.sub(_iframe_anchor, _leaf_raw(leaf))).strip()
+    if plain:
         (token,) = _parser().parseInline(plain, env)
         _render(token.children or [], plain, out, base)
+
+
+def _iframe_anchor(match: re.Match[str]) -> str:
+    """An embedded player as an HTML link: its title (else "video") linking to its source."""
+    src = html.unescape(match.group(1) or match.group(2) or "").strip()
+    title = _HTML_TITLE.search(match.group(0))
+    text = html.unescape((title.group(1) or title.group(2) or "") if title else "").strip() or "video"
+    return f'<a href="{html.escape(src)}">{html.escape(text, quote=False)}</a>' if src else ""
 
 
 def _leaf_raw(leaf: _Leaf) -> str:

@@ -30,7 +30,10 @@ TARGET_WEIGHT = 420
 LIST_PIECE_WEIGHT = 260
 """Lists (session line-ups) are cut finer, a few items per passage, each piece keeping the list's lead-in."""
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)|(?<=[。！？；])\s*|\n")
+_ABBREVIATIONS = ("No.", "no.", "vs.", "e.g.", "i.e.", "Mr.", "Ms.", "Dr.", "St.")
+_ABBREVIATION = "".join(rf"(?<!\b{re.escape(word)})" for word in _ABBREVIATIONS)
+"""A period that ends an abbreviation ("No. 52 Huayuan North Road", "e.g. Envoy") ends no sentence."""
+_SENTENCE_END = re.compile(rf"(?<=[.!?…]){_ABBREVIATION}[\"'”’)\]]*\s+(?=\S)|(?<=[。！？；])\s*|\n")
 
 
 def weight(text: str) -> int:
@@ -69,7 +72,8 @@ class Passage:
     """Text that situates the passage (a list's lead-in line) without being quoted: embedded, not shown."""
     kind: DocumentKind = "post"
     description: str = ""
-    """The post's description (its front matter): with the title, it says which event a post is about."""
+    """The post's description (its front matter): with the title, it says which event a post is about. A speaker
+    page's designation (role and company), which its quote's citation shows."""
     session: Session | None = None
     event: Event | None = None
 
@@ -405,6 +409,7 @@ def speaker_passage(profile: Profile, talks: list[Session]) -> Passage | None:
         year=talks[0].year if talks else "",
         slug=f"speaker-{profile.id}",
         kind="speaker",
+        description=profile.role,
     )
 
 

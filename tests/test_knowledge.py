@@ -81,11 +81,16 @@ def test_where_to_watch_the_talks_is_no_list_and_a_programs_page_says_where(answ
     assert "space.bilibili.com" in render_text(answer)
 
 
-def test_a_relative_where_still_asks_for_the_talks() -> None:
+def test_a_relative_where_still_asks_for_the_talks_but_a_where_or_how_long_does_not() -> None:
     assert is_list_question("IstioCon 2022 talks where they discuss eBPF")
     assert is_list_question("charlas de IstioCon 2021 donde se habla de WebAssembly")
     assert not is_list_question("where are the IstioCon 2021 session recordings?")
     assert not is_list_question("¿IstioCon 2021 tuvo sesiones en chino? ¿dónde está esa agenda?")
+    # the talks' length or time, or what there was besides them, is not a list of talks
+    assert not is_list_question("how long were lightning talks at IstioCon 2022 supposed to be?")
+    assert not is_list_question("¿a qué hora empiezan las sesiones de Istio Day?")
+    assert not is_list_question("apart from the talks, was there anything social at IstioCon 2021?")
+    assert is_list_question("lightning talks at IstioCon 2022")
 
 
 def test_list_of_another_events_talks_falls_back_to_passages(answerer: Answerer) -> None:

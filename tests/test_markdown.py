@@ -140,3 +140,17 @@ def test_a_bare_url_and_an_html_link_are_links_where_they_are_written() -> None:
     inline = to_blocks('Register <a href="https://zoom.us/r">here</a> today.', BASE_URL)[0]
     assert inline.text == "Register here today." and _links(inline) == [("https://zoom.us/r", "here")]
     assert inline.text[slice(*inline.link_spans[0])] == "here"
+
+
+def test_an_embedded_player_is_a_recording_linked_where_the_post_embeds_it() -> None:
+    body = ('In this video for Techstrong TV, I talk about the project.\n\n'
+            '<iframe width="754" src="https://player.vimeo.com/video/844586107" title="Vimeo video player" '
+            'allowfullscreen></iframe>\n\n'
+            "<iframe src='https://www.youtube.com/embed/c5baPkXZEMU'></iframe>\n\n"
+            '<iframe title="no source"></iframe>')
+    blocks = to_blocks(body, BASE_URL)
+    vimeo, youtube = blocks[1], blocks[2]
+    assert vimeo.text == "Vimeo video player" and [(ln.kind, ln.video_id) for ln in vimeo.links] == [("video", None)]
+    assert vimeo.links[0].url == "https://player.vimeo.com/video/844586107"
+    assert youtube.text == "video" and youtube.links[0].video_id == "c5baPkXZEMU"
+    assert len(blocks) == 3  # a player without a source shows nothing

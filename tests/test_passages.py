@@ -118,6 +118,14 @@ def test_sentence_bounds_cover_cjk_punctuation() -> None:
     assert parts == ["第一句。", "第二句！", "第三句？", "Fourth sentence.", "Fifth"]
 
 
+def test_an_abbreviations_period_ends_no_sentence() -> None:
+    """The Beijing meetup's venue was quoted up to "No." and lost its street ("No. 52 Huayuan North Road")."""
+    text = "Venue: Research Building, No. 52 Huayuan North Road, Beijing. Bring a badge, e.g. your ID. Done."
+    parts = [text[a:b].strip() for a, b in sentence_bounds(text)]
+    assert parts == [
+        "Venue: Research Building, No. 52 Huayuan North Road, Beijing.", "Bring a badge, e.g. your ID.", "Done."]
+
+
 def test_headings_are_carried_into_section(na_2025: list[Passage]) -> None:
     """Passages after ``## Istio Day at KubeCon NA`` carry that section, in reading order."""
     raw = corpus_file("en", "2025", "istio-at-kubecon-na").read_text(encoding="utf-8")

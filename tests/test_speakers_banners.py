@@ -104,3 +104,11 @@ def test_a_program_page_without_text_adds_nothing_and_a_broken_one_is_reported_b
     assert [(p.title, p.section, p.links[0].url) for p in pages] == [("Sessions", "IstioCon 2030", "https://example.com/v")]
     assert [problem.path.name for problem in corpus.problems] == ["english.md"]
     assert [s.title for s in corpus.sessions] == ["Fine talk"]  # the sessions are not held back
+
+
+def test_a_quoted_speaker_page_is_cited_with_the_speakers_role_and_company(answerer: Answerer) -> None:
+    """Whichever sentence of the biography is quoted, the citation says who the person is (the page's designation)."""
+    answer = answerer.ask("Idit Levine 是谁？")
+    speaker = next(quote for quote in answer.quotes if quote.kind == "speaker")
+    assert speaker.title == "Idit Levine" and "Solo.io" in speaker.role
+    assert speaker.role in [part.text for part in speaker.citation]

@@ -380,7 +380,8 @@ class Answerer:
                 text = p.text.split("\n")[0] if p.kind == "event" else p.text
                 links, spans = list(p.links), [(0, 0)] * len(p.links)
             quotes.append(Quote(text, p.title, p.section, p.date, p.lang, p.url, round(hit.score, 4), links,
-                                p.kind, p.session, p.event, spans, passage_id=p.id))
+                                p.kind, p.session, p.event, spans, passage_id=p.id,
+                                role=p.description if p.kind == "speaker" else ""))
         # The recordings the quoted sentences cite first, then the others of the quoted passages (a
         # session's page and slides are in its citation, not among the videos).
         media = [ln for quote in quotes for ln in quote.links]

@@ -97,15 +97,15 @@ def with_note(reply: Reply, note: str | None) -> Reply:
 
 
 def quote_citation(quote: Quote, ui_lang: str) -> list[Part]:
-    """A quote's source line: the session's or event's card, else post title · section · date · language; then,
-    for a quote not from a post, the links that neither its text nor that line draws (a banner's second link; a
-    post's link cut off by the snippet's edge is left to its page)."""
+    """A quote's source line: the session's or event's card, else post title · section · date · language (a speaker
+    page: name · role · event · language); then, for a quote not from a post, the links that neither its text nor
+    that line draws (a banner's second link; a post's link cut off by the snippet's edge is left to its page)."""
     if quote.session is not None:
         parts = session_parts(quote.session, ui_lang, roles=True)
     elif quote.event is not None:
         parts = event_parts(quote.event, ui_lang)
     else:
-        parts = [Part(quote.title, quote.url), *(Part(x) for x in (quote.section, quote.date) if x),
+        parts = [Part(quote.title, quote.url), *(Part(x) for x in (quote.role, quote.section, quote.date) if x),
                  Part(language_name(ui_lang, quote.lang))]
     drawn = {part.url for part in (*parts, *quote.inline) if part.url}
     for link in quote.links if quote.kind != "post" else ():

@@ -65,6 +65,8 @@ class Quote:
     spans: list[tuple[int, int]] = field(default_factory=list)
     passage_id: str = ""
     """The passage quoted (what the question log and feedback record)."""
+    role: str = ""
+    """A speaker page's designation (role and company): its citation says who the quoted person is."""
     citation: list[Part] = field(default_factory=list)
 
     @property

@@ -76,16 +76,29 @@ class ListQuery:
 _ASKS_WHERE = re.compile(
     r"^\W*where\b|\bwhere (?:else|can|could|do|does|did|is|are|was|were|should|would|to)\b"
     r"|\b(?:somewhere|elsewhere|anywhere)\b|\ben otr[oa] (?:sitio|lado|lugar|parte|plataforma)\b"
+    r"|\b(?:another|other) (?:place|site|channel|platform)\b|\botr[oa]s? (?:canal|sitio|lugar|plataforma)"
+    r"|\b(?:channel|mirror)\b|频道|镜像"
     r"|¿\s*d[oó]nde\b|\bd[oó]nde (?:m[aá]s|puedo|podemos|se puede|encuentro|veo|est[aá]n?|hay|consigo)\b"
     r"|哪里|哪儿|在哪|什么地方|别的地方|其他地方|别处",
     re.IGNORECASE,
 )
-"""A question asking where (to watch the talks, where a schedule is): it wants a place or a link, not the talks.
-A relative "where" ("talks where they discuss eBPF") does not count."""
+"""A question asking where (to watch the talks, where a schedule is, another channel or a mirror): it wants a place
+or a link, not the talks. A relative "where" ("talks where they discuss eBPF") does not count."""
+
+
+_BESIDES_THE_TALKS = re.compile(
+    r"\bhow long\b|\bwhat time\b|\ba qu[eé] hora\b|\bcu[aá]nto (?:dura|duraba|duraban|duran)\b|几点|多长时间|多久"
+    r"|\b(?:apart from|besides|aside from|other than|beyond) the\b|\bjust (?:the )?talks\b|\baparte de\b"
+    r"|\badem[aá]s de (?:las|los)\b|除了",
+    re.IGNORECASE,
+)
+"""A question about the talks' length or time ("how long were lightning talks", "¿a qué hora empiezan las
+sesiones?"), or about what there was besides them ("apart from the talks, …"): not a list of talks."""
 
 
 def is_list_question(question: str) -> bool:
-    return bool(_LIST_WORDS.search(question)) and not _ASKS_WHERE.search(question)
+    return (bool(_LIST_WORDS.search(question)) and not _ASKS_WHERE.search(question)
+            and not _BESIDES_THE_TALKS.search(question))
 
 
 def _speaker_keys(name: str) -> set[str]:
