@@ -86,6 +86,8 @@ def test_a_relative_where_still_asks_for_the_talks_but_a_where_or_how_long_does_
     assert is_list_question("charlas de IstioCon 2021 donde se habla de WebAssembly")
     assert not is_list_question("where are the IstioCon 2021 session recordings?")
     assert not is_list_question("¿IstioCon 2021 tuvo sesiones en chino? ¿dónde está esa agenda?")
+    assert not is_list_question("is there a mirror of the IstioCon 2021 session videos?")
+    assert not is_list_question("¿hay otro canal para ver las sesiones de IstioCon?")
     # the talks' length or time, or what there was besides them, is not a list of talks
     assert not is_list_question("how long were lightning talks at IstioCon 2022 supposed to be?")
     assert not is_list_question("¿a qué hora empiezan las sesiones de Istio Day?")
