@@ -218,6 +218,14 @@ def test_off_topic_with_a_known_name(knowledge: Knowledge, question: str, topic:
     assert g.off_topic == topic and g.declines
 
 
+def test_a_named_speakers_own_life_is_asked_of_their_own_page(knowledge: Knowledge) -> None:
+    """Some document uses "favor…" and "restaurants", so the words alone decline nothing; asked of a named speaker,
+    only that speaker's own page counts. Neeraj Poddar's biography speaks of trying out new restaurants."""
+    assert knowledge.ground("What is Mitch Connors's favorite programming language?").off_topic == "private"
+    assert knowledge.ground("what's Jimmy Song's favorite restaurant in Shanghai?").off_topic in ("food", "private")
+    assert not knowledge.ground("which restaurants does Neeraj Poddar like to try?").off_topic
+
+
 @pytest.mark.parametrize("question", [
     "who paid for the new istio t-shirts at the chicago kiosk?",  # sponsors, not a salary
     "想赞助 2023 北美 istio day 要联系哪个邮箱",  # the sponsorship contact

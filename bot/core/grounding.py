@@ -32,7 +32,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -123,6 +123,9 @@ _OFF_TOPIC = {
     "writing": re.compile(r"\b(?:poems?|poemas?|jokes?|chistes?|songs?|canci[oó]n|essay|ensayo)\b|写首诗|笑话|写一首",
                           re.I),
 }
+_PERSONAL = frozenset({"salary", "age", "food", "private"})
+"""Topics of a person's own life: asked of a named speaker, only that speaker's own page can answer (a biography's
+"new restaurants" is that person's; another's "favorite" or the posts' "restaurants" are not)."""
 # Questions on using Istio or Kubernetes (how to configure, install, write YAML): the bot knows events, not the
 # product's documentation. Words the event posts use too ("install", "upgrade"), so they decline whatever the
 # documents say (unlike the topics above).
@@ -490,6 +493,11 @@ class Knowledge:
         """Does a document other than a speaker page use this (folded) word: what tells a place an event may have
         been held in ("Istio Day Londres") from one no event document names ("Istio Day Tokio")."""
         self._all_text = " ".join(fold(f"{p.title} {p.text}") for p in passages)  # a session's title names too
+        self._pages_of: dict[str, set[str]] = defaultdict(set)
+        """Each speaker's name → the words of their speaker pages (as BM25 reads them)."""
+        for p, words in zip(passages, self.passage_words, strict=True):
+            if p.kind == "speaker":
+                self._pages_of[p.title] |= words
         self._speakers = self._speaker_forms()
         self._companies = self._company_table(index, lowercase_seen)
         self._lowercase_seen = lowercase_seen
@@ -647,8 +655,9 @@ class Knowledge:
         speakers = tuple(self.speakers_in(question))
         sessions = tuple(self.sessions_in(question))
         asks_talk = bool(_TALK.search(question))
-        off_topic = next((topic for topic, rx in _OFF_TOPIC.items()
-                          if (m := rx.search(question)) and not self._used(m.group(0))), "")
+        off_topic = next((topic for topic, rx in _OFF_TOPIC.items() if (m := rx.search(question)) and (
+            not self._used(m.group(0)) or (topic in _PERSONAL and speakers and not self._own_page_uses(speakers,
+                                                                                                     m.group(0))))), "")
         remark = bool(_FEELING.search(question)) and not _ASKING.search(question)
         if not off_topic and (_OPINION.search(question) or remark):
             off_topic = "opinion"
@@ -719,6 +728,12 @@ class Knowledge:
     def _places_of(self, event: Event) -> set[str]:
         """The parts of an edition's place, in every card language ("London", "Londres", "伦敦")."""
         return {part for lang in CARD_LANGUAGES for part in re.split(r"[,，、]\s*", event.place_in(lang)) if part}
+
+    def _own_page_uses(self, speakers: Sequence[str], words: str) -> bool:
+        """Does a named speaker's own page use these words (a word by a five-letter stem, like :meth:`_used`)?"""
+        terms = tokenize(words)
+        return any(any(t in own or (len(t) > 5 and any(k.startswith(t[:5]) for k in own)) for t in terms)
+                   for own in (self._pages_of.get(name, set()) for name in speakers))
 
     def _used(self, words: str) -> bool:
         """Do the documents use these words: a phrase ("qué tiempo hace") or Chinese ("喜欢吃") as written, a word by a
