@@ -112,3 +112,4 @@ def test_a_quoted_speaker_page_is_cited_with_the_speakers_role_and_company(answe
     speaker = next(quote for quote in answer.quotes if quote.kind == "speaker")
     assert speaker.title == "Idit Levine" and "Solo.io" in speaker.role
     assert speaker.role in [part.text for part in speaker.citation]
+    assert speaker.role not in speaker.text  # said once, in the citation: the quote is the biography

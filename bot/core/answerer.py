@@ -116,7 +116,8 @@ def _best_sentences(
     A sentence scores by the rarity-weighted question words it contains (translations count half), plus a
     bonus for holding the kind of answer asked for and one for citing a recording; fragments without a link
     (image captions) only win when nothing else matches. A session is quoted by its abstract (its speakers and
-    format are in the citation), unless only its speakers' line matches the question ("who from Salesforce").
+    format are in the citation), unless only its speakers' line matches the question ("who from Salesforce"); a
+    speaker page by its biography (the designation is in the citation).
     """
     bounds, words = _sentences(passage.text)
 
@@ -138,6 +139,10 @@ def _best_sentences(
     if not bounds:
         return passage.text[:SNIPPET_CHARS], list(passage.links), [(0, 0)] * len(passage.links)
     candidates = list(range(len(bounds)))
+    if passage.kind == "speaker" and passage.description and passage.text.startswith(passage.description):
+        # The designation (its first line) is in the quote's citation: the biography is what is quoted.
+        biography = [i for i in candidates if bounds[i][0] >= len(passage.description)]
+        candidates = biography or candidates
     if passage.session is not None and passage.session.abstract and passage.text.endswith(passage.session.abstract):
         at = len(passage.text) - len(passage.session.abstract)
         abstract = [i for i in candidates if bounds[i][0] >= at]
