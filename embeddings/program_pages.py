@@ -15,10 +15,11 @@ from pathlib import Path
 
 from embeddings.markdown import Link, plain_text
 from embeddings.posts import Problem, problem_reason
-from embeddings.sessions import event_name
+from embeddings.sessions import event_name, event_year
 from embeddings.speakers import EVENTS_SITE, read_program_file
 
 logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class ProgramPage:
@@ -39,7 +40,7 @@ class ProgramPage:
 
     @property
     def year(self) -> str:
-        return self.event[-4:] if self.event[-4:].isdigit() else ""
+        return event_year(self.event)
 
 
 def read_program_page(path: Path, site: str, max_bytes: int | None = None) -> ProgramPage | None:

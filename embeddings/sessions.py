@@ -79,7 +79,7 @@ class Session:
 
     @property
     def year(self) -> str:
-        return self.event[-4:] if self.event[-4:].isdigit() else self.date[:4]
+        return event_year(self.event) or self.date[:4]
 
     @property
     def video_id(self) -> str | None:
@@ -99,6 +99,11 @@ class Session:
         values["links"] = tuple(Link(**link) for link in values.get("links", ()))
         values["link_spans"] = tuple(tuple(span) for span in values.get("link_spans", ()))
         return cls(**values)
+
+
+def event_year(event: str) -> str:
+    """The year an event's name ends with ("IstioCon 2022" → "2022"), or ""."""
+    return event[-4:] if event[-4:].isdigit() else ""
 
 
 def event_name(site: str) -> str:

@@ -32,7 +32,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -424,6 +424,11 @@ class _Company:
     """Ids of the sessions a speaker of it gave."""
 
 
+def _has_stem(term: str, words: Collection[str]) -> bool:
+    """Is ``term`` among ``words``, a word of more than five letters by its first five ("favorite" in "favor")?"""
+    return term in words or (len(term) > 5 and any(word.startswith(term[:5]) for word in words))
+
+
 class Knowledge:
     """What exists, from an index's typed knowledge: built once (``Answerer.grounding``), read per question."""
 
@@ -732,8 +737,7 @@ class Knowledge:
     def _own_page_uses(self, speakers: Sequence[str], words: str) -> bool:
         """Does a named speaker's own page use these words (a word by a five-letter stem, like :meth:`_used`)?"""
         terms = tokenize(words)
-        return any(any(t in own or (len(t) > 5 and any(k.startswith(t[:5]) for k in own)) for t in terms)
-                   for own in (self._pages_of.get(name, set()) for name in speakers))
+        return any(_has_stem(t, self._pages_of.get(name, set())) for name in speakers for t in terms)
 
     def _used(self, words: str) -> bool:
         """Do the documents use these words: a phrase ("qué tiempo hace") or Chinese ("喜欢吃") as written, a word by a
@@ -741,8 +745,7 @@ class Knowledge:
         if " " in words.strip() or not words.isascii():
             return fold(words.strip()) in self._all_text
         terms = tokenize(words)
-        return bool(terms) and any(t in self._df or any(k.startswith(t[:5]) for k in self._df) if len(t) > 5
-                                   else t in self._df for t in terms)
+        return bool(terms) and any(_has_stem(t, self._df) for t in terms)
 
     def _not_found(self, g: Grounding, named: list[tuple[Mention, list[Event]]]) -> NotFound | None:
         # An edition that never happened: its series has editions, and either the year (with the region, if named)
