@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bot.core import intents
 from bot.core.answerer import MAX_LINKS, MAX_SNIPPETS, SNIPPET_CHARS, Answerer
 from bot.core.reply import Reply
 from bot.render.text import render_text
@@ -295,3 +296,24 @@ def test_a_time_of_day_no_quoted_passage_writes_is_not_answered(answerer: Answer
     assert answerer.ask("what time did Istio Day North America 2024 kick off on November 12?").abstained
     reply = answerer.ask("a que hora era el coffee break en el meetup de china de 2021?")  # its agenda gives it
     assert not reply.abstained and "15:30" in "".join(part.text for quote in reply.quotes for part in quote.inline)
+
+
+def test_a_code_repository_no_quoted_passage_links_is_not_answered(answerer: Answerer) -> None:
+    # BlaBlaCar's talk describes istio-redirector; no document links its repository.
+    assert answerer.ask("link to the istio-redirector github repo that blablacar showed at istiocon?").abstained
+    assert answerer.ask("华为那个 lazy xds 方案开源了吗 仓库地址").abstained
+    # Aeraki's repository is linked in its talk's abstract: answered, with the link.
+    reply = answerer.ask("where's the github repo of Aeraki from Huabing Zhao's istiocon 2021 talk?")
+    assert not reply.abstained and "https://github.com/aeraki-framework/aeraki" in reply.shown_links()
+    # "the repos" as a topic asks for no repository
+    assert not intents.asks_repository("who explained the structure of the istio repos at the contribfest?")
+
+
+@pytest.mark.parametrize(("message", "words"), [
+    ("thanks a ton bot, you saved me a lot of digging through the istiocon schedule today", "You're welcome"),
+    ("gracias crack, con el resumen de shanghai ya convenci a mi jefe de probar ambient", "¡De nada!"),
+    ("谢谢，芝加哥那篇回顾写得挺好，我已经转发给同事了", "不客气"),
+])
+def test_thanks_that_ask_nothing_are_answered_in_kind(answerer: Answerer, message: str, words: str) -> None:
+    reply, _ = answerer.respond(message)
+    assert reply.abstained and not reply.quotes and reply.title.startswith(words)

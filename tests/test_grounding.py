@@ -204,7 +204,14 @@ def test_how_a_named_talk_configures_something_is_about_the_talk_not_a_how_to(kn
     ("me pasas el email personal de Jimmy Song?", "private"),
     ("hey bot how do i set PeerAuthentication to STRICT mtls for just one namespace?", "how_to"),
     ("Envoy 的 Lua filter 怎么写？", "how_to"),
-    ("thanks, that helped a lot!", "chat"),
+    ("thanks, that helped a lot!", "thanks"),
+    ("thanks a ton bot, you saved me a lot of digging through the istiocon 2022 schedule", "thanks"),  # an edition
+    ("jaja el bot encuentra las charlas de Lin Sun mas rapido que yo, gracias crack", "thanks"),  # "que" compares
+    ("oye gracias, ya me quedo claro todo lo de istio day, que tengas buen dia", "thanks"),  # "que" wishes
+    ("谢谢，芝加哥那篇回顾写得挺好，我已经转发给同事了", "thanks"),
+    ("今天终于把 istio 升到 1.22 了，跟你分享一下", "opinion"),  # news shared, nothing asked
+    ("honestly izzy the dolphin is the cutest mascot at kubecon, dont you think?", "opinion"),
+    ("bot 你周末有啥安排？", "chat"),
     ("你好 你是谁", "chat"),
     ("what do you think of Lin Sun's keynote at IstioCon 2022?", "opinion"),  # the bot's opinion
     ("¿qué opinas de ambient mesh frente a los sidecars?", "opinion"),
@@ -231,6 +238,9 @@ def test_a_named_speakers_own_life_is_asked_of_their_own_page(knowledge: Knowled
     "想赞助 2023 北美 istio day 要联系哪个邮箱",  # the sponsorship contact
     "how do I register for IstioCon 2022?",
     "thanks! and when is istio day europe 2026?",
+    "gracias, que charla dio Lin Sun en istiocon 2022",  # thanks, then a question without accent or "?"
+    "thanks, can you send me the istiocon 2022 schedule",  # thanks, then a request
+    "谢谢，有 IstioCon 2022 的录像吗",
     "I really enjoyed the zhihu talk at istiocon 2022, is there a recording?",  # a remark, then a question
     "which talks at istiocon 2022 were great for beginners",
     "do you recommend any talks on ambient at istio day europe 2025?",

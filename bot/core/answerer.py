@@ -26,6 +26,7 @@ from bot.core.intents import (
     asks_when_or_where,
     cost_unstated,
     holds_kind,
+    repository_unlinked,
     time_unstated,
 )
 from bot.core.language import corpus_language, detect_language
@@ -338,12 +339,15 @@ class Answerer:
 
     @staticmethod
     def cannot_quote(question: str, hits: list[Hit]) -> bool:
-        """Does the question ask what something cost, or at what time of day, while no passage the reply would quote
-        states a price (or that it was free) or a time? An extractive answer cannot quote what no passage states.
+        """Does the question ask what something cost, at what time of day or for a code repository, while no passage
+        the reply would quote states a price (or that it was free), a time or links a repository? An extractive
+        answer cannot quote what no passage states.
         On the tuning sets, every question asking for a time that the quoted passages do not hold is one to
         decline (7 of 7)."""
         texts = [hit.passage.text for hit in hits[:MAX_SNIPPETS]]
-        return cost_unstated(question, texts) or time_unstated(question, texts)
+        passages = [(hit.passage.text, [link.url for link in hit.passage.links]) for hit in hits[:MAX_SNIPPETS]]
+        return (cost_unstated(question, texts) or time_unstated(question, texts)
+                or repository_unlinked(question, passages))
 
     def ground(self, question: str) -> Grounding:
         """What the question names, resolved against the knowledge, and what it names that is not known."""
@@ -363,6 +367,8 @@ class Answerer:
             # The reply shows the first sessions with their recording and slides links.
             shown = [ln for hit in hits[:compose.MAX_LISTED_SHOWN] for ln in hit.passage.links if ln.kind != "session"]
             return compose.sessions_reply(question, lang, sessions, shown)
+        if grounding.off_topic == "thanks":
+            return compose.welcome(question, lang)
         if not hits or self.abstention.abstain(self.evidence(question, hits, grounding, lang), grounding):
             return compose.dont_know(question, lang)
         if self.cannot_quote(question, hits):

@@ -32,6 +32,11 @@ def dont_know(question: str, lang: str) -> Reply:
     return Reply(question, lang, ReplyKind.DONT_KNOW, title=t(ui_language(lang), "dont_know"))
 
 
+def welcome(question: str, lang: str) -> Reply:
+    """Thanks that ask nothing are answered in kind, not with "I don't know"; the reply still quotes nothing."""
+    return Reply(question, lang, ReplyKind.DONT_KNOW, title=t(ui_language(lang), "welcome"))
+
+
 _NOT_FOUND_KEYS: dict[NotFoundKind, str] = {
     "company_without_talk_at_edition": "nf_company_talk",
     "name_without_talk_at_edition": "nf_company_talk",

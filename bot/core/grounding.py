@@ -143,7 +143,9 @@ _HOW_TO = re.compile(
 _OPINION = re.compile(
     r"\bwhat do you think\b|\byour (?:opinion|view|take)\b|\bdo you (?:like|prefer)\b|"
     r"\bshould (?:i|we) (?:use|pick|choose|go with)\b|\bqu[eé] (?:opinas|piensas)\b|\bte gust[oó]\b|"
-    r"\btu opini[oó]n\b|你觉得|你认为|你怎么看|你的看法", re.IGNORECASE)
+    r"\btu opini[oó]n\b|\b(?:don'?t|do) you (?:think|agree)\b|\bno (?:crees|te parece)\b"
+    r"|你觉得|你认为|你怎么看|你的看法",
+    re.IGNORECASE)
 _FEELING = re.compile(
     r"\bi (?:really |totally |just )?(?:enjoyed|loved|liked)\b|"
     r"\b(?:was|were) (?:so |really |way )?(?:great|awesome|amazing|fun|relaxed|relaxing)\b|"
@@ -153,6 +155,33 @@ _ASKING = re.compile(
     r"[?？¿]|\b(?:who|what|when|where|which|how|is there|are there|did|does|was there|qui[eé]n|qu[eé]|cu[aá]ndo|"
     r"d[oó]nde|c[oó]mo|cu[aá]l|hay)\b|谁|什么|哪|几|多少|吗|有没有|是否", re.IGNORECASE)
 """A question, not a remark: a question mark or a question word."""
+# A Spanish "que" that asks nothing: a wish ("que tengas buen día") or a comparison ("más rápido que yo"). Slack's
+# Spanish drops accents, so an unaccented "que" asks ("que charla dio…") unless it is one of these.
+_QUE_NOT_ASKING = re.compile(
+    r"\bque (?:tengas|tengan|tenga|pases|pasen|disfrutes|disfruten|descanses|te vaya|les vaya)\b"
+    r"|\b(?:m[aá]s|menos|mejor|peor)(?:\s+\w+)?\s+que\b|\b(?:lo|ya|para|porque|aunque)\s+que\b", re.IGNORECASE)
+# Thanks, or news shared with the bot ("just wanted to say…", "跟你分享一下"): a remark when it asks nothing.
+_THANKS = re.compile(r"\b(?:thanks|thank you|thx|ty|gracias|agradezco)\b|谢谢|多谢|感谢|谢啦", re.IGNORECASE)
+_SHARING = re.compile(r"\bjust wanted to (?:say|share|tell)\b|跟你(?:说|分享)|分享一下", re.IGNORECASE)
+# Asking without a question word: a request ("can you send me…", "tienes el link", "给我…", "有…吗").
+_REQUEST = re.compile(
+    r"\b(?:can|could|would|will) (?:you|u|i|we|someone|anyone)\b|\b(?:do|did) you (?:have|know)\b|\bany\b"
+    r"|\b(?:please|pls|plz|give|show|send|share|list|tell|find|point|need|want|looking for|wondering|remind"
+    r"|recommend)\b"
+    r"|\b(?:tienes|tenes|ten[eé]is|me (?:pasas|das|mandas|dices|dec[ií]s|recomiendas)|dame|p[aá]same|m[aá]ndame|dime"
+    r"|decime|necesito|busco|quiero|quisiera|puedes|podr[ií]as|sabes|alg[uú]n[oa]?s?|por favor|porfa|recu[eé]rdame)\b"
+    r"|给我|发我|求|找|想要|想知道|想看|请|帮我|能不能|可以|麻烦|告诉我|推荐|有.{0,12}吗", re.IGNORECASE)
+
+
+def remark(question: str) -> str:
+    """"remark" for a feeling or news shared that asks nothing ("I really enjoyed it", "今天终于升级了，跟你分享一下"),
+    "thanks" for other thanks that ask nothing ("thanks a ton bot, you saved me a lot of digging", "gracias crack, ya
+    convencí a mi jefe"), else "". Nothing to look up, whatever the remark names."""
+    if _ASKING.search(_QUE_NOT_ASKING.sub(" ", question)) or _REQUEST.search(question):
+        return ""
+    if _FEELING.search(question) or _SHARING.search(question):
+        return "remark"
+    return "thanks" if _THANKS.search(question) else ""
 # Small talk with the bot about itself, or asking it for company: "do you ever get bored?", "you're the best bot",
 # "¿me das ánimos?", "la tuya de qué color es?", "你周末一般都干嘛", "陪我聊会儿天吧" (not "do you have the slides?").
 _TO_THE_BOT = re.compile(
@@ -162,6 +191,7 @@ _TO_THE_BOT = re.compile(
     r"|\b(?:best|favou?rite) bot\b|\bcheer me up\b|\bkeep me company\b|\bchat with me\b"
     r"|\b(?:te aburres|te cansas|te traigo|me das [aá]nimos|an[ií]mame|la tuya|el tuyo|qu[eé] talla usas"
     r"|eres (?:el mejor|la mejor|genial|un crack)|charlamos)\b"
+    r"|\byour weekend\b|\btu fin de semana\b|你(?:平时|周末|晚上|下班)"
     r"|陪我|你(?:平时|周末|一般|都)*(?:干嘛|做什么|在做什么)|你(?:会|也会)(?:无聊|累)|给我(?:点)?(?:鼓励|打气)|你(?:真|太)(?:棒|厉害)",
     re.IGNORECASE)
 # What one does for an event, not with Istio: "how should I write my CFP proposal?".
@@ -331,7 +361,8 @@ class Grounding:
     asks_talk: bool = False
     off_topic: str = ""
     """A topic outside Istio events ("weather", "salary", "hotel", "airport", "age", "food", "visa", "finance",
-    "jobs", "private", "password", "writing"), a question on using Istio ("how_to"), small talk ("chat"), or ""."""
+    "jobs", "private", "password", "writing"), a question on using Istio ("how_to"), small talk ("chat"), thanks
+    ("thanks"), the bot's opinion asked or the asker's own given ("opinion"), or ""."""
     not_found: NotFound | None = None
 
     @property
@@ -663,8 +694,10 @@ class Knowledge:
         off_topic = next((topic for topic, rx in _OFF_TOPIC.items() if (m := rx.search(question)) and (
             not self._used(m.group(0)) or (topic in _PERSONAL and speakers and not self._own_page_uses(speakers,
                                                                                                      m.group(0))))), "")
-        remark = bool(_FEELING.search(question)) and not _ASKING.search(question)
-        if not off_topic and (_OPINION.search(question) or remark):
+        said = remark(question)
+        if not off_topic and said == "thanks":
+            off_topic = "thanks"
+        if not off_topic and (_OPINION.search(question) or said):
             off_topic = "opinion"
         if not off_topic and _TO_THE_BOT.search(question):
             off_topic = "chat"

@@ -164,6 +164,28 @@ def time_unstated(question: str, texts: Iterable[str]) -> bool:
     return asks_time(question) and not any(holds_kind(text, "time") for text in texts)
 
 
+# A code repository asked for: a code host or Chinese words for a repository; "repo" alone only with a link asked
+# ("the structure of the repos" is a topic, "link to the repo" asks for one).
+_REPOSITORY = re.compile(
+    r"\b(?:github|gitlab)\b|仓库|源码|源代码|开源地址|代码地址"
+    r"|\b(?:repos?|repository|repositorios?)\b(?=.*\b(?:link|enlace|url)\b)"
+    r"|\b(?:link|enlace|url)\b.*\b(?:repos?|repository|repositorios?)\b",
+    re.IGNORECASE)
+_CODE_HOST = re.compile(r"//(?:www\.)?(?:github\.com|gitlab\.com|gitee\.com|bitbucket\.org)/", re.IGNORECASE)
+
+
+def asks_repository(question: str) -> bool:
+    """"link to the istio-redirector github repo", "源码在哪个 github 仓库", "开源地址是啥": a repository's address."""
+    return bool(_REPOSITORY.search(question))
+
+
+def repository_unlinked(question: str, passages: Iterable[tuple[str, Iterable[str]]]) -> bool:
+    """Does the question ask for a code repository while none of ``passages`` (text, link URLs) links one? The
+    reply would quote the talk's abstract, which says what the code does, not where it is."""
+    return asks_repository(question) and not any(
+        _CODE_HOST.search(text) or any(_CODE_HOST.search(url) for url in urls) for text, urls in passages)
+
+
 # A talk's recording, or its slides, asked for separately (:data:`_RECORDING` asks for either).
 _VIDEO = re.compile(r"\b(?:videos?|recordings?|recorded|youtube|replay|v[ií]deos?|grabad[oa]s?|grabaci[oó]n(?:es)?)\b"
                     r"|录像|视频|回放|录播", re.IGNORECASE)

@@ -33,6 +33,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
             "Try `{command} events` to see the events I know about, or `{command} help`."
         ),
         "error": "Sorry, something went wrong while answering. Please try again in a moment.",
+        "welcome": "You're welcome! Ask me about Istio events any time, or try `{command} help`.",
         "help": (
             "*Ask me about Istio community events* (IstioCon, Istio Day, KubeCon): mention me in a channel, "
             "send me a direct message, or use the slash command. I answer in English, Spanish or Chinese "
@@ -177,6 +178,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
             "Prueba `{command} events` para ver los eventos que conozco, o `{command} help`."
         ),
         "error": "Lo siento, algo salió mal al responder. Vuelve a intentarlo en un momento.",
+        "welcome": "¡De nada! Pregúntame sobre los eventos de Istio cuando quieras, o prueba `{command} help`.",
         "help": (
             "*Pregúntame sobre los eventos de la comunidad de Istio* (IstioCon, Istio Day, KubeCon): "
             "mencióname en un canal, envíame un mensaje directo o usa el comando. Respondo en español, "
@@ -334,6 +336,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
             "可以试试 `{command} events` 查看我了解的活动，或 `{command} help`。"
         ),
         "error": "抱歉，回答时出了点问题，请稍后再试。",
+        "welcome": "不客气！随时可以问我 Istio 活动的事，或试试 `{command} help`。",
         "help": (
             "*向我提问 Istio 社区活动*（IstioCon、Istio Day、KubeCon）：在频道中提及我、给我发私信，"
             "或使用斜杠命令。我会用中文、英文或西班牙文回答，引用活动文章和 IstioCon 议程并附上演讲录像链接。\n"
