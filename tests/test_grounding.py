@@ -12,7 +12,7 @@ import pytest
 
 from bot.core.answerer import Answerer
 from bot.core.compose import not_found_reply
-from bot.core.grounding import Knowledge, company_names, squash
+from bot.core.grounding import Knowledge, company_names, squash, tells_talks
 from bot.core.reply import ReplyKind
 from bot.render.json_reply import reply_dict
 from bot.render.text import render_text
@@ -411,3 +411,15 @@ def test_a_banner_and_a_speaker_page_belong_to_the_edition_they_name(answerer: A
     assert any(paris.about(p) for p in answerer.index.passages if p.kind == "banner" and p.title == "Istio Day Europe")
     speaker = next(p for p in answerer.index.passages if p.kind == "speaker" and p.section == "IstioCon 2022")
     assert grounding.about(speaker) and not answerer.ground("IstioCon 2021 speakers").about(speaker)
+
+
+def test_an_edition_known_only_by_calls_for_its_talks_has_no_program(knowledge: Knowledge) -> None:
+    """IstioCon 2023 (virtual) is named only where its talks are called for ("submit a talk to the upcoming virtual
+    IstioCon 2023"): what its talks were is not known, and the reply says so."""
+    for question in ("What talks were on the agenda of the virtual IstioCon 2023?", "线上 IstioCon 2023 有哪些演讲？",
+                     "quién dio la keynote de apertura de istiocon 2023 virtual"):
+        not_found = knowledge.ground(question).not_found
+        assert not_found is not None and not_found.kind == "edition_without_program", question
+    assert knowledge.ground("where could you submit a talk for the virtual IstioCon 2023?").not_found is None
+    assert knowledge.ground("What talks were given at Istio Day Europe 2023?").not_found is None  # its recap tells
+    assert not tells_talks("Submit your talk proposals for IstioCon (Virtual)") and tells_talks("a talk from Lin Sun")

@@ -75,6 +75,19 @@ _TALK = re.compile(
     r"|演讲|议题|分享|讲座|工作坊|录像|视频|幻灯片|主题演讲|讲者|演讲者|发言",
     re.IGNORECASE,
 )
+# A call for talks, not talks given: "submit a talk to the upcoming IstioCon 2023", "演讲提案征集".
+_CALL_FOR_TALKS = re.compile(r"\b(?:submit\w*|proposals?|cfps?|call for|enviar|env[ií]a|propuestas?)\b|提交|提案|征集",
+                             re.IGNORECASE)
+_CALL_SPAN = 40
+"""Characters around a talk word in which a call for talks makes it one ("Submit your talk proposals")."""
+
+
+def tells_talks(text: str) -> bool:
+    """Does ``text`` speak of talks given (or to be given), not only call for them?"""
+    return any(not _CALL_FOR_TALKS.search(text[max(0, m.start() - _CALL_SPAN):m.end() + _CALL_SPAN])
+               for m in _TALK.finditer(text))
+
+
 _PLAIN_QUOTES = str.maketrans("‘’‛ʼ´`“”„", "''''''\"\"\"")
 
 
@@ -488,6 +501,8 @@ class Knowledge:
         self._df: Counter[str] = Counter()
         lowercase_seen: set[str] = set()
         self._talks_told: set[tuple[str, str, str]] = set()
+        self._talks_told_of: set[str] = set()
+        """Editions (keys) some passage of theirs (a post about them, a session, their card) speaks of talks in."""
         mentioned: set[tuple[str, str, str]] = set()
         self.passage_words: list[frozenset[str]] = []
         """Each passage's words (its title's and text's, as BM25 reads them), in the index's order."""
@@ -501,17 +516,19 @@ class Knowledge:
                 keys += [event.key] if event else []
             if p.event is not None:
                 keys.append(p.event.key)
+            talk = p.kind != "event" and tells_talks(p.text)
             for key in keys:
+                if talk or p.session is not None:
+                    self._talks_told_of.add(key)
                 self._edition_text[key].append(fold(f"{p.title} {p.text}"))  # a session's title names its company
                 self._edition_words[key] |= words
                 if any(link.kind == "video" or _WATCH_SITE.search(link.url) for link in p.links):
                     self._edition_videos.add(key)
             lowercase_seen.update(w for w in re.findall(r"\b[a-z][a-z]+\b", p.text))
-            talk = p.kind != "event" and bool(_TALK.search(p.text))
             for m in mentions(f"{p.title}. {p.text}"):
                 if m.year:
                     mentioned.add((m.series, m.region, m.year))
-                    if talk:  # a passage that speaks of this edition's talks (or its call for them)
+                    if talk:  # a passage that speaks of this edition's talks (not only calls for them)
                         self._talks_told.add((m.series, m.region, m.year))
         self._mentioned_regional = mentioned
         self._mentioned_editions = {(series, year) for series, _, year in mentioned}
@@ -800,7 +817,8 @@ class Knowledge:
             return None
         edition = g.editions[0]
         sessions = self._sessions_of.get(edition.key, [])
-        if (g.asks_talk and not sessions and not edition.posts and not g.sessions
+        if (g.asks_talk and tells_talks(g.question) and not sessions and not g.sessions
+                and edition.key not in self._talks_told_of
                 and (edition.series, edition.region, edition.year) not in self._talks_told):
             return NotFound("edition_without_program", edition.name, edition, (edition,))
         if asks_video(g.question) and not sessions and not g.sessions and edition.key not in self._edition_videos:

@@ -155,7 +155,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
             "I know of no talk about “{subject}” at {edition}: the posts about it do not mention one. "
             "What I know of it:"
         ),
-        "nf_no_program": "I know {edition} only by its date and place: I have no program, talks or recordings of it.",
+        "nf_no_program": "I have no program, talks or recordings of {edition}. What I know of it:",
         "nf_figure": "No post I have says how many people attended {edition}. What I know of it:",
         "nf_price": "No post I have says what {edition} cost. What I know of it:",
         "nf_no_recordings": (
@@ -311,9 +311,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
             "No conozco ninguna charla sobre «{subject}» en {edition}: los artículos sobre el evento no mencionan "
             "ninguna. Lo que sé del evento:"
         ),
-        "nf_no_program": (
-            "De {edition} solo conozco la fecha y el lugar: no tengo su programa, sus charlas ni sus grabaciones."
-        ),
+        "nf_no_program": "No tengo el programa, las charlas ni las grabaciones de {edition}. Lo que sé de ella:",
         "nf_figure": "Ningún artículo que tengo dice cuántas personas asistieron a {edition}. Lo que sé de ella:",
         "nf_price": "Ningún artículo que tengo dice cuánto costaba {edition}. Lo que sé de ella:",
         "nf_no_recordings": (
@@ -446,7 +444,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         ),
         "nf_company_talk_posts": "我不知道 {edition} 上有 {subject} 的演讲：相关文章都没有提到。我了解的情况：",
         "nf_topic_talk_posts": "我不知道 {edition} 有关于“{subject}”的演讲：相关文章都没有提到。我了解的情况：",
-        "nf_no_program": "关于 {edition}，我只知道日期和地点：没有它的议程、演讲或录像。",
+        "nf_no_program": "我没有 {edition} 的议程、演讲或录像。我了解的情况：",
         "nf_figure": "我掌握的文章都没有说 {edition} 有多少人参加。我了解的情况：",
         "nf_price": "我掌握的文章都没有说 {edition} 的费用。我了解的情况：",
         "nf_no_recordings": "我不知道 {edition} 有任何录像：我掌握的相关内容都没有链接录像。我了解的情况：",
