@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.answerer import Wanted, _best_sentences
+from bot.core.answerer import Answerer, Wanted, _best_sentences
 from bot.core.intents import (
     answer_kinds,
     asks_cost,
@@ -91,6 +91,8 @@ def test_a_count_of_what_the_question_counts() -> None:
     assert counts_something(text, {"how", "many", "countries"}) and counts_something(text, {"people"})
     assert not counts_something(text, {"how", "many", "sponsors"})
     assert counts_something("una keynote de tres ponentes", {"cuantos", "ponentes"})  # stems: "ponente(s)"
+    # a short word's plural, with or without an apostrophe: "CRDs" counts "CRD's"
+    assert counts_something("Users need to create four separate CRD's to define routing", {"crds"})
     assert asks_count("how many sponsors did it have?") and asks_count("¿Cuántas personas fueron?")
     assert asks_count("有多少人参加？") and asks_count("有几位讲者？")
     assert not asks_count("how much was a ticket?") and not asks_count("门票多少钱？")
@@ -162,3 +164,13 @@ def test_a_session_quote_links_what_its_quoted_sentence_writes() -> None:
                                          _idf)
     written = [(link.url, text[start:end]) for link, (start, end) in zip(links, spans, strict=True) if end]
     assert written == [("https://github.com/solo-io/workshops", "https://github.com/solo-io/workshops")]
+
+
+def test_a_talks_title_words_say_which_talk_not_which_sentence_answers(answerer: Answerer) -> None:
+    """"la charla de Sberbank sobre pasar istio de PoC a producción" names the talk "Sberbank Story: moving Istio from
+    PoC to production"; the sentence quoted is the one with the clusters asked about, not the one repeating the
+    title's words."""
+    for question in ("en la charla de Sberbank sobre pasar istio de PoC a produccion, de cuantos clusters hablan",
+                     "Sberbank 从 PoC 到生产那场分享里有多少个集群？"):
+        reply = answerer.ask(question)
+        assert any("50+ On-Premise Kubernetes Clusters" in quote.text for quote in reply.quotes), question

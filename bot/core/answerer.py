@@ -65,6 +65,11 @@ def _sentences(text: str) -> tuple[list[tuple[int, int]], list[frozenset[str]]]:
     return bounds, [frozenset(tokenize(text[start:end])) for start, end in bounds]
 
 
+@lru_cache(maxsize=4096)
+def _title_words(title: str) -> frozenset[str]:
+    return frozenset(tokenize(title))
+
+
 @dataclass(frozen=True)
 class Wanted:
     """What the quoted sentence should hold: the question's words, their translations (a passage in another
@@ -90,12 +95,16 @@ class Wanted:
         stems = frozenset(w[:COGNATE_STEM] for w in own if len(w) > COGNATE_STEM and w.isascii() and w.isalpha())
         return cls(terms, answer_kinds(question), stems)
 
-    def weight(self, words: frozenset[str], idf: Callable[[str], float]) -> float:
-        """How much of what is wanted a sentence's words hold, each weighted by rarity."""
+    def weight(self, words: frozenset[str], idf: Callable[[str], float], title: frozenset[str] = frozenset()) -> float:
+        """How much of what is wanted a sentence's words hold, each weighted by rarity. A word of the quoted
+        passage's ``title`` counts as a name: the question used it to say which talk or post it means ("la historia
+        de Sberbank … a producción" for "Sberbank Story: moving Istio from PoC to production"), and the sentence
+        that answers is the one with its other words ("¿de cuántos clusters hablan?")."""
         exact = words & self.terms.keys()
         cognates = [w for w in words - exact if len(w) > COGNATE_STEM and w[:COGNATE_STEM] in self.stems]
-        return (sum(self.terms[term] * idf(term) for term in exact)
-                + sum(TRANSLATED_WEIGHT * idf(term) for term in cognates))
+        own = sum((min(self.terms[term], NAME_WEIGHT) if term in title else self.terms[term]) * idf(term)
+                  for term in exact)
+        return own + sum((NAME_WEIGHT if term in title else TRANSLATED_WEIGHT) * idf(term) for term in cognates)
 
 
 TRANSLATED_WEIGHT = 0.5
@@ -121,6 +130,7 @@ def _best_sentences(
     speaker page by its biography (the designation is in the citation).
     """
     bounds, words = _sentences(passage.text)
+    title = _title_words(passage.title)
 
     def links_in(start: int, end: int) -> list[Link]:
         return [ln for ln, (a, _) in zip(passage.links, passage.link_spans, strict=True) if start <= a < end]
@@ -128,7 +138,7 @@ def _best_sentences(
     def score(i: int) -> float:
         start, end = bounds[i]
         sentence = passage.text[start:end]
-        matched = wanted.weight(words[i], idf)
+        matched = wanted.weight(words[i], idf, title)
         links = links_in(start, end)
         has_media = any(ln.kind != "link" for ln in links)
         link_kinds = {link.kind for link in links}

@@ -298,6 +298,13 @@ _COUNTED_SPAN = 30
 """Characters after a number that may name what it counts ("50k+ Pods", "more than 4,000 people from 84 countries")."""
 
 
+def _singular(word: str) -> str:
+    """A Latin plural's stem ("CRDs", "CRD's" and "CRD", "nodes" and "node" compare alike), which a word shorter
+    than STEM letters would keep apart."""
+    word = word.removesuffix("'s").removesuffix("’s")
+    return word[:-1] if len(word) > 3 and word.endswith("s") and word.isascii() else word
+
+
 def counts_something(text: str, of: Collection[str] | None = None) -> bool:
     """Does ``text`` write a count (:data:`_COUNT`) outside its dates ("26 de septiembre" counts nothing)? With
     ``of`` (words, e.g. a question's and their translations): a count of one of them, written in the few words
@@ -307,11 +314,12 @@ def counts_something(text: str, of: Collection[str] | None = None) -> bool:
     if not matches:
         return False
     dates = find_dates(text, _ANY_YEAR)
-    wanted = {word[:STEM] for word in of} if of is not None else None
+    wanted = {_singular(word)[:STEM] for word in of} if of is not None else None
     for match in matches:
         if any(d.at <= match.start() < d.stop for d in dates):
             continue
-        if wanted is None or {w[:STEM] for w in tokenize(text[match.start() : match.end() + _COUNTED_SPAN])} & wanted:
+        counted = {_singular(w)[:STEM] for w in tokenize(text[match.start() : match.end() + _COUNTED_SPAN])}
+        if wanted is None or counted & wanted:
             return True
     return False
 
