@@ -317,3 +317,13 @@ def test_a_code_repository_no_quoted_passage_links_is_not_answered(answerer: Ans
 def test_thanks_that_ask_nothing_are_answered_in_kind(answerer: Answerer, message: str, words: str) -> None:
     reply, _ = answerer.respond(message)
     assert reply.abstained and not reply.quotes and reply.title.startswith(words)
+
+
+def test_who_won_a_raffle_no_post_reports_is_not_answered(answerer: Answerer) -> None:
+    # The wrap-up's raffle and the #IstioTurns4 swag are announced, their winners never named.
+    assert answerer.ask("who won the raffle giveaways at the istiocon 2022 wrap-up?").abstained
+    assert answerer.ask("Istio 4 周年生日活动最后是谁赢了礼品？").abstained
+    # Awards are reported: the recap names who received them.
+    assert not answerer.ask("who got the top committer award at KubeCon NA 25?").abstained
+    assert not intents.winner_unreported("which team won the escape room?", ["The winners were team Envoy."])
+    assert intents.winner_unreported("which team won the escape room?", ["Join for a chance to win some swag."])

@@ -28,6 +28,7 @@ from bot.core.intents import (
     holds_kind,
     repository_unlinked,
     time_unstated,
+    winner_unreported,
 )
 from bot.core.language import corpus_language, detect_language
 from bot.core.markup import unmark
@@ -349,15 +350,15 @@ class Answerer:
 
     @staticmethod
     def cannot_quote(question: str, hits: list[Hit]) -> bool:
-        """Does the question ask what something cost, at what time of day or for a code repository, while no passage
-        the reply would quote states a price (or that it was free), a time or links a repository? An extractive
-        answer cannot quote what no passage states.
+        """Does the question ask what something cost, at what time of day, for a code repository or who won, while no
+        passage the reply would quote states a price (or that it was free), a time, links a repository or reports a
+        winner? An extractive answer cannot quote what no passage states.
         On the tuning sets, every question asking for a time that the quoted passages do not hold is one to
         decline (7 of 7)."""
         texts = [hit.passage.text for hit in hits[:MAX_SNIPPETS]]
         passages = [(hit.passage.text, [link.url for link in hit.passage.links]) for hit in hits[:MAX_SNIPPETS]]
         return (cost_unstated(question, texts) or time_unstated(question, texts)
-                or repository_unlinked(question, passages))
+                or repository_unlinked(question, passages) or winner_unreported(question, texts))
 
     def ground(self, question: str) -> Grounding:
         """What the question names, resolved against the knowledge, and what it names that is not known."""

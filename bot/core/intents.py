@@ -186,6 +186,28 @@ def repository_unlinked(question: str, passages: Iterable[tuple[str, Iterable[st
         _CODE_HOST.search(text) or any(_CODE_HOST.search(url) for url in urls) for text, urls in passages)
 
 
+# Who won something: "who won the raffle", "which team won", "the winners", "¿quién ganó?", "谁赢了礼品".
+_WINNER = re.compile(
+    r"\b(?:who|which \w+)\b[^?.]{0,20}\b(?:won|winning)\b|\bwinners?\b"
+    r"|\bqui[eé]n(?:es)?\b[^?.]{0,20}\b(?:gan[oó]|ganaron|se llev[oó]|recibi[oó])\b|\bqu[eé] \w+ gan[oó]\b"
+    r"|\bganador(?:a|es)?\b|谁[^？?。]{0,6}(?:赢|拿|获)|赢家|中奖|获奖名单|获胜",
+    re.IGNORECASE)
+# An award, which the posts report when they name it (unlike a raffle's or a contest's prizes).
+_AWARD = re.compile(r"\bawards?\b|\bpremios?\b|奖项|奖", re.IGNORECASE)
+# A winner reported: "won", "received", "bagged the … award", "ganó", "获得了…奖" (not "a chance to win some swag").
+_WINNER_REPORTED = re.compile(
+    r"\b(?:won|winners? (?:is|are|was|were)|awarded|received|bagged|recipients?|gan[oó]|ganaron|ganadore?s"
+    r"|recibi[oó]|recibieron|premiad[oa]s?)\b|获得了|荣获|获奖|获得.{0,20}奖|颁发|授予", re.IGNORECASE)
+
+
+def winner_unreported(question: str, texts: Iterable[str]) -> bool:
+    """Does the question ask who won while none of ``texts`` reports a winner? The posts announce raffles,
+    giveaways and contests ("a chance to win some Istio swag") and never say who won them; awards they do report
+    ("received well-deserved recognition: John Howard — Top Committer Award")."""
+    return (bool(_WINNER.search(question)) and not _AWARD.search(question)
+            and not any(_WINNER_REPORTED.search(text) for text in texts))
+
+
 # A talk's recording, or its slides, asked for separately (:data:`_RECORDING` asks for either).
 _VIDEO = re.compile(r"\b(?:videos?|recordings?|recorded|youtube|replay|v[ií]deos?|grabad[oa]s?|grabaci[oó]n(?:es)?)\b"
                     r"|录像|视频|回放|录播", re.IGNORECASE)
