@@ -423,3 +423,17 @@ def test_an_edition_known_only_by_calls_for_its_talks_has_no_program(knowledge: 
     assert knowledge.ground("where could you submit a talk for the virtual IstioCon 2023?").not_found is None
     assert knowledge.ground("What talks were given at Istio Day Europe 2023?").not_found is None  # its recap tells
     assert not tells_talks("Submit your talk proposals for IstioCon (Virtual)") and tells_talks("a talk from Lin Sun")
+
+
+def test_a_call_for_proposals_no_text_of_the_edition_dates(knowledge: Knowledge) -> None:
+    """No post dates when IstioCon 2022's call for proposals closed (its card links it); Istio Day North America
+    2023's timeline does ("Sunday, August 6: CFP Closes"), and so does a banner ("CFPs … close soon! Shown on istio.io
+    from 2023-07-26 to 2023-08-06")."""
+    for question in ("what was the deadline for submitting talks to the istiocon 2022 cfp on sessionize",
+                     "hasta que fecha se podian mandar propuestas al CFP de istiocon 2022",
+                     "IstioCon 2022 征稿截止是哪天"):
+        not_found = knowledge.ground(question).not_found
+        assert not_found is not None and not_found.kind == "cfp_deadline_not_stated", question
+    assert knowledge.ground("istio day chicago 2023 cfp deadline?").not_found is None
+    banner = "the banner saying CFPs for IstioCon 2023 close soon, until when was it up?"
+    assert knowledge.ground(banner).not_found is None

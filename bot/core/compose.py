@@ -51,6 +51,7 @@ _NOT_FOUND_KEYS: dict[NotFoundKind, str] = {
     "slides_not_listed": "nf_slides",
     "speakers_not_listed": "nf_speakers",
     "unknown_birthday": "nf_birthday",
+    "cfp_deadline_not_stated": "nf_cfp_deadline",
 }
 _TALK_KEYS = ("nf_company_talk", "nf_topic_talk")
 """Replies that point at the edition's talk list; each has a ``_posts`` form for an edition with no program."""
@@ -69,7 +70,8 @@ def not_found_reply(question: str, lang: str, not_found: NotFound) -> Reply:
               edition=edition.name if edition else "", count=edition.sessions if edition else 0,
               query=edition.name.lower() if edition else "")
     listed = from_posts or not_found.kind in (
-        "unknown_edition", "edition_without_program", "figure_not_stated", "price_not_stated", "no_recordings")
+        "unknown_edition", "edition_without_program", "figure_not_stated", "price_not_stated", "no_recordings",
+        "cfp_deadline_not_stated")
     groups = [Group(None, [event_parts(e, ui_lang) for e in not_found.known])] if listed and not_found.known else []
     if not_found.session is not None:
         groups = [Group(None, [session_parts(not_found.session, ui_lang, roles=True)])]

@@ -43,7 +43,7 @@ from bot.core.intents import asks_slides, asks_video, cost_unstated
 from bot.core.spelling import MIN_LENGTH
 from embeddings.bm25 import STOPWORDS, fold, tokenize
 from embeddings.event_words import CARD_LANGUAGES
-from embeddings.events import ISTIO_SERIES, REGION_WORDS, Event, Mention, mentions, named_events
+from embeddings.events import ISTIO_SERIES, REGION_WORDS, Event, Mention, find_dates, mentions, named_events
 from embeddings.index import Index
 from embeddings.markdown import CJK_CHAR
 from embeddings.passages import Passage
@@ -75,6 +75,27 @@ _TALK = re.compile(
     r"|演讲|议题|分享|讲座|工作坊|录像|视频|幻灯片|主题演讲|讲者|演讲者|发言",
     re.IGNORECASE,
 )
+# When a call for proposals closes: "the CFP deadline", "¿hasta cuándo se podían mandar propuestas?", "征稿截止".
+_CFP = re.compile(r"\b(?:cfps?|call for (?:proposals|papers|talks|speakers)|proposals?|propuestas?|submissions?"
+                  r"|sessionize)\b|征稿|征集|投稿|提案", re.IGNORECASE)
+_CLOSING = re.compile(r"\b(?:deadline|closes?|closed|closing|due|until|last day|fecha l[ií]mite|cierra|cerraba|cierre|"
+                      r"cerr[oó]|hasta)\b|截止|截稿|结束|关闭", re.IGNORECASE)
+_CFP_DATE_SPAN = 80
+"""Characters between a call for proposals and a date that dates it ("CFP closes on August 6th")."""
+
+
+def _dates_a_cfp(text: str) -> bool:
+    """Does ``text`` (folded) write a date near a call for proposals ("CFP closes on August 6th", a banner's "CFPs close
+    soon! Shown on istio.io from 2023-07-26 to 2023-08-06")?"""
+    spans = [(m.start(), m.end()) for m in _CFP.finditer(text)]
+    dates = [(d.at, d.stop) for d in find_dates(text, _ANY_YEAR)] + [m.span() for m in _ISO_DATE.finditer(text)]
+    return any(abs(at - start) <= _CFP_DATE_SPAN or abs(stop - end) <= _CFP_DATE_SPAN
+               for at, stop in dates for start, end in spans)
+
+
+_ANY_YEAR = "2000"
+_ISO_DATE = re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d\b")
+"""A banner's dates ("Shown on istio.io from 2023-07-26 to 2023-08-06"), which :func:`find_dates` does not read."""
 # A call for talks, not talks given: "submit a talk to the upcoming IstioCon 2023", "演讲提案征集".
 _CALL_FOR_TALKS = re.compile(r"\b(?:submit\w*|proposals?|cfps?|call for|enviar|env[ií]a|propuestas?)\b|提交|提案|征集",
                              re.IGNORECASE)
@@ -326,7 +347,7 @@ NotFoundKind = Literal[
     "unknown_edition", "company_without_talk_at_edition", "name_without_talk_at_edition",
     "topic_without_talk_at_edition", "edition_without_program", "figure_not_stated", "price_not_stated",
     "speaker_without_talk_at_edition", "no_recordings", "recording_not_listed", "slides_not_listed",
-    "speakers_not_listed", "unknown_birthday",
+    "speakers_not_listed", "unknown_birthday", "cfp_deadline_not_stated",
 ]
 """What a :class:`NotFound` says is not known (each is described there)."""
 
@@ -345,7 +366,8 @@ class NotFound:
     ``recording_not_listed`` and ``slides_not_listed`` (asked of the one session a question names, whose program
     entry has none: the reply says so and shows the session); ``speakers_not_listed`` (who gave the one session a
     question names, whose entry names no one); ``unknown_birthday`` (a birthday of Istio no document speaks of:
-    the pages about those they do are shown)."""
+    the pages about those they do are shown); ``cfp_deadline_not_stated`` (when an edition's call for proposals
+    closed, which no text of the edition dates)."""
 
     kind: NotFoundKind
     subject: str
@@ -516,6 +538,9 @@ class Knowledge:
                 keys += [event.key] if event else []
             if p.event is not None:
                 keys.append(p.event.key)
+            if p.kind == "banner":  # a banner announcing an edition ("CFPs for IstioCon 2023 close soon!")
+                keys += [e.key for m in _banner_mentions(f"{p.title}. {p.text}") for e in self.events
+                         if m.series == e.series and (m.year or p.year) == e.year and m.region in ("", e.region)]
             talk = p.kind != "event" and tells_talks(p.text)
             for key in keys:
                 if talk or p.session is not None:
@@ -831,6 +856,8 @@ class Knowledge:
         texts = self._edition_text.get(edition.key, [])
         if cost_unstated(g.question, texts):
             return NotFound("price_not_stated", edition.name, edition, (edition,))
+        if _CFP.search(g.question) and _CLOSING.search(g.question) and not any(_dates_a_cfp(text) for text in texts):
+            return NotFound("cfp_deadline_not_stated", edition.name, edition, (edition,))
         if not g.asks_talk or g.sessions or not (sessions or self._recapped(edition)):
             return None
         if g.speakers and not g.sessions:

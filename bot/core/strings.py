@@ -158,6 +158,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "nf_no_program": "I have no program, talks or recordings of {edition}. What I know of it:",
         "nf_figure": "No post I have says how many people attended {edition}. What I know of it:",
         "nf_price": "No post I have says what {edition} cost. What I know of it:",
+        "nf_cfp_deadline": "No post I have says when the call for proposals of {edition} closed. What I know of it:",
         "nf_no_recordings": (
             "I know of no recordings of {edition}: nothing I have about it links one. What I know of it:"
         ),
@@ -314,6 +315,9 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "nf_no_program": "No tengo el programa, las charlas ni las grabaciones de {edition}. Lo que sé de ella:",
         "nf_figure": "Ningún artículo que tengo dice cuántas personas asistieron a {edition}. Lo que sé de ella:",
         "nf_price": "Ningún artículo que tengo dice cuánto costaba {edition}. Lo que sé de ella:",
+        "nf_cfp_deadline": (
+            "Ningún artículo que tengo dice cuándo cerró la convocatoria de propuestas de {edition}. Lo que sé de ella:"
+        ),
         "nf_no_recordings": (
             "No conozco grabaciones de {edition}: nada de lo que tengo sobre ella enlaza una. Lo que sé de ella:"
         ),
@@ -447,6 +451,7 @@ BOT_WORDS: dict[str, dict[str, str]] = {
         "nf_no_program": "我没有 {edition} 的议程、演讲或录像。我了解的情况：",
         "nf_figure": "我掌握的文章都没有说 {edition} 有多少人参加。我了解的情况：",
         "nf_price": "我掌握的文章都没有说 {edition} 的费用。我了解的情况：",
+        "nf_cfp_deadline": "我掌握的文章都没有说 {edition} 的演讲征集何时截止。我了解的情况：",
         "nf_no_recordings": "我不知道 {edition} 有任何录像：我掌握的相关内容都没有链接录像。我了解的情况：",
         "nf_recording": "{edition} 的日程中没有“{subject}”的录像。",
         "nf_slides": "{edition} 的日程中没有“{subject}”的幻灯片。",
