@@ -528,7 +528,10 @@ class Knowledge:
         mentioned: set[tuple[str, str, str]] = set()
         self.passage_words: list[frozenset[str]] = []
         """Each passage's words (its title's and text's, as BM25 reads them), in the index's order."""
+        folded_texts: list[str] = []
         for p in passages:
+            folded = fold(f"{p.title} {p.text}")  # a session's title names its company, and names generally
+            folded_texts.append(folded)
             words = frozenset(tokenize(f"{p.title} {p.text}"))
             self.passage_words.append(words)
             self._df.update(words)
@@ -545,7 +548,7 @@ class Knowledge:
             for key in keys:
                 if talk or p.session is not None:
                     self._talks_told_of.add(key)
-                self._edition_text[key].append(fold(f"{p.title} {p.text}"))  # a session's title names its company
+                self._edition_text[key].append(folded)
                 self._edition_words[key] |= words
                 if any(link.kind == "video" or _WATCH_SITE.search(link.url) for link in p.links):
                     self._edition_videos.add(key)
@@ -570,7 +573,7 @@ class Knowledge:
         self.event_word: Callable[[str], bool] = event_words.__contains__
         """Does a document other than a speaker page use this (folded) word: what tells a place an event may have
         been held in ("Istio Day Londres") from one no event document names ("Istio Day Tokio")."""
-        self._all_text = " ".join(fold(f"{p.title} {p.text}") for p in passages)  # a session's title names too
+        self._all_text = " ".join(folded_texts)
         self._pages_of: dict[str, set[str]] = defaultdict(set)
         """Each speaker's name → the words of their speaker pages (as BM25 reads them)."""
         for p, words in zip(passages, self.passage_words, strict=True):
