@@ -56,10 +56,17 @@ def tokenize(text: str) -> list[str]:
     pos = 0
     for match in _CJK_RUN.finditer(text):
         tokens += _words(text[pos : match.start()])
-        tokens += [w for w in _jieba().lcut_for_search(match.group(0)) if _is_word(w)]  # type: ignore[attr-defined]
+        tokens += _cjk_words(match.group(0))
         pos = match.end()
     tokens += _words(text[pos:])
     return tokens
+
+
+@lru_cache(maxsize=65536)
+def _cjk_words(run: str) -> tuple[str, ...]:
+    """jieba's words of one run of Chinese, remembered: the index, the grounding and the session lists each read the
+    same passages."""
+    return tuple(w for w in _jieba().lcut_for_search(run) if _is_word(w))  # type: ignore[attr-defined]
 
 
 # A name-like word: capitalised (Bloomberg, GoTo), an acronym (SAP), or with a digit (503, 2023, Kiali2).
