@@ -139,15 +139,8 @@ def _is_word(token: str) -> bool:
     return token not in STOPWORDS and any(ch.isalnum() for ch in token)
 
 
-@lru_cache(maxsize=65536)
-def _fold_word(word: str) -> str:
-    """:func:`fold` of one word, remembered: the same words recur in every passage (most of an index's load time
-    was spent folding them one by one)."""
-    return fold(word)
-
-
 def _words(text: str) -> list[str]:
-    return [w for w in (_fold_word(m.group(0)) for m in _WORD.finditer(text)) if w not in STOPWORDS and len(w) > 1]
+    return [w for w in (fold(m.group(0)) for m in _WORD.finditer(text)) if w not in STOPWORDS and len(w) > 1]
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:

@@ -39,7 +39,7 @@ from typing import Literal
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.core.intents import asks_slides, asks_video, cost_unstated
+from bot.core.intents import ANY_YEAR, asks_slides, asks_video, cost_unstated
 from bot.core.spelling import MIN_LENGTH
 from embeddings.bm25 import STOPWORDS, fold, tokenize
 from embeddings.event_words import CARD_LANGUAGES
@@ -82,20 +82,19 @@ _CLOSING = re.compile(r"\b(?:deadline|closes?|closed|closing|due|until|last day|
                       r"cerr[oó]|hasta)\b|截止|截稿|结束|关闭", re.IGNORECASE)
 _CFP_DATE_SPAN = 80
 """Characters between a call for proposals and a date that dates it ("CFP closes on August 6th")."""
+_ISO_DATE = re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d\b")
+"""A banner's dates ("Shown on istio.io from 2023-07-26 to 2023-08-06"), which :func:`find_dates` does not read."""
 
 
 def _dates_a_cfp(text: str) -> bool:
     """Does ``text`` (folded) write a date near a call for proposals ("CFP closes on August 6th", a banner's "CFPs close
     soon! Shown on istio.io from 2023-07-26 to 2023-08-06")?"""
     spans = [(m.start(), m.end()) for m in _CFP.finditer(text)]
-    dates = [(d.at, d.stop) for d in find_dates(text, _ANY_YEAR)] + [m.span() for m in _ISO_DATE.finditer(text)]
+    dates = [(d.at, d.stop) for d in find_dates(text, ANY_YEAR)] + [m.span() for m in _ISO_DATE.finditer(text)]
     return any(abs(at - start) <= _CFP_DATE_SPAN or abs(stop - end) <= _CFP_DATE_SPAN
                for at, stop in dates for start, end in spans)
 
 
-_ANY_YEAR = "2000"
-_ISO_DATE = re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d\b")
-"""A banner's dates ("Shown on istio.io from 2023-07-26 to 2023-08-06"), which :func:`find_dates` does not read."""
 # A call for talks, not talks given: "submit a talk to the upcoming IstioCon 2023", "演讲提案征集".
 _CALL_FOR_TALKS = re.compile(r"\b(?:submit\w*|proposals?|cfps?|call for|enviar|env[ií]a|propuestas?)\b|提交|提案|征集",
                              re.IGNORECASE)
@@ -425,9 +424,7 @@ class Grounding:
             or (passage.session is not None and (passage.session.event == e.name or (
                 e.series == "istiocon" and not e.region and passage.session.year == e.year)))
             or (passage.kind in ("speaker", "page") and passage.section == e.name)
-            or (passage.kind == "banner" and any(
-                m.series == e.series and (m.year or passage.year) == e.year and m.region in ("", e.region)
-                for m in _banner_mentions(f"{passage.title}. {passage.text}")))
+            or announces(passage, e)
             or any(post.url == passage.url for post in e.posts)
             for e in self.editions)
 
@@ -435,6 +432,13 @@ class Grounding:
     def declines(self) -> bool:
         """Whether the question should be declined whatever retrieval finds."""
         return self.not_found is not None or bool(self.off_topic)
+
+
+def announces(passage: Passage, edition: Event) -> bool:
+    """Is the passage a banner that names the edition (its year, or the banner's own year where it names none)?"""
+    return passage.kind == "banner" and any(
+        m.series == edition.series and (m.year or passage.year) == edition.year and m.region in ("", edition.region)
+        for m in _banner_mentions(f"{passage.title}. {passage.text}"))
 
 
 @functools.lru_cache(maxsize=256)
@@ -542,8 +546,7 @@ class Knowledge:
             if p.event is not None:
                 keys.append(p.event.key)
             if p.kind == "banner":  # a banner announcing an edition ("CFPs for IstioCon 2023 close soon!")
-                keys += [e.key for m in _banner_mentions(f"{p.title}. {p.text}") for e in self.events
-                         if m.series == e.series and (m.year or p.year) == e.year and m.region in ("", e.region)]
+                keys += [e.key for e in self.events if announces(p, e)]
             talk = p.kind != "event" and tells_talks(p.text)
             for key in keys:
                 if talk or p.session is not None:

@@ -313,7 +313,8 @@ _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR|US\$|dollars?|d[oó]lares|
                     re.IGNORECASE)
 """An amount of money, or that attending was free ("free of charge", "is free"; not "a free, signed copy"): both
 say what something cost."""
-_ANY_YEAR = "2000"
+ANY_YEAR = "2000"
+"""The year :func:`~embeddings.events.find_dates` assumes where a date names none: any will do to find dates."""
 
 
 _COUNTED_SPAN = 30
@@ -335,7 +336,7 @@ def counts_something(text: str, of: Collection[str] | None = None) -> bool:
     matches = list(_COUNT.finditer(text))
     if not matches:
         return False
-    dates = find_dates(text, _ANY_YEAR)
+    dates = find_dates(text, ANY_YEAR)
     wanted = {_singular(word)[:STEM] for word in of} if of is not None else None
     for match in matches:
         if any(d.at <= match.start() < d.stop for d in dates):
@@ -354,7 +355,7 @@ def holds_kind(text: str, kind: str, link_kinds: Collection[str] = ()) -> bool:
     if kind == "recording":
         return "video" in link_kinds or "slides" in link_kinds
     if kind == "date":
-        return bool(find_dates(text, _ANY_YEAR))
+        return bool(find_dates(text, ANY_YEAR))
     if kind == "number":  # "how much" is a count, or an amount of money
         return counts_something(text) or bool(_MONEY.search(text))
     if kind == "price":
