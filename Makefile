@@ -46,10 +46,11 @@ TUNING := ../shared/eval/questions.jsonl tests/data/questions_docs.jsonl tests/d
 	tests/data/questions_tuning_retired_2026_12.jsonl tests/data/questions_tuning_retired_2026_12b.jsonl \
 	tests/data/questions_tuning_retired_2026_12c.jsonl tests/data/questions_tuning_retired_2026_12d.jsonl \
 	tests/data/questions_tuning_retired_2026_12e.jsonl tests/data/questions_tuning_retired_2026_12f.jsonl \
-	tests/data/questions_tuning_retired_2026_12g.jsonl tests/data/questions_tuning_retired_2026_12h.jsonl
+	tests/data/questions_tuning_retired_2026_12g.jsonl tests/data/questions_tuning_retired_2026_12h.jsonl \
+	tests/data/questions_tuning_retired_2026_12i.jsonl
 # Frozen (their sha256 are in tests/test_heldout.py: an edit is a new set), no question a near-repeat of a tuning
 # one. Written blind by helpers after every tuning set above was fixed (README, "Quality").
-HELD_OUT := tests/data/questions_heldout_2026_12i.jsonl
+HELD_OUT := tests/data/questions_heldout_2026_12j.jsonl
 
 # One line per set, labelled tuning or held-out, then both kinds pooled side by side (README, "Quality").
 eval: install

@@ -3,7 +3,7 @@
 tests/data/questions_tuning_retired_heldout.jsonl was the held-out set until issue 18 (written by a helper
 who saw only docs/); it has been run often enough to be in-sample, so it now tunes (Makefile ``TUNING``)
 and this test only guards against a change that loses a whole kind of question (a language,
-cross-lingual, declines). The held-out set is tests/data/questions_heldout_2026_12i.jsonl
+cross-lingual, declines). The held-out set is tests/data/questions_heldout_2026_12j.jsonl
 (tests/test_heldout.py), which no test scores.
 """
 
