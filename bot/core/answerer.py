@@ -371,6 +371,15 @@ class Answerer:
         happened, a company's talk at an edition whose program has none) is declined with what is not
         known and what is known next to it, whatever the hits are."""
         grounding = grounding or self.ground(question)
+        if grounding.not_found is None and grounding.speakers:
+            # the talks the question describes, in words their passage writes ("Nick Nellis' talk on a local
+            # istio-proxy"), not only by its speakers ("Lin Sun's talk", which any of hers may be)
+            asked = self.ranker.corpus.asked(question, lang, grounding.names)
+            ranked = [hit.passage.session for hit in hits[:MAX_SNIPPETS] if hit.passage.session is not None
+                      and self.ranker.corpus.coverage(asked, hit.passage) > 0]
+            missing = self.knowledge.ranked_session_detail(grounding, ranked)
+            if missing is not None:
+                return compose.not_found_reply(question, lang, missing)
         if grounding.not_found is not None:
             return compose.not_found_reply(question, lang, grounding.not_found)
         if hits and hits[0].channels.listed:

@@ -148,7 +148,8 @@ _OFF_TOPIC = {
     "visa": re.compile(r"\b(?:visas?|passports?|visados?|pasaportes?)\b|签证|护照", re.I),
     "finance": re.compile(r"\b(?:stock price|share price|valuation|market cap|revenue|acciones|cotizan?|valoraci[oó]n|"
                           r"ingresos|facturaci[oó]n)\b|股价|营收|市值|估值", re.I),
-    "jobs": re.compile(r"\b(?:hiring|job openings?|vacanc(?:y|ies)|contratando|vacantes?)\b|招聘|招人", re.I),
+    "jobs": re.compile(r"\b(?:hiring|job openings?|open (?:\w+ )?(?:roles|positions)|vacanc(?:y|ies)|contratando|"
+                       r"vacantes?)\b|招聘|招人|在招", re.I),
     "private": re.compile(r"\b(?:personal email|phone number|home address|favou?rite|hobb(?:y|ies)|married|"
                           r"where does (?-i:he|she|[A-Z]\w+(?: [A-Z]\w+)?) live|correo personal|email personal|"
                           r"tel[eé]fono|d[oó]nde vive|favorit[ao]s?|pasatiempos?)\b|住哪|住在哪|爱好|最喜欢", re.I),
@@ -159,6 +160,13 @@ _OFF_TOPIC = {
 _PERSONAL = frozenset({"salary", "age", "food", "private"})
 """Topics of a person's own life: asked of a named speaker, only that speaker's own page can answer (a biography's
 "new restaurants" is that person's; another's "favorite" or the posts' "restaurants" are not)."""
+# What a person or company does now ("is Spencer Krum still working at IBM nowadays?", "Matt Klein 现在还在维护 Envoy
+# 吗"): the posts say what was true when they were written, never what is true today.
+_NOW = re.compile(
+    r"\b(?:nowadays|these days|right now|hoy en d[ií]a|ahora mismo|actualmente)\b"
+    r"|\b(?:is|are|does|do)\b[^?.]{0,40}\bstill\b"
+    r"|\b(?:todav[ií]a|a[uú]n) (?:trabaja|sigue|est[aá]|mantiene)|\bsiguen? (?:trabajando|siendo|manteniendo)\b"
+    r"|现在还|如今|目前还|还在(?:招|做|维护|负责|用)", re.IGNORECASE)
 # Questions on using Istio or Kubernetes (how to configure, install, write YAML): the bot knows events, not the
 # product's documentation. Words the event posts use too ("install", "upgrade"), so they decline whatever the
 # documents say (unlike the topics above).
@@ -176,7 +184,7 @@ _HOW_TO = re.compile(
 _OPINION = re.compile(
     r"\bwhat do you think\b|\byour (?:opinion|view|take)\b|\bdo you (?:like|prefer)\b|"
     r"\bshould (?:i|we) (?:use|pick|choose|go with)\b|\bqu[eé] (?:opinas|piensas)\b|\bte gust[oó]\b|"
-    r"\btu opini[oó]n\b|\b(?:don'?t|do) you (?:think|agree)\b|\bno (?:crees|te parece)\b"
+    r"\btu opini[oó]n\b|\b(?:don'?t|do) you (?:think|agree)\b|\bno (?:crees|te parece)\b|\bte encant[aó]\b"
     r"|你觉得|你认为|你怎么看|你的看法",
     re.IGNORECASE)
 _FEELING = re.compile(
@@ -206,15 +214,26 @@ _REQUEST = re.compile(
     r"|给我|发我|求|找|想要|想知道|想看|请|帮我|能不能|可以|麻烦|告诉我|推荐|有.{0,12}吗", re.IGNORECASE)
 
 
+# Someone speaking of themselves, or laughing: a search phrase ("istiocon 2022 keynote link") does neither, so with
+# nothing asked it is a remark ("my daughter wants a plush of it lol", "hoy es mi cumple", "jaja genial").
+_SPEAKING = re.compile(r"\b(?:i|i'm|i'd|i've|me|my|we|our|yo|mi|mis|lol|lmao|xd)\b|\b(?:ja){2,}|\b(?:ha){2,}|我|哈哈",
+                       re.IGNORECASE)
+# A yes/no question without a question mark: a clause that starts with its verb ("…mtg: is the talk recorded").
+_YES_NO = re.compile(r"(?:^|[:;,.!]\s*)(?:is|are|was|were|do|does|did|has|have|had|can|could|will)\b", re.IGNORECASE)
+
+
 def remark(question: str) -> str:
-    """"remark" for a feeling or news shared that asks nothing ("I really enjoyed it", "今天终于升级了，跟你分享一下"),
-    "thanks" for other thanks that ask nothing ("thanks a ton bot, you saved me a lot of digging", "gracias crack, ya
-    convencí a mi jefe"), else "". Nothing to look up, whatever the remark names."""
-    if _ASKING.search(_QUE_NOT_ASKING.sub(" ", question)) or _REQUEST.search(question):
+    """"remark" for a feeling or news shared that asks nothing ("I really enjoyed it", "今天终于升级了，跟你分享一下",
+    "honestly that dolphin is adorable, my daughter wants one lol"), "thanks" for other thanks that ask nothing
+    ("thanks a ton bot, you saved me a lot of digging", "gracias crack, ya convencí a mi jefe"), else "". Nothing to
+    look up, whatever the remark names."""
+    if _ASKING.search(_QUE_NOT_ASKING.sub(" ", question)) or _REQUEST.search(question) or _YES_NO.search(question):
         return ""
     if _FEELING.search(question) or _SHARING.search(question):
         return "remark"
-    return "thanks" if _THANKS.search(question) else ""
+    if _THANKS.search(question):
+        return "thanks"
+    return "remark" if _SPEAKING.search(question) else ""
 # Small talk with the bot about itself, or asking it for company: "do you ever get bored?", "you're the best bot",
 # "¿me das ánimos?", "la tuya de qué color es?", "你周末一般都干嘛", "陪我聊会儿天吧" (not "do you have the slides?").
 _TO_THE_BOT = re.compile(
@@ -747,6 +766,8 @@ class Knowledge:
             off_topic = "thanks"
         if not off_topic and (_OPINION.search(question) or said):
             off_topic = "opinion"
+        if not off_topic and _NOW.search(question) and not editions and not _EVENT_TASK.search(question):
+            off_topic = "now"
         if not off_topic and _TO_THE_BOT.search(question):
             off_topic = "chat"
         if not off_topic and not named:
@@ -926,6 +947,25 @@ class Knowledge:
         pool = self._sessions_of.get(g.editions[0].key, []) if g.editions else self.sessions
         theirs = [s for s in pool if all(any(speaker.name == name for speaker in s.speakers) for name in g.speakers)]
         return theirs[0] if len(theirs) == 1 else None
+
+    def ranked_session_detail(self, g: Grounding, ranked: Iterable[Session]) -> NotFound | None:
+        """A recording or slides asked of a talk of the speakers the question names, when they gave several and the
+        question describes which in its own words ("la charla de Nick Nellis sobre montar un istio-proxy local"):
+        the first of their talks in ``ranked`` (retrieval's order, those the description fits; at the edition or
+        year named) stands for the one asked of, and its program entry says whether it has one."""
+        if g.not_found is not None or g.sessions or not g.speakers or len(g.editions) > 1:
+            return None
+        if not g.editions and (g.places or named_events(g.question, self.events, self.event_word)):
+            return None  # an event or place it names that no program holds ("la meetup de 2021 en China")
+        years = set(YEAR.findall(g.question))
+        for session in ranked:
+            names = {speaker.name for speaker in session.speakers}
+            edition = self._event_of_session(session)
+            if (all(name in names for name in g.speakers)
+                    and (not g.editions or (edition is not None and edition.key == g.editions[0].key))
+                    and (not years or session.year in years)):
+                return self._missing_detail(g.question, session)
+        return None
 
     def _missing_detail(self, question: str, session: Session) -> NotFound | None:
         """A recording or slides asked of a session whose program entry has none; who gave a session whose entry
