@@ -8,6 +8,7 @@ import pytest
 
 from bot.core import intents
 from bot.core.answerer import MAX_LINKS, MAX_SNIPPETS, SNIPPET_CHARS, Answerer
+from bot.core.evaluate import shown_text
 from bot.core.reply import Reply
 from bot.render.text import render_text
 from embeddings.index import Index
@@ -327,3 +328,16 @@ def test_who_won_a_raffle_no_post_reports_is_not_answered(answerer: Answerer) ->
     assert not answerer.ask("who got the top committer award at KubeCon NA 25?").abstained
     assert not intents.winner_unreported("which team won the escape room?", ["The winners were team Envoy."])
     assert intents.winner_unreported("which team won the escape room?", ["Join for a chance to win some swag."])
+
+
+def test_who_gave_a_talk_no_quoted_passage_names_anyone_for_is_not_answered(answerer: Answerer) -> None:
+    # The posts list KubeCon's and Istio Day's Istio talks by title; only a program or a recap names who spoke.
+    assert answerer.ask("quien presenta 'Trino y gobernanza de datos en Kubernetes' en kubecon londres").abstained
+    assert answerer.ask("Skyscanner 每分钟 6000 万请求那个演讲是谁讲的").abstained
+    # a recap that names the speakers answers, in Chinese too, as does a program's session
+    reply = answerer.ask("who gave the keynote on ambient as managed infrastructure at istiocon china 2023?")
+    assert not reply.abstained and "Justin Pettit" in shown_text(reply)
+    assert not answerer.ask("中国首场 istio meetup 上那个《服务网格数据平面热升级技术分享》是谁讲的？").abstained
+    assert not answerer.ask("who gave the Istio and Supply Chain Security talk at IstioCon 2022?").abstained
+    # who sponsored asks for a company, not a speaker
+    assert not intents.asks_who_spoke("who sponsored the new istio t-shirts at the chicago kiosk?")

@@ -347,7 +347,7 @@ def test_a_named_session_without_the_recording_asked_for_is_a_precise_not_found_
 def test_a_talk_described_in_the_askers_words_is_the_named_speakers_talk_ranked_first(answerer: Answerer) -> None:
     """Nick Nellis spoke at both IstioCons; described by what it is about, his talk is the first of his that
     retrieval ranks among those the description fits, and its program entry lists no recording or slides."""
-    reply = answerer.ask("link al video de la charla de Nick Nellis sobre montar un istio-proxy local conectado al mesh")
+    reply = answerer.ask("link al video de la charla de Nick Nellis sobre montar un istio-proxy local conectado")
     assert reply.abstained and "Join locally, learn globally" in reply.title
     reply = answerer.ask("las slides de la charla de Nick Nellis de 2022 sobre montarte un istio-proxy local?")
     assert reply.abstained and "Join locally, learn globally" in reply.title

@@ -24,6 +24,7 @@ from bot.core.intents import (
     asks_only_when_or_where,
     asks_upcoming,
     asks_when_or_where,
+    asks_who_spoke,
     cost_unstated,
     holds_kind,
     repository_unlinked,
@@ -360,6 +361,13 @@ class Answerer:
         return (cost_unstated(question, texts) or time_unstated(question, texts)
                 or repository_unlinked(question, passages) or winner_unreported(question, texts))
 
+    def speaker_unnamed(self, question: str, hits: list[Hit], grounding: Grounding) -> bool:
+        """Does the question ask who gave a talk (led a panel, played the music) while no passage the reply would
+        quote names anyone? A post lists KubeCon's Istio talks by title alone; only a program says who spoke."""
+        quoted = [hit.passage for hit in hits[:MAX_SNIPPETS]]
+        return (asks_who_spoke(question) and not grounding.sessions
+                and not any(p.kind in ("session", "speaker") or self.knowledge.names_a_person(p.text) for p in quoted))
+
     def ground(self, question: str) -> Grounding:
         """What the question names, resolved against the knowledge, and what it names that is not known."""
         return self.knowledge.ground(question)
@@ -391,7 +399,7 @@ class Answerer:
             return compose.welcome(question, lang)
         if not hits or self.abstention.abstain(self.evidence(question, hits, grounding, lang), grounding):
             return compose.dont_know(question, lang)
-        if self.cannot_quote(question, hits):
+        if self.cannot_quote(question, hits) or self.speaker_unnamed(question, hits, grounding):
             return compose.dont_know(question, lang)
         wanted = Wanted.of(question, lang, self.index.lexicon, grounding.names)
         quotes: list[Quote] = []

@@ -120,6 +120,12 @@ def _quotes_plain(text: str) -> str:
 _WHO = re.compile(r"\bwho\b|\bqui[eé]n(?:es)?\b|谁|哪位|哪些人", re.IGNORECASE)
 # Someone named in an abstract: "led by Sam Naser & Jacob Delgado", "hosted by Jane Doe", "主持人：…".
 _BY_SOMEONE = re.compile(r"\b(?:by|with)\s+[A-Z][\w'-]+\s+[A-Z][\w'-]+|主持|讲者|嘉宾|分享人")
+# A person's name: two capitalised words; a Chinese one, a common surname and one or two characters standing apart.
+_LATIN_NAME = re.compile(r"\b([A-Z][a-zà-ÿ'’-]+)\s+([A-Z][A-Za-zà-ÿ'’-]+)\b")
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+             "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎"
+             "贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+_CHINESE_NAME = re.compile(rf"(?<![\u4e00-\u9fff])[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}(?=[-—（(，,、 ]|老师|来自)")
 # A question asking how many people came.
 _HOW_MANY = re.compile(r"\bhow many\b|\bcu[aá]nt[oa]s\b|多少|几个|几位|几名|几人", re.IGNORECASE)
 _ATTENDANCE = re.compile(
@@ -605,6 +611,8 @@ class Knowledge:
         self._companies = self._company_table(index, lowercase_seen)
         self._lowercase_seen = lowercase_seen
         self._places = self._place_forms()
+        self._non_person_words = {fold(word) for name in [e.name for e in self.events] + list(self._places.values())
+                                  + [c.name for c in self._companies.values()] for word in name.split()}
 
     # --- building -------------------------------------------------------------------------------------
     def _event_of_session(self, session: Session) -> Event | None:
@@ -989,6 +997,15 @@ class Knowledge:
                 pages = tuple(page for known in sorted(self._birthday_pages) for page in self._birthday_pages[known])
                 return NotFound("unknown_birthday", question[start:end].strip("#"), pages=pages)
         return None
+
+    def names_a_person(self, text: str) -> bool:
+        """Does ``text`` name anyone: a program's speaker, two capitalised words neither of which the documents write
+        in lower case nor as part of an event, company or place ("Lukonde Mwila", not "Istio Day" or "Salt Lake"),
+        or a Chinese name (a common surname and one or two characters, standing apart: "史泽寰-阿里云")?"""
+        if _CHINESE_NAME.search(text) or any(name in text for name in self.speaker_names()):
+            return True
+        return any(not any(fold(word) in self._lowercase_seen or fold(word) in self._non_person_words
+                           for word in m.groups()) for m in _LATIN_NAME.finditer(text))
 
     def _names_someone(self, text: str) -> bool:
         """Does ``text`` name a person: a program's speaker, or a name after "by", "with", "主持"…?"""

@@ -200,6 +200,23 @@ _WINNER_REPORTED = re.compile(
     r"|recibi[oó]|recibieron|premiad[oa]s?)\b|获得了|荣获|获奖|获得.{0,20}奖|颁发|授予", re.IGNORECASE)
 
 
+# Who gave, led or played something: "who gave the opening keynote", "quién presentó la charla de Trino",
+# "哪两位维护者来讲", "谁做的开场致辞" (not "who sponsored", which a company answers, nor "who do I email").
+_WHO_SPOKE = re.compile(
+    r"\bwho\b.{0,40}\b(?:gave|give|gives|giving|present\w*|spoke|speak\w*|talk\w*|keynote|led|lead\w*|host\w*"
+    r"|moderat\w*|chair\w*|design\w*|perform\w*|play\w*|deliver\w*|session|panel|opening|names? of)\b"
+    r"|\bqui[eé]n(?:es)?\b.{0,40}\b(?:dio|d[aá]|present[oó]|presenta\w*|habl[oó]|habla|modera\w*|toc[oó]|dise[ñn][oó]"
+    r"|lider\w*|charla|ponentes?|keynote|sesi[oó]n|panel|apertura)\b"
+    r"|谁讲|谁做|谁主持|谁来讲|谁上台|谁演讲|谁分享|是谁(?:讲|做|主持|分享)|哪两位|哪位(?:讲|嘉宾)",
+    re.IGNORECASE)
+
+
+def asks_who_spoke(question: str) -> bool:
+    """Does the question ask who gave, led or played something (a talk, a keynote, a panel, the music)? Only a
+    passage that names people can answer it."""
+    return bool(_WHO_SPOKE.search(question))
+
+
 def winner_unreported(question: str, texts: Iterable[str]) -> bool:
     """Does the question ask who won while none of ``texts`` reports a winner? The posts announce raffles,
     giveaways and contests ("a chance to win some Istio swag") and never say who won them; awards they do report
