@@ -295,6 +295,8 @@ def test_a_link_a_talks_abstract_writes_is_shown_when_a_link_is_asked_for(answer
 def test_a_time_of_day_no_quoted_passage_writes_is_not_answered(answerer: Answerer) -> None:
     # The posts give Istio Day North America 2024's day and city, never the hour it began.
     assert answerer.ask("what time did Istio Day North America 2024 kick off on November 12?").abstained
+    # a time in a passage about something else (the Twitch stream's schedule) does not say when Istio Day began
+    assert answerer.ask("a que hora exacta empezaba istio day atlanta el 10 de noviembre").abstained
     reply = answerer.ask("a que hora era el coffee break en el meetup de china de 2021?")  # its agenda gives it
     assert not reply.abstained and "15:30" in "".join(part.text for quote in reply.quotes for part in quote.inline)
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from bot.core import compose
 from bot.core.abstention import TOP, Abstention, Evidence
 from bot.core.citations import split_events
-from bot.core.grounding import Grounding, Knowledge
+from bot.core.grounding import Grounding, Knowledge, NotFound
 from bot.core.intents import (
     KEYWORDS,
     answer_kinds,
@@ -349,24 +349,33 @@ class Answerer:
                            grounding or self.ground(question), self.index.lexicon.expand(tokenize(question)),
                            lang or detect_language(question))
 
-    @staticmethod
-    def cannot_quote(question: str, hits: list[Hit]) -> bool:
-        """Does the question ask what something cost, at what time of day, for a code repository or who won, while no
-        passage the reply would quote states a price (or that it was free), a time, links a repository or reports a
-        winner? An extractive answer cannot quote what no passage states.
-        On the tuning sets, every question asking for a time that the quoted passages do not hold is one to
-        decline (7 of 7)."""
-        texts = [hit.passage.text for hit in hits[:MAX_SNIPPETS]]
-        passages = [(hit.passage.text, [link.url for link in hit.passage.links]) for hit in hits[:MAX_SNIPPETS]]
-        return (cost_unstated(question, texts) or time_unstated(question, texts)
-                or repository_unlinked(question, passages) or winner_unreported(question, texts))
-
-    def speaker_unnamed(self, question: str, hits: list[Hit], grounding: Grounding) -> bool:
-        """Does the question ask who gave a talk (led a panel, played the music) while no passage the reply would
-        quote names anyone? A post lists KubeCon's Istio talks by title alone; only a program says who spoke."""
+    def cannot_quote(self, question: str, hits: list[Hit], grounding: Grounding) -> bool:
+        """Does the question ask what something cost, at what time of day, for a code repository, who won or who gave
+        a talk, while no passage the reply would quote states a price (or that it was free), a time, links a
+        repository, reports a winner or names anyone? An extractive answer cannot quote what no passage states.
+        A price or a time counts only in a passage about the edition the question names, when it names one (a
+        stream's schedule does not say when Istio Day began). A post lists KubeCon's Istio talks by title alone;
+        only a program or a recap says who spoke."""
         quoted = [hit.passage for hit in hits[:MAX_SNIPPETS]]
-        return (asks_who_spoke(question) and not grounding.sessions
-                and not any(p.kind in ("session", "speaker") or self.knowledge.names_a_person(p.text) for p in quoted))
+        texts = [p.text for p in quoted]
+        of_edition = [p.text for p in quoted if grounding.about(p)] if grounding.editions else texts
+        return (cost_unstated(question, of_edition) or time_unstated(question, of_edition)
+                or repository_unlinked(question, [(p.text, [link.url for link in p.links]) for p in quoted])
+                or winner_unreported(question, texts)
+                or (asks_who_spoke(question) and not grounding.sessions
+                    and not any(p.kind in ("session", "speaker") or self.knowledge.names_a_person(p.text)
+                                for p in quoted)))
+
+    def missing_detail(self, question: str, lang: str, hits: list[Hit], grounding: Grounding) -> NotFound | None:
+        """A recording or slides asked of the talk of a named speaker the question describes in words its passage
+        writes ("Nick Nellis' talk on a local istio-proxy"; not "Lin Sun's talk", which any of hers may be), whose
+        program entry lists none (:meth:`Knowledge.ranked_session_detail`)."""
+        if grounding.not_found is not None or not grounding.speakers:
+            return None
+        asked = self.ranker.corpus.asked(question, lang, grounding.names)
+        ranked = [hit.passage.session for hit in hits[:MAX_SNIPPETS]
+                  if hit.passage.session is not None and self.ranker.corpus.coverage(asked, hit.passage) > 0]
+        return self.knowledge.ranked_session_detail(grounding, ranked)
 
     def ground(self, question: str) -> Grounding:
         """What the question names, resolved against the knowledge, and what it names that is not known."""
@@ -379,17 +388,9 @@ class Answerer:
         happened, a company's talk at an edition whose program has none) is declined with what is not
         known and what is known next to it, whatever the hits are."""
         grounding = grounding or self.ground(question)
-        if grounding.not_found is None and grounding.speakers:
-            # the talks the question describes, in words their passage writes ("Nick Nellis' talk on a local
-            # istio-proxy"), not only by its speakers ("Lin Sun's talk", which any of hers may be)
-            asked = self.ranker.corpus.asked(question, lang, grounding.names)
-            ranked = [hit.passage.session for hit in hits[:MAX_SNIPPETS] if hit.passage.session is not None
-                      and self.ranker.corpus.coverage(asked, hit.passage) > 0]
-            missing = self.knowledge.ranked_session_detail(grounding, ranked)
-            if missing is not None:
-                return compose.not_found_reply(question, lang, missing)
-        if grounding.not_found is not None:
-            return compose.not_found_reply(question, lang, grounding.not_found)
+        not_found = grounding.not_found or self.missing_detail(question, lang, hits, grounding)
+        if not_found is not None:
+            return compose.not_found_reply(question, lang, not_found)
         if hits and hits[0].channels.listed:
             sessions = [hit.passage.session for hit in hits if hit.passage.session is not None]
             # The reply shows the first sessions with their recording and slides links.
@@ -399,7 +400,7 @@ class Answerer:
             return compose.welcome(question, lang)
         if not hits or self.abstention.abstain(self.evidence(question, hits, grounding, lang), grounding):
             return compose.dont_know(question, lang)
-        if self.cannot_quote(question, hits) or self.speaker_unnamed(question, hits, grounding):
+        if self.cannot_quote(question, hits, grounding):
             return compose.dont_know(question, lang)
         wanted = Wanted.of(question, lang, self.index.lexicon, grounding.names)
         quotes: list[Quote] = []

@@ -86,7 +86,8 @@ class AbstentionCalibrator:
                 self.answerable.append(not question.abstain)
                 self.sets.append(path.name)
                 self.declined.append(grounding.declines or small_talk(evidence, grounding)
-                                     or answerer.cannot_quote(read, hits))
+                                     or answerer.cannot_quote(read, hits, grounding)
+                                     or answerer.missing_detail(read, lang, hits, grounding) is not None)
                 used += 1
             self.counts[path.name] = used
 
