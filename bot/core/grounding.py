@@ -459,6 +459,12 @@ class Grounding:
         return self.not_found is not None or bool(self.off_topic)
 
 
+def _gave(session: Session, speakers: Iterable[str]) -> bool:
+    """Did every one of ``speakers`` (names as the programs write them) give the session?"""
+    names = {speaker.name for speaker in session.speakers}
+    return all(name in names for name in speakers)
+
+
 def announces(passage: Passage, edition: Event) -> bool:
     """Is the passage a banner that names the edition (its year, or the banner's own year where it names none)?"""
     return passage.kind == "banner" and any(
@@ -608,6 +614,7 @@ class Knowledge:
             if p.kind == "speaker":
                 self._pages_of[p.title] |= words
         self._speakers = self._speaker_forms()
+        self._speaker_names = tuple(sorted(set(self._speakers.values())))
         self._companies = self._company_table(index, lowercase_seen)
         self._lowercase_seen = lowercase_seen
         self._places = self._place_forms()
@@ -750,7 +757,7 @@ class Knowledge:
 
     def speaker_names(self) -> list[str]:
         """The programs' speakers, as the programs write their names."""
-        return sorted(set(self._speakers.values()))
+        return list(self._speaker_names)
 
     def editions_of(self, series: str) -> tuple[Event, ...]:
         return tuple(sorted((e for e in self.events if e.series == series), key=lambda e: e.sort_date))
@@ -953,7 +960,7 @@ class Knowledge:
         if g.sessions or len(g.editions) > 1 or not g.speakers:
             return None
         pool = self._sessions_of.get(g.editions[0].key, []) if g.editions else self.sessions
-        theirs = [s for s in pool if all(any(speaker.name == name for speaker in s.speakers) for name in g.speakers)]
+        theirs = [s for s in pool if _gave(s, g.speakers)]
         return theirs[0] if len(theirs) == 1 else None
 
     def ranked_session_detail(self, g: Grounding, ranked: Iterable[Session]) -> NotFound | None:
@@ -967,9 +974,8 @@ class Knowledge:
             return None  # an event or place it names that no program holds ("la meetup de 2021 en China")
         years = set(YEAR.findall(g.question))
         for session in ranked:
-            names = {speaker.name for speaker in session.speakers}
             edition = self._event_of_session(session)
-            if (all(name in names for name in g.speakers)
+            if (_gave(session, g.speakers)
                     and (not g.editions or (edition is not None and edition.key == g.editions[0].key))
                     and (not years or session.year in years)):
                 return self._missing_detail(g.question, session)
@@ -1002,14 +1008,17 @@ class Knowledge:
         """Does ``text`` name anyone: a program's speaker, two capitalised words neither of which the documents write
         in lower case nor as part of an event, company or place ("Lukonde Mwila", not "Istio Day" or "Salt Lake"),
         or a Chinese name (a common surname and one or two characters, standing apart: "史泽寰-阿里云")?"""
-        if _CHINESE_NAME.search(text) or any(name in text for name in self.speaker_names()):
+        if _CHINESE_NAME.search(text) or self._names_a_speaker(text):
             return True
         return any(not any(fold(word) in self._lowercase_seen or fold(word) in self._non_person_words
                            for word in m.groups()) for m in _LATIN_NAME.finditer(text))
 
     def _names_someone(self, text: str) -> bool:
         """Does ``text`` name a person: a program's speaker, or a name after "by", "with", "主持"…?"""
-        return bool(_BY_SOMEONE.search(text)) or any(name in text for name in self.speaker_names())
+        return bool(_BY_SOMEONE.search(text)) or self._names_a_speaker(text)
+
+    def _names_a_speaker(self, text: str) -> bool:
+        return any(name in text for name in self._speaker_names)
 
     def _missing_topic(self, question: str, edition: Event) -> str:
         """A rare word ("quantum", "interplanetary") of the topic the question gives a talk ("the talk on …",
