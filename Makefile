@@ -31,8 +31,11 @@ run: index
 		exec $(BIN)/istio-events-bot chat; \
 	fi
 
+# Two workers (pytest-xdist) by default: one embeds docs/ while the other waits for the shared cache, then
+# both run tests; `make test TEST_WORKERS=0` runs them in one process.
+TEST_WORKERS ?= 2
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 # Every test that needs neither the encoder nor an index build (marker `slow`, tests/conftest.py): < 1 min.
 test-fast: install

@@ -3,7 +3,8 @@
 Everything expensive happens once per session: the encoder is loaded once, the index of docs/ is
 built once, and every index the tests build shares one embedding cache in a session tmp dir
 (``CACHE_DIR``), so an edited copy of docs/ re-embeds only what changed and the developer's
-``.cache`` is never touched.
+``.cache`` is never touched. Under ``pytest -n N`` (``make test``) the workers share that cache: the first
+to need the index of docs/ embeds it, the others wait for it and read the cache.
 """
 
 from __future__ import annotations
@@ -46,7 +47,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Point CACHE_DIR at a session tmp dir and clear settings that could leak in from the shell."""
-    cache = tmp_path_factory.mktemp("cache")
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # workers (pytest -n) share one cache: docs/ is embedded once
+        cache = tmp_path_factory.getbasetemp().parent / "cache"
+        cache.mkdir(exist_ok=True)
+    else:
+        cache = tmp_path_factory.mktemp("cache")
     patch = pytest.MonkeyPatch()
     patch.setenv("CACHE_DIR", str(cache))
     patch.setenv("HF_HUB_OFFLINE", "1")
@@ -74,10 +79,14 @@ def docs_settings(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> 
 
 @pytest.fixture(scope="session")
 def docs_build(docs_settings: Settings, model: SentenceTransformer) -> BuildReport:
-    """The one full build of docs/ (every passage embedded into the session's cache)."""
+    """The one full build of docs/ (every passage embedded into the session's cache). Under ``pytest -n`` each
+    worker builds its own index, one at a time: the first embeds, the others read the shared cache."""
+    from filelock import FileLock
+
     from embeddings.index import build_index
 
-    return build_index(docs_settings, model, progress=False)
+    with FileLock(docs_settings.cache_dir / "docs-build.lock"):
+        return build_index(docs_settings, model, progress=False)
 
 
 @pytest.fixture(scope="session")
