@@ -4,13 +4,15 @@ A banner is a dated notice: ``title``, ``period_start`` and ``period_end`` (or `
 days), an optional ``link``, and a line of text. Those that announce an event ("Istio Day Europe …
 01 April 2025, London") date and place it; the others (releases, CNCF news) are ignored by the event
 catalogue because they name no event. ``period_start: latest_release`` is a pseudo-date: such a
-banner has no period. A banner whose front matter cannot be read is reported and skipped.
+banner has no period. A banner whose front matter cannot be read is reported and skipped. So is one its own
+markdown comment marks as a placeholder ("TODO: Replace placeholder … or remove file"): it says nothing true.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +43,16 @@ class Banner:
     when they link nowhere."""
 
 
+_PLACEHOLDER = re.compile(r"^\[comment\]:\s*<>\s*\([^)\n]*\bplaceholder\b", re.IGNORECASE | re.MULTILINE)
+"""A markdown comment line (``[comment]: <> (…)``, a link definition no renderer shows) naming the file a
+placeholder."""
+
+
+def is_placeholder(body: str) -> bool:
+    """Does the banner's own comment mark it as a placeholder, text to be replaced before it means anything?"""
+    return bool(_PLACEHOLDER.search(body))
+
+
 def _date(value: object) -> str:
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
@@ -52,10 +64,13 @@ def _date(value: object) -> str:
         return ""
 
 
-def read_banner(path: Path, lang: str, base_url: str, max_bytes: int | None = None) -> Banner:
-    """One banner file: front matter by python-frontmatter, text and links by the markdown module."""
+def read_banner(path: Path, lang: str, base_url: str, max_bytes: int | None = None) -> Banner | None:
+    """One banner file: front matter by python-frontmatter, text and links by the markdown module; None for a
+    placeholder (:func:`is_placeholder`)."""
     raw = read_source(path, max_bytes)
     meta, body = frontmatter.parse(raw.decode("utf-8-sig"))
+    if is_placeholder(body):
+        return None
     if not isinstance(meta, dict) or not meta.get("title"):
         raise ValueError("front matter has no title")
     start = _date(meta.get("period_start"))
@@ -91,9 +106,14 @@ def load_banners(docs_dir: Path, base_url: str, max_bytes: int | None = None) ->
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and LANG_DIR.match(p.name)) if root.is_dir() else []:
         for path in sorted(folder.glob("*.md")):
             try:
-                banners.append(read_banner(path, folder.name.lower(), base_url, max_bytes))
+                banner = read_banner(path, folder.name.lower(), base_url, max_bytes)
             except Exception as exc:  # e.g. period_duration: 99999999999 overflows the date
                 reason = problem_reason(exc)
                 problems.append(Problem(path, reason))
                 logger.warning("skipped banner %s: %s", path, reason)
+                continue
+            if banner is None:
+                logger.info("left out banner %s: its comment marks it as a placeholder", path)
+            else:
+                banners.append(banner)
     return banners, problems
