@@ -301,6 +301,19 @@ def test_a_time_of_day_no_quoted_passage_writes_is_not_answered(answerer: Answer
     assert not reply.abstained and "15:30" in "".join(part.text for quote in reply.quotes for part in quote.inline)
 
 
+def test_a_room_no_quoted_passage_writes_is_not_answered(answerer: Answerer) -> None:
+    # The posts give Istio Day Europe 2024's city and venue, never a room or a booth number.
+    assert answerer.ask("in which room of the Paris venue did Istio Day Europe 2024 take place?").abstained
+    assert answerer.ask("¿cuál era el número de stand de Istio en la KubeCon de Londres 2025?").abstained
+    # the 2021 Beijing meetup's report writes its hall and floor: answered, in the asker's words or not
+    reply = answerer.ask("which hall hosted the Istio meetup in Beijing in 2021?")
+    shown = "".join(part.text for quote in reply.quotes for part in quote.inline)
+    assert not reply.abstained and ("展厅" in shown or "Hall" in shown), shown
+    assert intents.room_unstated("which room was it in?", ["It was held at the Moscone Center."])
+    assert not intents.room_unstated("which room was it in?", ["Sessions were in Room 2014, West building."])
+    assert not intents.room_unstated("who was in the room when ambient was announced?", ["Nothing about it."])
+
+
 def test_a_code_repository_no_quoted_passage_links_is_not_answered(answerer: Answerer) -> None:
     # BlaBlaCar's talk describes istio-redirector; no document links its repository.
     assert answerer.ask("link to the istio-redirector github repo that blablacar showed at istiocon?").abstained

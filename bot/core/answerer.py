@@ -28,6 +28,7 @@ from bot.core.intents import (
     cost_unstated,
     holds_kind,
     repository_unlinked,
+    room_unstated,
     time_unstated,
     winner_unreported,
 )
@@ -350,16 +351,17 @@ class Answerer:
                            lang or detect_language(question))
 
     def cannot_quote(self, question: str, hits: list[Hit], grounding: Grounding) -> bool:
-        """Does the question ask what something cost, at what time of day, for a code repository, who won or who gave
-        a talk, while no passage the reply would quote states a price (or that it was free), a time, links a
-        repository, reports a winner or names anyone? An extractive answer cannot quote what no passage states.
-        A price or a time counts only in a passage about the edition the question names, when it names one (a
-        stream's schedule does not say when Istio Day began). A post lists KubeCon's Istio talks by title alone;
-        only a program or a recap says who spoke."""
+        """Does the question ask what something cost, at what time of day, in which room, for a code repository, who
+        won or who gave a talk, while no passage the reply would quote states a price (or that it was free), a time,
+        a room, links a repository, reports a winner or names anyone? An extractive answer cannot quote what no
+        passage states. A price, a time or a room counts only in a passage about the edition the question names,
+        when it names one (a stream's schedule does not say when Istio Day began). A post lists KubeCon's Istio
+        talks by title alone; only a program or a recap says who spoke."""
         quoted = [hit.passage for hit in hits[:MAX_SNIPPETS]]
         texts = [p.text for p in quoted]
         of_edition = [p.text for p in quoted if grounding.about(p)] if grounding.editions else texts
         return (cost_unstated(question, of_edition) or time_unstated(question, of_edition)
+                or room_unstated(question, of_edition)
                 or repository_unlinked(question, [(p.text, [link.url for link in p.links]) for p in quoted])
                 or winner_unreported(question, texts)
                 or (asks_who_spoke(question) and not grounding.sessions

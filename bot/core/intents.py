@@ -164,6 +164,24 @@ def time_unstated(question: str, texts: Iterable[str]) -> bool:
     return asks_time(question) and not any(holds_kind(text, "time") for text in texts)
 
 
+_WHICH_ROOM = re.compile(
+    r"\b(?:which|what|exact|qu[eé]|cu[aá]l)\s+(?:\w+\s+){0,2}?(?:rooms?|halls?|salas?|auditori(?:um|o)|floor|piso|planta)\b"
+    r"|\b(?:booth|stand|kiosk)\s+(?:number|no\.?|#)|\bn[uú]mero de (?:stand|sala)\b"
+    r"|哪个(?:厅|展厅|会议室|房间)|几号(?:厅|展位|会议室)|展位号|几楼|哪(?:一)?层", re.IGNORECASE)
+"""A room inside a venue asked for: "which room at McCormick Place", "¿en qué sala…?", "booth number", "几号厅"."""
+_ROOM = re.compile(
+    r"\b(?i:rooms?|halls?|salas?|auditori(?:um|o)|booth|stand|kiosk)\s+(?:#\s?|(?i:no)\.?\s?)?[A-Z0-9][\w-]*"
+    r"|\b[A-Z][\w-]+\s+(?:Hall|Room|Auditorium)\b|\b\d+(?:st|nd|rd|th)\s+floor\b|\b(?:floor|piso|planta)\s+\d+"
+    r"|展厅|会议室|[0-9一二三四五六七八九十]+\s?(?:楼|层|号厅|号展位)")
+"""A room written: "Room 3A", "Exhibition Hall", "2nd Floor", "sala B", "展厅", "二层"."""
+
+
+def room_unstated(question: str, texts: Iterable[str]) -> bool:
+    """Does the question ask which room, hall or booth number while none of ``texts`` writes one? A paragraph about
+    the venue that names no room cannot say where inside it something was."""
+    return bool(_WHICH_ROOM.search(question)) and not any(_ROOM.search(text) for text in texts)
+
+
 # A code repository asked for: a code host or Chinese words for a repository; "repo" alone only with a link asked
 # ("the structure of the repos" is a topic, "link to the repo" asks for one).
 _REPOSITORY = re.compile(
