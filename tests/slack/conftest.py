@@ -9,20 +9,16 @@ into each other. The same app can be driven over Socket Mode instead (``transpor
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
+from slack_apps import BUILT, Transport, make_app
 from slack_bolt import App
-from slack_harness import BOT_TOKEN, SIGNING_SECRET, BotServer
+from slack_harness import BotServer
 from socket_harness import SocketBot
 
 from bot.core.answerer import Answerer
-from bot.slack.app import SlackApp, create_slack
-from bot.slack.delivery import BotOptions
-from bot.slack.metrics import Metrics
 from bot.store import Store
 from slack_testkit.mock_slack import MockSlack
 
@@ -48,10 +44,6 @@ def bot_server() -> Iterator[BotServer]:
     server.stop()
 
 
-ADMIN_USER = "U0000ADM"
-"""The one user in ``ADMIN_USER_IDS`` of the test apps (may run ``/istio-events report``)."""
-
-
 @pytest.fixture
 def slack_store(tmp_path: Path) -> Iterator[Store]:
     """The test app's store: a SQLite file of its own, readable by the test (and by the CLI)."""
@@ -60,36 +52,12 @@ def slack_store(tmp_path: Path) -> Iterator[Store]:
     store.close()
 
 
-_BUILT: list[SlackApp] = []
-"""Apps built by the current test: their runners are stopped after it (:func:`stop_runners`)."""
-
-
 @pytest.fixture(autouse=True)
 def stop_runners() -> Iterator[None]:
+    """Stop the runners of the apps the test built (:func:`slack_apps.make_slack`)."""
     yield
-    while _BUILT:
-        _BUILT.pop().close()
-
-
-def make_slack(
-    answerer: Answerer | Future[Answerer], mock_slack: MockSlack, store: Store, *, metrics: Metrics | None = None,
-    **options: Any,
-) -> SlackApp:
-    """A fresh app as the Slack tests build it: the real pipeline, the mock Web API, its own store, a runner
-    answering in this process (stopped after the test)."""
-    bot_options = BotOptions(**{"admin_user_ids": frozenset({ADMIN_USER}), **options})
-    built = create_slack(answerer, token=BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=mock_slack.api_url,
-                         store=store, options=bot_options, metrics=metrics)
-    _BUILT.append(built)
-    return built
-
-
-def make_app(
-    answerer: Answerer | Future[Answerer], mock_slack: MockSlack, store: Store, *, metrics: Metrics | None = None,
-    **options: Any,
-) -> App:
-    """:func:`make_slack`'s Bolt app."""
-    return make_slack(answerer, mock_slack, store, metrics=metrics, **options).app
+    while BUILT:
+        BUILT.pop().close()
 
 
 @pytest.fixture
@@ -105,11 +73,6 @@ def bot(
 
 
 # -- the same scenarios over either transport ----------------------------------------------------
-
-Transport = BotServer | SocketBot
-"""Both deliver with ``event(event, *, event_id=None, retry_attempt=0, ...)``, ``command(text,
-response_url)`` and ``interaction(payload)``, and answer with ``status_code`` 200 once acknowledged."""
-
 
 @pytest.fixture(scope="session")
 def socket_bot(mock_slack: MockSlack) -> Iterator[SocketBot]:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_USER, make_app
+from slack_apps import ADMIN_USER, make_app
 from slack_harness import BOT_TOKEN, BotServer
 from slack_sdk import WebClient
 from sqlalchemy.engine import URL

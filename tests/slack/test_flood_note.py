@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import ADMIN_USER
+from slack_apps import ADMIN_USER
 from slack_harness import BOT_TOKEN, SIGNING_SECRET, BotServer, mention
 
 from bot.core.answerer import Answerer

@@ -12,7 +12,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-from conftest import make_app, make_slack
+from slack_apps import make_app, make_slack
 from slack_harness import AMBIENT_VIDEO, BotServer, blocks_json, mention, new_ts
 from support import DOCS, SLACK_ACK_DEADLINE
 

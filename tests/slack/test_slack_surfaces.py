@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ADMIN_USER, Transport
+from slack_apps import ADMIN_USER, Transport
 from slack_harness import AMBIENT_VIDEO, CHANNEL, blocks_json, mention, new_ts
 
 from bot.slack.blocks import FEEDBACK_ACTION_ID, REASON_CALLBACK_ID
