@@ -484,3 +484,8 @@ class Answerer:
 
     def ask(self, message: str, lang: str | None = None) -> Reply:
         return self.respond(message, lang)[0]
+
+    def warm_up(self) -> None:
+        """Answer a question in each script once, so the first asker does not pay for loading the language
+        detector's models, jieba's dictionary and pypinyin's."""
+        self.ask("Who gave the opening keynote? 谁做了开幕主题演讲？")

@@ -174,10 +174,9 @@ def needs_build(settings: Settings) -> bool:
 
 
 def load_answerer(settings: Settings, answerer_factory: Callable[[Settings], Answerer]) -> Answerer:
-    """Load the index and the query encoder, and answer one question so the first asker does not pay for
-    the language detector's models and jieba's dictionary."""
+    """Load the index and the query encoder, and warm it (:meth:`Answerer.warm_up`)."""
     answerer = answerer_factory(settings)
-    answerer.ask("Who gave the opening keynote?")
+    answerer.warm_up()
     logger.info("index loaded: %d passages", len(answerer.index.passages))
     return answerer
 

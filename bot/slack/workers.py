@@ -62,7 +62,7 @@ def answer_process(settings: AnswerSettings, ready: Event, passages: Synchronize
         logger.info("could not lower this answer process's priority")
     store = Store.from_settings(settings.store, migrate=False)  # the acking process migrated it
     answerer = Answerer.load(settings.index)  # the parent built one if none was; a sync may be writing the next
-    answerer.ask("Who gave the opening keynote?")  # the first asker should not pay for jieba and the detector
+    answerer.warm_up()
     metrics = Metrics()
     metrics.observe_index(answerer.index)
     client = create_web_client(settings.slack.bot_token, settings.slack.api_url)
