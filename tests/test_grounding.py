@@ -44,19 +44,9 @@ def test_companies_come_from_speaker_designations() -> None:
     ("¿Hubo alguna charla de Google en IstioCon 2021?", "Google"),
     ("What did T-Mobile present?", "T-Mobile"),
     ("Tencent Music 的演讲", "Tencent Cloud"),  # one company: the speakers' Tencent Cloud and Tencent Music
-    ("知乎在 IstioCon 2022 上分享了什么", "zhihu"),  # in pinyin as the program writes it, "zhihu.com"
-    ("百度的 istio 实践", "Baidu"),
 ])
 def test_companies_in_any_spelling(knowledge: Knowledge, question: str, company: str) -> None:
     assert company in knowledge.ground(question).companies
-
-
-def test_a_chinese_company_the_program_writes_in_pinyin_is_not_said_to_be_absent(knowledge: Knowledge) -> None:
-    """Zhihu's engineers spoke at IstioCon 2022 ("Engineer,zhihu.com"); Meituan's did not."""
-    assert knowledge.ground("知乎在 istiocon 2022 的分享有录像吗").not_found is None
-    missing = knowledge.ground("美团在 istiocon 2022 的分享有录像吗").not_found
-    assert missing is not None and missing.subject == "美团"
-    assert knowledge.ground("上海的 istiocon 有哪些演讲").companies == ()  # a place, not a company
 
 
 def test_solo_the_word_is_not_solo_io(knowledge: Knowledge) -> None:

@@ -489,22 +489,6 @@ def _written_in(name: str, texts: Iterable[str]) -> bool:
     return any(pattern.search(text) for text in texts)
 
 
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-MIN_ROMANISED = 5
-"""Letters of pinyin a run of Chinese characters needs to be read as a company's romanised name: "zhihu", "baidu";
-not "long" or "hang", which are English words too."""
-
-
-@functools.lru_cache(maxsize=1024)
-def _romanised(name: str) -> str:
-    """A Chinese name in pinyin, without tones or spaces (知乎: zhihu); "" for a name that is not all Chinese."""
-    if not _HAN_RUN.fullmatch(name):
-        return ""
-    from pypinyin import lazy_pinyin  # its dictionaries load on first use, not when a reply does not need them
-
-    return "".join(lazy_pinyin(name))
-
-
 def _exact(mention: Mention, known: list[Event]) -> list[Event]:
     """The editions a mention names: "IstioCon 2023" is IstioCon 2023, not also IstioCon China 2023."""
     plain = [e for e in known if not e.region]
@@ -732,22 +716,7 @@ class Knowledge:
         for alias, company in self._companies.items():
             if CJK_CHAR.match(alias[:1]) and alias in question:
                 found.setdefault(company.name, alias)
-        for written, key in self._romanised_grams(question):  # 知乎: zhihu.com, as the program writes it
-            company = self._companies.get(key)
-            if company is not None:
-                found.setdefault(company.name, written)
         return list(found)
-
-    @staticmethod
-    def _romanised_grams(question: str) -> Iterable[tuple[str, str]]:
-        """(as written, in pinyin) for every run of two to four Chinese characters whose pinyin has five letters or
-        more: how a program written in English spells a Chinese company ("zhihu.com", "Baidu")."""
-        for run in _HAN_RUN.findall(question):
-            for n in (4, 3, 2):
-                for i in range(len(run) - n + 1):
-                    romanised = _romanised(run[i:i + n])
-                    if len(romanised) >= MIN_ROMANISED:
-                        yield run[i:i + n], romanised
 
     def _company(self, name: str) -> _Company:
         return next(c for c in self._companies.values() if c.name == name)
