@@ -487,5 +487,5 @@ class Answerer:
 
     def warm_up(self) -> None:
         """Answer a question in each script once, so the first asker does not pay for loading the language
-        detector's models, jieba's dictionary and pypinyin's."""
+        detector's models or jieba's dictionary, whatever its language."""
         self.ask("Who gave the opening keynote? 谁做了开幕主题演讲？")

@@ -25,7 +25,7 @@ from slack_testkit.mock_slack import MockSlack
 
 @pytest.fixture(scope="session")
 def warm_answerer(answerer: Answerer) -> Answerer:
-    """The real pipeline over docs/, with first-question costs (tokenizers, jieba, pypinyin) paid up front."""
+    """The real pipeline over docs/, with first-question costs (tokenizers, jieba) paid up front."""
     answerer.warm_up()
     return answerer
 
